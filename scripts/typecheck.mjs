@@ -1,0 +1,13 @@
+// Type-checks everything; the Electron glue only where the electron package (and its .d.ts) is installed.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const tsc = (project) => spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { stdio: 'inherit' }).status ?? 1;
+
+let status = tsc('tsconfig.json');
+if (existsSync('node_modules/electron/electron.d.ts')) {
+  status ||= tsc('tsconfig.electron.json');
+} else {
+  console.log('typecheck: skipped src-main/app (the Electron glue): the electron package is not installed, so its types are absent.');
+}
+process.exit(status);

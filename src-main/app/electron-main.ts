@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { ipcChannels } from '../../src-shared/contract';
+import { dispatch } from '../dispatch';
+import { rendererDir } from '../platform/app-root';
+import { createServices, type Services } from '../services';
+import { installAppMenu } from './menu';
+import { appOrigin, handleAppScheme, registerAppScheme } from './protocol';
+
+/**
+ * Electron-only glue, kept thin: a window, a menu, a protocol and one IPC handler. All
+ * behaviour lives in the services, which the web host runs unchanged.
+ */
+const preloadPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'preload', 'preload.cjs');
+let mainWindow: BrowserWindow | undefined;
+
+function cacheDirFromArgs(argv: string[]): string | undefined {
+  const index = argv.indexOf('--cache');
+  return index >= 0 ? argv[index + 1] : undefined;
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'Radstation',
+    backgroundColor: '#101418',
+    webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
+  });
+  // The renderer never leaves the app: no navigation elsewhere, no new windows.
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  void window.loadURL(`${appOrigin}/index.html`);
+  return window;
+}
+
+function bindIpc(services: Services): void {
+  ipcMain.handle(ipcChannels.call, async (event, name: unknown, payload: unknown) => {
+    // Only our own page may call the services.
+    const senderUrl = event.senderFrame?.url ?? '';
+    if (!senderUrl.startsWith(`${appOrigin}/`)) {
+      return { ok: false, error: { code: 'invalid-request', message: 'Calls are accepted from the Radstation window only.' } };
+    }
+    return dispatch(services.handlers, typeof name === 'string' ? name : '', payload, { host: 'electron', client: `window-${event.sender.id}` });
+  });
+  services.events.subscribe((name, payload) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(ipcChannels.event, name, payload);
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  void app.whenReady().then(() => {
+    const services = createServices({
+      host: 'electron',
+      cacheDir: cacheDirFromArgs(process.argv),
+      userDataDir: app.getPath('userData'),
+      runtimeVersions: { electron: process.versions.electron ?? 'unknown', chrome: process.versions.chrome ?? 'unknown' },
+    });
+    handleAppScheme(services, rendererDir());
+    bindIpc(services);
+    installAppMenu(services.events, () => mainWindow);
+    mainWindow = createWindow();
+    app.on('window-all-closed', () => {
+      void services.close().finally(() => app.quit());
+    });
+  });
+}

@@ -1,0 +1,29 @@
+import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import type { EventBus } from '../events';
+
+/** The menu sends commands to the renderer, which owns every dialog. */
+export function installAppMenu(events: EventBus, getWindow: () => BrowserWindow | undefined): void {
+  const command = (name: 'about' | 'import' | 'shortcuts') => () => {
+    getWindow()?.focus();
+    events.emit('app.menuCommand', { command: name });
+  };
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [{ label: 'Import…', accelerator: 'CmdOrCtrl+O', click: command('import') }, { type: 'separator' }, { role: 'quit' }],
+    },
+    {
+      label: 'View',
+      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
+    {
+      label: 'Help',
+      submenu: [
+        { label: 'Keyboard Shortcuts', accelerator: 'F1', click: command('shortcuts') },
+        { label: 'About Radstation', click: command('about') },
+      ],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startWebHost, isLoopbackHost } from '../host/web-host';
+import { rendererDir } from '../platform/app-root';
+import { createServices } from '../services';
+import { UsageError, type CliCommand } from './command';
+import { cacheOption, modelsOption, parseCommandArgs, parsePort } from './common-options';
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Serve the workstation to browsers (loopback by default)',
+  usage: `radstation serve [--cache DIR] [--models DIR]... [--port N] [--host ADDRESS]
+
+Starts the same services as the desktop app behind HTTP and WebSocket, and prints a
+URL carrying a random access token. Anyone with that URL can read the cache, so
+bind to a non-loopback address only on a network you trust (a classroom, say).
+  --cache DIR     study cache folder (default: RADSTATION_CACHE, then the app's user-data folder)
+  --models DIR    extra model bundle folder; repeatable (also RADSTATION_MODELS)
+  --port N        port to listen on (default: a free one)
+  --host ADDRESS  address to bind (default 127.0.0.1)`,
+  async run(args, io) {
+    const { values } = parseCommandArgs('serve', args, {
+      ...cacheOption,
+      ...modelsOption,
+      port: { type: 'string' },
+      host: { type: 'string' },
+    });
+    if (values.help) {
+      io.out(this.usage);
+      return 0;
+    }
+    const renderer = rendererDir();
+    if (!fs.existsSync(path.join(renderer, 'index.html'))) {
+      throw new UsageError(`the renderer is not built (${renderer} has no index.html); run 'npm run build' first.`);
+    }
+    const host = values.host ?? '127.0.0.1';
+    const services = createServices({ host: 'web', cacheDir: values.cache, modelDirs: values.models });
+    const webHost = await startWebHost({ services, rendererDir: renderer, host, port: parsePort(values.port) });
+    io.out(`Radstation is serving the cache at ${services.dirs.cacheDir}`);
+    if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}; anyone on that network with the URL can read this cache.`);
+    io.out(`Open: ${webHost.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await webHost.close();
+    await services.close();
+    return 0;
+  },
+};

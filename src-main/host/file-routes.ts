@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { dicomUidSchema } from '../../src-shared/domain/studies';
+import { fileRoutes } from '../../src-shared/contract';
+
+export type FileLookup =
+  | { status: 200; filePath: string; contentType: string }
+  | { status: 400 | 404; message: string };
+
+/**
+ * Resolves a request path under /files/ to a file the cache knows about. Both hosts use
+ * this, so neither can be talked into serving an arbitrary path: the URL carries only a
+ * UID, which is checked against the UID grammar before any lookup.
+ */
+export function lookupCacheFile(requestPath: string, resolveInstanceFile: (uid: string) => string | undefined): FileLookup {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(requestPath);
+  } catch {
+    return { status: 400, message: 'Malformed file path.' };
+  }
+  if (!decoded.startsWith(fileRoutes.instance)) return { status: 404, message: 'No such file route.' };
+  const uid = decoded.slice(fileRoutes.instance.length);
+  if (!dicomUidSchema.safeParse(uid).success) return { status: 400, message: 'A file is addressed by its SOP Instance UID only.' };
+  const filePath = resolveInstanceFile(uid);
+  if (filePath === undefined) return { status: 404, message: 'The cache has no instance with that UID.' };
+  if (!fs.existsSync(filePath)) return { status: 404, message: 'The instance is in the cache, but its file is missing.' };
+  return { status: 200, filePath, contentType: 'application/dicom' };
+}
+
+const staticTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** Resolves a path inside the built renderer, refusing anything that escapes its folder. */
+export function lookupRendererFile(rendererDir: string, requestPath: string): FileLookup {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(requestPath);
+  } catch {
+    return { status: 400, message: 'Malformed path.' };
+  }
+  const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
+  const root = path.resolve(rendererDir);
+  const filePath = path.resolve(root, relative);
+  if (filePath !== root && !filePath.startsWith(root + path.sep)) return { status: 400, message: 'Path escapes the application folder.' };
+  if (!fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) return { status: 404, message: 'Not found.' };
+  return { status: 200, filePath, contentType: staticTypes[path.extname(filePath)] ?? 'application/octet-stream' };
+}
+
+/**
+ * The renderer's Content-Security-Policy, the same in both hosts. 'wasm-unsafe-eval'
+ * is for the image codecs, which are WebAssembly; nothing may load from elsewhere.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');

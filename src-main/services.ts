@@ -1,0 +1,63 @@
+import type { About, HostKind } from '../src-shared/contract';
+import type { CallHandlers } from './dispatch';
+import { EventBus } from './events';
+import { resolveDirs, type ResolvedDirs } from './platform/paths';
+import { appPackage } from './platform/app-root';
+import { onnxruntimeVersion } from './platform/versions';
+import { createStudyService, type StudyService } from './studies/study-service';
+
+export interface ServicesConfig {
+  host: HostKind;
+  cacheDir?: string;
+  modelDirs?: string[];
+  userDataDir?: string;
+  /** Electron passes its own runtime versions; the web host has none. */
+  runtimeVersions?: { electron: string; chrome: string };
+}
+
+export interface Services {
+  readonly dirs: ResolvedDirs;
+  readonly events: EventBus;
+  readonly studies: StudyService;
+  readonly handlers: CallHandlers;
+  close(): Promise<void>;
+}
+
+/**
+ * The one place services are built and wired together. Both hosts and the CLI call
+ * this, so they all run the same code against the same cache.
+ */
+export function createServices(config: ServicesConfig): Services {
+  const dirs = resolveDirs(config);
+  const events = new EventBus();
+  const studies = createStudyService(dirs.cacheDir);
+  const pkg = appPackage();
+
+  const about = (): About => ({
+    appName: pkg.productName,
+    appVersion: pkg.version,
+    host: config.host,
+    electronVersion: config.runtimeVersions?.electron ?? null,
+    chromeVersion: config.runtimeVersions?.chrome ?? null,
+    nodeVersion: process.versions.node,
+    onnxruntimeVersion: onnxruntimeVersion(),
+    platform: process.platform,
+    arch: process.arch,
+  });
+
+  const handlers: CallHandlers = {
+    'app.about': () => about(),
+    'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
+    'studies.list': (request) => ({ studies: studies.list(request) }),
+  };
+
+  return {
+    dirs,
+    events,
+    studies,
+    handlers,
+    close: async () => {
+      studies.close();
+    },
+  };
+}

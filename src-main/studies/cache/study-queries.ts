@@ -1,0 +1,99 @@
+import type Database from 'better-sqlite3';
+import { studyQuerySchema, type StudyQuery, type StudySummary } from '../../../src-shared/domain/studies';
+
+interface StudyRow {
+  study_instance_uid: string;
+  patient_name: string;
+  patient_id: string;
+  birth_date: string;
+  sex: string;
+  study_date: string;
+  study_time: string;
+  accession_number: string;
+  study_description: string;
+  referring_physician_name: string;
+  imported_at: string;
+  modalities: string | null;
+  series_count: number;
+  instance_count: number;
+}
+
+const sortColumns: Record<NonNullable<StudyQuery['sortBy']>, string> = {
+  studyDate: 'st.study_date || st.study_time',
+  patientName: 'p.patient_name',
+  patientId: 'p.patient_id',
+  modalities: 'modalities',
+  studyDescription: 'st.study_description',
+  importedAt: 'st.imported_at',
+};
+
+/** Turns free text into an FTS5 prefix query, quoting each word so user input is never FTS syntax. */
+export function toFtsQuery(text: string): string | undefined {
+  const words = text
+    .split(/[\s^,]+/)
+    .map((word) => word.replace(/"/g, ''))
+    .filter((word) => word.length > 0);
+  if (words.length === 0) return undefined;
+  return words.map((word) => `"${word}"*`).join(' ');
+}
+
+export function listStudies(db: Database.Database, query: StudyQuery): StudySummary[] {
+  const q = studyQuerySchema.parse(query);
+  const where: string[] = [];
+  const params: Record<string, string | number> = { limit: q.limit };
+  const fts = q.text ? toFtsQuery(q.text) : undefined;
+  if (fts) {
+    where.push('st.study_instance_uid IN (SELECT study_instance_uid FROM study_search WHERE study_search MATCH @fts)');
+    params.fts = fts;
+  }
+  if (q.modality) {
+    where.push('EXISTS (SELECT 1 FROM series m WHERE m.study_instance_uid = st.study_instance_uid AND m.modality = @modality)');
+    params.modality = q.modality.toUpperCase();
+  }
+  if (q.from) {
+    where.push("st.study_date <> '' AND st.study_date >= @from");
+    params.from = q.from;
+  }
+  if (q.to) {
+    where.push("st.study_date <> '' AND st.study_date <= @to");
+    params.to = q.to;
+  }
+  const direction = q.sortDirection === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(
+      `SELECT st.study_instance_uid, p.patient_name, p.patient_id, p.birth_date, p.sex,
+              st.study_date, st.study_time, st.accession_number, st.study_description,
+              st.referring_physician_name, st.imported_at,
+              (SELECT group_concat(DISTINCT s.modality) FROM series s WHERE s.study_instance_uid = st.study_instance_uid) AS modalities,
+              (SELECT count(*) FROM series s WHERE s.study_instance_uid = st.study_instance_uid) AS series_count,
+              (SELECT count(*) FROM instances i JOIN series s ON s.series_instance_uid = i.series_instance_uid
+                WHERE s.study_instance_uid = st.study_instance_uid) AS instance_count
+         FROM studies st JOIN patients p ON p.id = st.patient_ref
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${sortColumns[q.sortBy]} ${direction}, st.study_instance_uid
+        LIMIT @limit`,
+    )
+    .all(params) as StudyRow[];
+  return rows.map((row) => ({
+    studyInstanceUid: row.study_instance_uid,
+    patientName: row.patient_name,
+    patientId: row.patient_id,
+    patientBirthDate: row.birth_date,
+    patientSex: row.sex,
+    studyDate: row.study_date,
+    studyTime: row.study_time,
+    accessionNumber: row.accession_number,
+    studyDescription: row.study_description,
+    referringPhysicianName: row.referring_physician_name,
+    modalities: (row.modalities ?? '').split(',').filter((m) => m.length > 0).sort(),
+    seriesCount: row.series_count,
+    instanceCount: row.instance_count,
+    importedAt: row.imported_at,
+  }));
+}
+
+/** The stored file of one instance, or undefined when the cache does not know the UID. */
+export function instanceFilePath(db: Database.Database, sopInstanceUid: string): string | undefined {
+  const row = db.prepare('SELECT file_path FROM instances WHERE sop_instance_uid = ?').get(sopInstanceUid) as { file_path: string } | undefined;
+  return row?.file_path;
+}

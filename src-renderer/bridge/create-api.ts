@@ -1,0 +1,46 @@
+import {
+  CallFailedError,
+  calls,
+  events,
+  fileRoutes,
+  isCallName,
+  isEventName,
+  resultEnvelopeSchema,
+  type RadstationApi,
+} from '../../src-shared/contract';
+import type { Transport } from './transport';
+import { createWebSocketTransport, takeAccessToken } from './websocket-transport';
+
+/**
+ * The API object the whole renderer uses. Responses and events are checked against
+ * the contract here, so a mismatch between the processes shows up as a clear error
+ * at the boundary instead of as undefined fields deep in the UI.
+ */
+export function createApi(transport: Transport): RadstationApi {
+  return {
+    host: transport.host,
+    async call(name, request) {
+      if (!isCallName(name)) throw new Error(`Unknown call ${String(name)}`);
+      const envelope = resultEnvelopeSchema.parse(await transport.invoke(name, request));
+      if (!envelope.ok) throw new CallFailedError(name, envelope.error);
+      return calls[name].response.parse(envelope.value) as never;
+    },
+    on(name, listener) {
+      return transport.subscribe((eventName, payload) => {
+        if (eventName !== name || !isEventName(eventName)) return;
+        const parsed = events[name].payload.safeParse(payload);
+        if (parsed.success) listener(parsed.data as never);
+        else console.error(`Event ${eventName} did not match the contract`, parsed.error);
+      });
+    },
+    instanceFileUrl(sopInstanceUid) {
+      return `${transport.fileBaseUrl}${fileRoutes.instance}${encodeURIComponent(sopInstanceUid)}`;
+    },
+  };
+}
+
+/** Electron's preload transport when present, else the web host's socket. */
+export function connectApi(): RadstationApi {
+  const transport = window.radstationTransport ?? createWebSocketTransport(takeAccessToken(location, sessionStorage, history));
+  return createApi(transport);
+}

@@ -1,0 +1,14 @@
+import { createRoot } from 'react-dom/client';
+import { connectApi } from './bridge/create-api';
+import { ApiProvider } from './shell/api-context';
+import { App } from './shell/App';
+import './shell/theme.css';
+
+const api = connectApi();
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <ApiProvider api={api}>
+    <App />
+  </ApiProvider>,
+);

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { appCalls, appEvents } from './app';
+import { studyCalls, studyEvents } from './studies';
+
+/**
+ * The whole contract between the renderer and the services. Each domain keeps its
+ * calls in its own file; this is the one place they are joined.
+ */
+export const calls = {
+  ...appCalls,
+  ...studyCalls,
+} as const;
+
+export const events = {
+  ...appEvents,
+  ...studyEvents,
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallRequest<Name extends CallName> = z.input<Calls[Name]['request']>;
+/** What a service receives: the request after schema defaults are applied. */
+export type ParsedCallRequest<Name extends CallName> = z.output<Calls[Name]['request']>;
+export type CallResponse<Name extends CallName> = z.output<Calls[Name]['response']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<Name extends EventName> = z.output<Events[Name]['payload']>;
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** The one API object the renderer talks to, whichever host it runs in. */
+export interface RadstationApi {
+  readonly host: 'electron' | 'web';
+  call<Name extends CallName>(name: Name, request: CallRequest<Name>): Promise<CallResponse<Name>>;
+  on<Name extends EventName>(name: Name, listener: (payload: EventPayload<Name>) => void): () => void;
+  /** A URL the renderer can fetch an instance's DICOM file from; never a filesystem path. */
+  instanceFileUrl(sopInstanceUid: string): string;
+}
+
+export * from './errors';
+export * from './wire';
+export * from './app';
+export * from './studies';

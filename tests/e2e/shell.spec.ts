@@ -1,0 +1,33 @@
+import { expect, test } from './fixtures';
+
+test.describe('workstation shell in the web host', () => {
+  test('shows the empty study browser and the about box with versions from the services', async ({ page, webHost }) => {
+    await page.goto(webHost.url);
+    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+    await expect(page.getByTestId('studies-empty')).toContainText('No studies in the cache yet');
+    // The token leaves the address bar once the page has it.
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+
+    await page.getByRole('button', { name: 'About' }).click();
+    const dialog = page.getByRole('dialog', { name: 'About Radstation' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByTestId('host-kind')).toHaveText('Web host');
+    await expect(dialog.getByTestId('version-electron')).toHaveText('not used (web host)');
+    await expect(dialog.getByTestId('version-node')).toHaveText(/^\d+\.\d+\.\d+$/);
+    await expect(dialog.getByTestId('version-onnxruntime')).toHaveText(/^\d+\.\d+\.\d+$/);
+    await page.screenshot({ path: 'test-results/shell-about.png' });
+  });
+
+  test('keeps working after a reload, with the token kept for the tab', async ({ page, webHost }) => {
+    await page.goto(webHost.url);
+    await expect(page.getByTestId('studies-empty')).toBeVisible();
+    await page.reload();
+    await expect(page.getByTestId('studies-empty')).toBeVisible();
+  });
+
+  test('shows nothing to a browser without the token', async ({ page, webHost }) => {
+    const response = await page.goto(webHost.origin);
+    expect(response?.status()).toBe(401);
+    await expect(page.locator('body')).toContainText('needs the access token');
+  });
+});

@@ -1,0 +1,24 @@
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+
+/**
+ * Main-process code for Node (the CLI and web host) and Electron (the same services
+ * plus thin glue). Dependencies stay external: native addons must load from node_modules.
+ */
+export default defineConfig({
+  build: {
+    ssr: true,
+    outDir: 'out/main',
+    emptyOutDir: true,
+    target: 'node20',
+    sourcemap: true,
+    rollupOptions: {
+      input: {
+        cli: 'src-main/cli/cli-entry.ts',
+        'electron-main': 'src-main/app/electron-main.ts',
+      },
+      external: ['electron', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});
