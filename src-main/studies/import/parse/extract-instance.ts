@@ -80,7 +80,9 @@ class Reader {
   text(tag: string, personName = false): string {
     const element = this.element(tag);
     if (!element) return '';
-    return this.charset.decode(this.bytes(element), { personName }).replace(/\0/g, '').trim();
+    const value = this.charset.decode(this.bytes(element), { personName }).replace(/\0/g, '').trim();
+    // Trailing empty component groups ("Wang^XiaoDong=王^小東=") may be omitted by PS3.5 §6.2; drop them so equal names compare equal.
+    return personName ? value.replace(/=+$/, '') : value;
   }
 
   /** A multi-valued decimal/integer string kept as DICOM writes it ("a\b\c"), or null. */
