@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../platform/module-worker';
 import type { ImportFinished, StorageMode } from '../../../src-shared/domain/imports';
 import type { EventBus } from '../../events';
 import type { ImportWorkerData } from './import-worker';
@@ -14,21 +12,6 @@ export interface ImportService {
   /** Resolves when the import ends (for tests and the CLI); undefined for unknown IDs. */
   whenFinished(importId: string): Promise<ImportFinished> | undefined;
   close(): Promise<void>;
-}
-
-/**
- * Where the worker's code is. From source (vitest, tsx) it is the .ts file beside this
- * one and needs tsx's loader; in the built app Vite emits it as out/main/import-worker.js,
- * while this module may sit in out/main/chunks/.
- */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./import-worker.ts', here), execArgv: ['--import', 'tsx'] };
-  const folder = path.dirname(fileURLToPath(here));
-  const candidates = [path.join(folder, 'import-worker.js'), path.join(folder, '..', 'import-worker.js')];
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!found) throw new Error(`The import worker is missing from the build (looked for ${candidates.join(', ')}); rebuild Radstation.`);
-  return { url: pathToFileURL(found), execArgv: [] };
 }
 
 function emptyReport(): ImportFinished['report'] {
@@ -43,9 +26,8 @@ export function createImportService(cacheDir: string, events: EventBus): ImportS
   return {
     start({ paths, mode }) {
       const importId = randomUUID();
-      const entry = workerEntry();
       const data: ImportWorkerData = { importId, cacheDir, paths, mode };
-      const worker = new Worker(entry.url, { workerData: data, execArgv: entry.execArgv });
+      const worker = startModuleWorker({ callerUrl: import.meta.url, sourcePath: 'import-worker.ts', builtFileName: 'import-worker.js' }, { workerData: data });
       const done = new Promise<ImportFinished>((resolve) => {
         let finished: ImportFinished | undefined;
         worker.on('message', (message: WorkerMessage) => {
