@@ -16,6 +16,8 @@ export default defineConfig({
       input: {
         cli: 'src-main/cli/cli-entry.ts',
         'electron-main': 'src-main/app/electron-main.ts',
+        // A worker_threads entry, loaded by path at run time (src-main/inference/worker-client.ts).
+        'inference-worker': 'src-main/inference/worker/inference-worker.ts',
       },
       external: ['electron', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

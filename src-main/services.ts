@@ -5,6 +5,8 @@ import { resolveDirs, type ResolvedDirs } from './platform/paths';
 import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
+import type { ProviderChoice } from '../src-shared/contract/inference';
+import { createAppInference } from './inference/inference-wiring';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -13,12 +15,15 @@ export interface ServicesConfig {
   userDataDir?: string;
   /** Electron passes its own runtime versions; the web host has none. */
   runtimeVersions?: { electron: string; chrome: string };
+  /** Forces an execution provider for inference (--provider); RADSTATION_PROVIDER otherwise. */
+  provider?: ProviderChoice;
 }
 
 export interface Services {
   readonly dirs: ResolvedDirs;
   readonly events: EventBus;
   readonly studies: StudyService;
+  readonly inference: ReturnType<typeof createAppInference>;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -31,6 +36,7 @@ export function createServices(config: ServicesConfig): Services {
   const dirs = resolveDirs(config);
   const events = new EventBus();
   const studies = createStudyService(dirs.cacheDir);
+  const inference = createAppInference({ dirs, events, ...(config.provider ? { provider: config.provider } : {}) });
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -49,14 +55,20 @@ export function createServices(config: ServicesConfig): Services {
     'app.about': () => about(),
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
     'studies.list': (request) => ({ studies: studies.list(request) }),
+    'inference.listModels': () => inference.listModels(),
+    'inference.preview': (request) => inference.preview(request),
+    'inference.run': async (request) => ({ jobId: (await inference.runSeries(request)).jobId }),
+    'inference.cancel': (request) => ({ cancelled: inference.cancel(request.jobId) }),
   };
 
   return {
     dirs,
     events,
     studies,
+    inference,
     handlers,
     close: async () => {
+      await inference.closeAll();
       studies.close();
     },
   };

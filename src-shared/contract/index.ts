@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { studyCalls, studyEvents } from './studies';
+import { inferenceCalls, inferenceEvents } from './inference';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -9,11 +10,13 @@ import { studyCalls, studyEvents } from './studies';
 export const calls = {
   ...appCalls,
   ...studyCalls,
+  ...inferenceCalls,
 } as const;
 
 export const events = {
   ...appEvents,
   ...studyEvents,
+  ...inferenceEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -48,3 +51,4 @@ export * from './errors';
 export * from './wire';
 export * from './app';
 export * from './studies';
+export * from './inference';

@@ -4,6 +4,10 @@ import { dispatch, type CallHandlers } from '../../src-main/dispatch';
 
 const context = { host: 'web', client: 'test' } as const;
 
+const notUsed = (): never => {
+  throw new Error('not used here');
+};
+
 function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
   return {
     'app.about': () => {
@@ -15,6 +19,10 @@ function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
       expect(request.sortBy).toBe('studyDate');
       return { studies: [] };
     },
+    'inference.listModels': notUsed,
+    'inference.preview': notUsed,
+    'inference.run': notUsed,
+    'inference.cancel': notUsed,
     ...overrides,
   };
 }
