@@ -140,7 +140,7 @@ print(json.dumps({"shape": list(a.shape), "sum": int(a.astype("int64").sum()), "
     const seen = JSON.parse(run.stdout) as { shape: number[]; sum: number; ref: string; spacing: number[]; type: string[] };
     const first = parseDicomFile(result.outputs[0]!);
     expect(seen.shape).toEqual([1024, 1024]);
-    expect(seen.sum).toBe(storedPixels(first).reduce((total, v) => total + v, 0));
+    expect(seen.sum).toBe(Array.from(storedPixels(first)).reduce((total, v) => total + v, 0));
     expect(seen.ref).toBe(first.elements.x00082112?.items?.[0]?.dataSet?.string('x00081155'));
     expect(seen.type.slice(0, 2)).toEqual(['DERIVED', 'SECONDARY']);
     expect(fs.readdirSync(path.join(temp.dir, 'cache', 'derived'))).toEqual([result.seriesInstanceUid]);

@@ -48,6 +48,15 @@ export interface DerivedSliceSpec {
   rescale: { slope: number; intercept: number };
 }
 
+/** A Decimal String value fits 16 characters (PS3.5 6.2): the most precision that fits. */
+export function decimalString(value: number): string {
+  for (let digits = 15; digits > 1; digits -= 1) {
+    const text = String(Number(value.toPrecision(digits)));
+    if (text.length <= 16) return text;
+  }
+  return value.toExponential(6);
+}
+
 function dicomDateTime(now: Date): { date: string; time: string } {
   const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
   return {
@@ -118,15 +127,15 @@ export function buildDerivedDataset(source: NaturalDataset, spec: DerivedSliceSp
     BitsStored: 16,
     HighBit: 15,
     PixelRepresentation: signed ? 1 : 0,
-    RescaleSlope: spec.rescale.slope,
-    RescaleIntercept: spec.rescale.intercept,
+    RescaleSlope: decimalString(spec.rescale.slope),
+    RescaleIntercept: decimalString(spec.rescale.intercept),
     PixelData: [spec.stored.buffer.slice(spec.stored.byteOffset, spec.stored.byteOffset + spec.stored.byteLength)],
     _vrMap: { PixelData: 'OW' },
   });
   if (spec.outputModality) dataset.Modality = spec.outputModality;
-  if (spec.geometry.pixelSpacing) dataset.PixelSpacing = spec.geometry.pixelSpacing;
+  if (spec.geometry.pixelSpacing) dataset.PixelSpacing = spec.geometry.pixelSpacing.map(decimalString);
   const position = spec.geometry.imagePositionPatient;
-  if (position) dataset.ImagePositionPatient = position;
+  if (position) dataset.ImagePositionPatient = position.map(decimalString);
   return dataset;
 }
 
