@@ -5,6 +5,7 @@ import type { EventBus } from '../events';
 import { shippedModelsDir } from '../platform/app-root';
 import type { ResolvedDirs } from '../platform/paths';
 import { openCacheDatabase } from '../studies/cache/database';
+import type { ModelSource } from './bundles/bundle-registry';
 import { insertDerivedSeries } from './derived/derived-series-insert';
 import { createInferenceService, type InferenceService } from './inference-service';
 import { cacheSeriesSource } from './series-source';
@@ -15,6 +16,19 @@ export function providerSettingFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   if (value === undefined || value === '') return undefined;
   if ((providerChoices as readonly string[]).includes(value)) return value as ProviderChoice;
   throw new Error(`RADSTATION_PROVIDER must be one of ${providerChoices.join(', ')}, not "${value}".`);
+}
+
+/** Bundle folders in search order: shipped with the app, the user's, then --models and RADSTATION_MODELS. */
+export function modelSourcesFor(dirs: ResolvedDirs): ModelSource[] {
+  return [
+    { dir: shippedModelsDir(), origin: 'shipped' },
+    { dir: path.join(dirs.userDataDir, 'models'), origin: 'user' },
+    ...dirs.extraModelDirs.map((dir) => ({ dir, origin: 'extra' as const })),
+  ];
+}
+
+export function verificationStorePath(dirs: ResolvedDirs): string {
+  return path.join(dirs.userDataDir, 'bundle-verification.json');
 }
 
 /**
@@ -31,12 +45,8 @@ export function createAppInference(options: {
 }): InferenceService & { closeAll(): Promise<void> } {
   const db = openCacheDatabase(options.dirs.cacheDir);
   const service = createInferenceService({
-    modelSources: [
-      { dir: shippedModelsDir(), origin: 'shipped' },
-      { dir: path.join(options.dirs.userDataDir, 'models'), origin: 'user' },
-      ...options.dirs.extraModelDirs.map((dir) => ({ dir, origin: 'extra' as const })),
-    ],
-    verificationStorePath: path.join(options.dirs.userDataDir, 'bundle-verification.json'),
+    modelSources: modelSourcesFor(options.dirs),
+    verificationStorePath: verificationStorePath(options.dirs),
     seriesSource: cacheSeriesSource(db),
     derivedRoot: path.join(options.dirs.cacheDir, 'derived'),
     importDerivedSeries: options.importDerivedSeries ?? (async (files) => insertDerivedSeries(db, files)),

@@ -22,9 +22,10 @@ interface CachedSession {
   provider: ExecutionProviderName;
 }
 
+/** The readable part of an onnxruntime error: its first line, without the C++ source location and assertion. */
 function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 300);
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+  return message.replace(/^\/\S+:\d+ .*? was false\.\s*/, '').slice(0, 300);
 }
 
 /**
