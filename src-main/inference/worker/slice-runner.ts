@@ -10,6 +10,18 @@ import { WorkerTaskError } from './errors';
 import type { SliceRequest, SliceResult } from './protocol';
 import type { ProviderFallback, SessionCache } from './session-cache';
 
+function affine(values: Float32Array, slope: number, intercept: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i += 1) out[i] = values[i]! * slope + intercept;
+  return out;
+}
+
+function applyEach(values: Float32Array, fn: (value: number) => number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i += 1) out[i] = fn(values[i]!);
+  return out;
+}
+
 function throwIfCancelled(flag: Int32Array | undefined): void {
   if (flag && Atomics.load(flag, 0) !== 0) throw new WorkerTaskError('cancelled', 'cancelled');
 }
@@ -120,17 +132,17 @@ export async function runSlice(request: SliceRequest, sessions: SessionCache): P
 
   const { slope, intercept } = { slope: slice.rescaleSlope || 1, intercept: slice.rescaleIntercept };
   const useModality = task.preprocessing.modalityLut;
-  const values = useModality ? slice.stored.map((v) => v * slope + intercept) : slice.stored;
+  // Plain loops: TypedArray.prototype.map is several times slower in V8 on million-pixel arrays.
+  const values = useModality ? affine(slice.stored, slope, intercept) : slice.stored;
   const normalization = fitNormalization(task.preprocessing.normalization, values);
-  const image: Plane = { rows: slice.rows, columns: slice.columns, data: values.map(normalization.forward) };
+  const image: Plane = { rows: slice.rows, columns: slice.columns, data: applyEach(values, normalization.forward) };
   const preprocessed = performance.now();
 
   const { output, provider, fallbacks } = await runWithFallback(sessions, request, image);
   const inferred = performance.now();
 
-  const inverse = task.postprocessing.inverse === 'normalization' ? normalization.inverse : (v: number) => v;
-  const outputUnits = output.data.map(inverse);
-  const modalityValues = useModality ? outputUnits : outputUnits.map((v) => v * slope + intercept);
+  const outputUnits = task.postprocessing.inverse === 'normalization' ? applyEach(output.data, normalization.inverse) : output.data;
+  const modalityValues = useModality ? outputUnits : affine(outputUnits, slope, intercept);
   const geometry = scaledGeometry(slice, task.postprocessing.scale, output.rows, output.columns);
   if (request.derived) {
     throwIfCancelled(request.cancelFlag);
