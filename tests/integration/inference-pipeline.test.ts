@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePreviewPixels, type EventPayload } from '../../src-shared/contract';
@@ -53,6 +54,7 @@ describe.skipIf(problem !== undefined)('inference pipeline: DICOM in, derived DI
     expect(bundles[0]!.tasks.map((task) => [task.id, task.runnable])).toEqual([
       ['upsample-x2', true],
       ['upsample-x2-tiled', true],
+      ['upsample-x2-mr', true],
     ]);
   });
 
@@ -144,6 +146,24 @@ print(json.dumps({"shape": list(a.shape), "sum": int(a.astype("int64").sum()), "
     expect(seen.ref).toBe(first.elements.x00082112?.items?.[0]?.dataSet?.string('x00081155'));
     expect(seen.type.slice(0, 2)).toEqual(['DERIVED', 'SECONDARY']);
     expect(fs.readdirSync(path.join(temp.dir, 'cache', 'derived'))).toEqual([result.seriesInstanceUid]);
+  });
+
+  it('normalises an MR slice by its own percentiles and maps the output back, as numpy does', async () => {
+    const mrFile = sharedDataPath('dicom', 'series', 'mr-brain-t1-mprage-siemens', '00088.dcm');
+    const expectedPath = path.join(temp.dir, 'expected-mr.f32');
+    const run = spawnSync(python, [fileURLToPath(new URL('../helpers/inference/expected_percentile_upsample.py', import.meta.url)), mrFile, expectedPath], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const [rows, columns] = run.stdout.trim().split(' ').map(Number);
+    const expectedBytes = fs.readFileSync(expectedPath);
+    const expected = new Float32Array(expectedBytes.buffer.slice(expectedBytes.byteOffset, expectedBytes.byteOffset + expectedBytes.byteLength));
+    const preview = await service.previewFile({ taskId: 'upsample-x2-mr', provider: 'cpu' }, mrFile, 0);
+    expect([preview.image.rows, preview.image.columns]).toEqual([rows, columns]);
+    const pixels = decodePreviewPixels(preview.image.pixels);
+    let worst = 0;
+    for (let i = 0; i < pixels.length; i += 1) worst = Math.max(worst, Math.abs(pixels[i]! - expected[i]!));
+    expect(worst).toBeLessThan(0.01);
+    // A CT-only check the other way: the MR task refuses a CT slice, naming both.
+    await expect(service.previewFile({ taskId: 'upsample-x2-mr', provider: 'cpu' }, ctFiles[0]!, 0)).rejects.toThrow(/accepts MR images; 01\.dcm is CT/);
   });
 
   it('refuses a file it cannot read with a clear error and writes nothing', async () => {

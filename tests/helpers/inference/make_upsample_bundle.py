@@ -42,7 +42,7 @@ assert expected.shape == (4, 6) and expected[1, 1] == x[0, 0] * kernel[1, 1] + b
 with open(graph_path, 'rb') as f:
     data = f.read()
 
-def task(task_id, label, size):
+def task(task_id, label, size, modalities=('CT', 'MR'), normalization=None):
     return {
         'id': task_id,
         'kind': 'image-to-image',
@@ -50,8 +50,8 @@ def task(task_id, label, size):
         'graphs': ['upsample.onnx'],
         'inputs': [{'name': 'image', 'dataType': 'float32', 'shape': ['batch', 1, 'height', 'width']}],
         'outputs': [{'name': 'upscaled', 'dataType': 'float32', 'shape': ['batch', 1, 'height2', 'width2']}],
-        'accepts': {'modalities': ['CT', 'MR']},
-        'preprocessing': {'modalityLut': True, 'normalization': {'kind': 'fixed-scale', 'scale': 0.001, 'offset': 0}, 'size': size, 'channels': 1},
+        'accepts': {'modalities': list(modalities)},
+        'preprocessing': {'modalityLut': True, 'normalization': normalization or {'kind': 'fixed-scale', 'scale': 0.001, 'offset': 0}, 'size': size, 'channels': 1},
         'postprocessing': {'inverse': 'normalization', 'scale': 2},
     }
 
@@ -65,6 +65,8 @@ manifest = {
     'tasks': [
         task('upsample-x2', 'Test upsample x2', {'kind': 'native', 'multipleOf': 1}),
         task('upsample-x2-tiled', 'Test upsample x2 (tiled)', {'kind': 'tile', 'tile': 96, 'overlap': 16}),
+        task('upsample-x2-mr', 'Test upsample x2 (MR, percentiles)', {'kind': 'tile', 'tile': 128, 'overlap': 32}, ('MR',),
+             {'kind': 'percentile', 'lowPercentile': 1, 'highPercentile': 99}),
     ],
     'files': [{'path': 'upsample.onnx', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest()}],
 }
