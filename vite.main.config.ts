@@ -18,6 +18,8 @@ export default defineConfig({
         'electron-main': 'src-main/app/electron-main.ts',
         // Started by the import service as a worker thread, so it must be its own file.
         'import-worker': 'src-main/studies/import/import-worker.ts',
+        // A worker_threads entry, loaded by path at run time (src-main/inference/worker-client.ts).
+        'inference-worker': 'src-main/inference/worker/inference-worker.ts',
       },
       external: ['electron', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

@@ -6,6 +6,8 @@ import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
 import { createImportService, type ImportService } from './studies/import/import-service';
+import type { ProviderChoice } from '../src-shared/contract/inference';
+import { createAppInference } from './inference/inference-wiring';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -14,6 +16,8 @@ export interface ServicesConfig {
   userDataDir?: string;
   /** Electron passes its own runtime versions; the web host has none. */
   runtimeVersions?: { electron: string; chrome: string };
+  /** Forces an execution provider for inference (--provider); RADSTATION_PROVIDER otherwise. */
+  provider?: ProviderChoice;
 }
 
 export interface Services {
@@ -21,8 +25,23 @@ export interface Services {
   readonly events: EventBus;
   readonly studies: StudyService;
   readonly imports: ImportService;
+  readonly inference: ReturnType<typeof createAppInference>;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
+}
+
+/**
+ * Derived series (AI results) enter the cache through the same import path as any file,
+ * so they get checksums and search like every other series. They are already written
+ * inside the cache folder (derived/), so they are linked in place rather than copied.
+ */
+async function importDerivedFiles(imports: ImportService, files: string[]): Promise<void> {
+  const { importId } = imports.start({ paths: files, mode: 'link' });
+  const finished = await imports.whenFinished(importId);
+  const failure = finished?.report.failed[0];
+  if (!finished || finished.status !== 'completed' || failure) {
+    throw new Error(`the derived series could not be added to the cache: ${failure ? `${failure.path}: ${failure.reason}` : (finished?.message ?? 'the import did not finish')}`);
+  }
 }
 
 /**
@@ -34,6 +53,12 @@ export function createServices(config: ServicesConfig): Services {
   const events = new EventBus();
   const studies = createStudyService(dirs.cacheDir);
   const imports = createImportService(dirs.cacheDir, events);
+  const inference = createAppInference({
+    dirs,
+    events,
+    ...(config.provider ? { provider: config.provider } : {}),
+    importDerivedSeries: (files) => importDerivedFiles(imports, files),
+  });
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -54,6 +79,10 @@ export function createServices(config: ServicesConfig): Services {
     'studies.list': (request) => ({ studies: studies.list(request) }),
     'imports.start': (request) => imports.start(request),
     'imports.cancel': (request) => imports.cancel(request.importId),
+    'inference.listModels': () => inference.listModels(),
+    'inference.preview': (request) => inference.preview(request),
+    'inference.run': async (request) => ({ jobId: (await inference.runSeries(request)).jobId }),
+    'inference.cancel': (request) => ({ cancelled: inference.cancel(request.jobId) }),
   };
 
   return {
@@ -61,9 +90,11 @@ export function createServices(config: ServicesConfig): Services {
     events,
     studies,
     imports,
+    inference,
     handlers,
     close: async () => {
       await imports.close();
+      await inference.closeAll();
       studies.close();
     },
   };

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { importCalls, importEvents } from './imports';
 import { studyCalls, studyEvents } from './studies';
+import { inferenceCalls, inferenceEvents } from './inference';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -11,12 +12,14 @@ export const calls = {
   ...appCalls,
   ...studyCalls,
   ...importCalls,
+  ...inferenceCalls,
 } as const;
 
 export const events = {
   ...appEvents,
   ...studyEvents,
   ...importEvents,
+  ...inferenceEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -52,3 +55,4 @@ export * from './wire';
 export * from './app';
 export * from './studies';
 export * from './imports';
+export * from './inference';

@@ -1,0 +1,119 @@
+/**
+ * npm run bench:infer [-- --slices N] [--models DIR]...
+ *
+ * For each runnable image task of every installed bundle (or, when none is installed,
+ * the test suite's ×2 upsampler built with onnx's helper), runs N real slices through
+ * the inference worker, per provider (CPU, plus any GPU provider that opens here), and
+ * prints the median milliseconds per slice and the peak RSS. The last line is JSON:
+ *   {"tasks": {TASK: {"provider", "ms_per_slice", "inference_ms_per_slice", ...}}}
+ * A PyTorch fp32 comparison can add "torch_ms_per_slice" and a ratio to each task.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { ExecutionProviderName } from '../src-shared/contract/inference';
+import { BundleRegistry, type ModelSource } from '../src-main/inference/bundles/bundle-registry';
+import { BundleVerifier } from '../src-main/inference/bundles/bundle-verification';
+import { modelSourcesFor } from '../src-main/inference/inference-wiring';
+import { providerOrder } from '../src-main/inference/providers';
+import { InferenceWorkerClient } from '../src-main/inference/worker-client';
+import { resolveDirs } from '../src-main/platform/paths';
+
+const { values } = parseArgs({ options: { slices: { type: 'string', default: '8' }, models: { type: 'string', multiple: true } } });
+const sliceCount = Math.max(2, Number(values.slices));
+const sharedData = path.resolve(process.env.RADSTATION_SHARED_DATA ?? path.join(import.meta.dirname, '..', '..', 'shared', 'data'));
+const seriesByModality: Record<string, string> = {
+  CT: path.join(sharedData, 'dicom', 'series', 'ct-head-ge-tilted'),
+  MR: path.join(sharedData, 'dicom', 'series', 'mr-brain-t1-mprage-siemens'),
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Slices from the middle of the series, where the anatomy (and so the work) is typical. */
+function pickSlices(dir: string, count: number): string[] {
+  const files = fs.readdirSync(dir).filter((name) => name.endsWith('.dcm')).sort();
+  const start = Math.max(0, Math.floor(files.length / 2 - count / 2));
+  return files.slice(start, start + count).map((name) => path.join(dir, name));
+}
+
+async function main(): Promise<void> {
+  const dirs = resolveDirs({ modelDirs: values.models });
+  let sources: ModelSource[] = modelSourcesFor(dirs);
+  let registry = new BundleRegistry(sources, new BundleVerifier());
+  let bundles = (await registry.list()).filter((bundle) => bundle.summary.tasks.some((task) => task.runnable));
+  if (bundles.length === 0) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'radstation-bench-'));
+    const made = spawnSync('/usr/bin/python3', [path.join(import.meta.dirname, '..', 'tests', 'helpers', 'inference', 'make_upsample_bundle.py'), path.join(dir, 'test-upsample')], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`no bundle is installed and the test bundle could not be built: ${made.stderr}`);
+    console.log(`No runnable bundle installed; benchmarking the test ×2 upsampler (${dir}).`);
+    sources = [{ dir, origin: 'extra' }];
+    registry = new BundleRegistry(sources, new BundleVerifier());
+    bundles = await registry.list();
+  }
+
+  const worker = new InferenceWorkerClient({ maxSessions: 2, lowMemoryBytes: 256 * 1024 * 1024 });
+  const gpuProviders = providerOrder('auto').filter((provider) => provider !== 'cpu');
+  const report: Record<string, Record<string, unknown>> = {};
+  for (const bundle of bundles) {
+    for (const summary of bundle.summary.tasks.filter((task) => task.runnable)) {
+      const { task } = await registry.resolveTask(summary.id, bundle.summary.id);
+      const modality = task.accepts.modalities.find((m) => seriesByModality[m] && fs.existsSync(seriesByModality[m]!));
+      if (!modality) {
+        console.log(`${task.id}: skipped, no shared series for ${task.accepts.modalities.join('/')}`);
+        continue;
+      }
+      const files = pickSlices(seriesByModality[modality]!, sliceCount);
+      const bundleRef = { id: bundle.summary.id, version: bundle.summary.version, dir: bundle.dir };
+      const perProvider: Record<string, { ms_per_slice: number; inference_ms_per_slice: number }> = {};
+      for (const provider of ['cpu', ...gpuProviders] as ExecutionProviderName[]) {
+        const warm = await worker.warmUp({ bundle: bundleRef, task, provider }).catch(() => undefined);
+        if (!warm || warm.provider !== provider) {
+          if (provider !== 'cpu') console.log(`${task.id}: ${provider} not available here${warm?.fallbacks[0] ? ` (${warm.fallbacks[0].reason})` : ''}`);
+          continue;
+        }
+        const totals: number[] = [];
+        const inference: number[] = [];
+        const stages: Record<'readMs' | 'preprocessMs' | 'postprocessMs', number[]> = { readMs: [], preprocessMs: [], postprocessMs: [] };
+        // The first slice pays for first-run allocations; it is run but not counted.
+        for (const [index, file] of [files[0]!, ...files].entries()) {
+          const started = performance.now();
+          const result = await worker.runSlice({ bundle: bundleRef, task, provider, source: { filePath: file, frame: 0 }, returnPixels: false });
+          if (index > 0) {
+            totals.push(performance.now() - started);
+            inference.push(result.timings.inferenceMs);
+            for (const stage of Object.keys(stages) as Array<keyof typeof stages>) stages[stage].push(result.timings[stage]);
+          }
+        }
+        perProvider[provider] = { ms_per_slice: Number(median(totals).toFixed(1)), inference_ms_per_slice: Number(median(inference).toFixed(1)) };
+        console.log(`${task.id} (${bundle.summary.id} ${bundle.summary.version}) on ${provider}: ${perProvider[provider]!.ms_per_slice} ms/slice median over ${totals.length} ${modality} slices (read ${median(stages.readMs).toFixed(1)}, preprocess ${median(stages.preprocessMs).toFixed(1)}, model ${perProvider[provider]!.inference_ms_per_slice}, postprocess ${median(stages.postprocessMs).toFixed(1)} ms)`);
+      }
+      const best = Object.entries(perProvider).sort((a, b) => a[1].ms_per_slice - b[1].ms_per_slice)[0];
+      if (!best) continue;
+      report[task.id] = {
+        bundle: bundle.summary.id,
+        provider: best[0],
+        ms_per_slice: best[1].ms_per_slice,
+        inference_ms_per_slice: best[1].inference_ms_per_slice,
+        cpu_ms_per_slice: perProvider.cpu?.ms_per_slice ?? null,
+        gpu_ms_per_slice: Object.entries(perProvider).find(([name]) => name !== 'cpu')?.[1].ms_per_slice ?? null,
+        slices: sliceCount,
+        input: path.basename(seriesByModality[modality]!),
+      };
+    }
+  }
+  await worker.terminate();
+  // maxRSS covers the whole process, worker thread included (kB on Linux and macOS).
+  const peakRssMb = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
+  console.log(`peak RSS ${peakRssMb} MB`);
+  for (const entry of Object.values(report)) entry.peak_rss_mb = peakRssMb;
+  console.log(JSON.stringify({ tasks: report }));
+}
+
+await main();

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import dicomParser from 'dicom-parser';
+import { ServiceError, type CallResponse, type EventPayload, type ParsedCallRequest } from '../../src-shared/contract';
+import type { ProviderChoice } from '../../src-shared/contract/inference';
+import { BundleRegistry, type ModelSource } from './bundles/bundle-registry';
+import { BundleVerifier } from './bundles/bundle-verification';
+import { InferenceJobQueue, type JobOutcome } from './jobs/job-queue';
+import { providerOrder } from './providers';
+import type { SeriesSlice, SeriesSource } from './series-source';
+import { InferenceWorkerClient, InferenceWorkerError } from './worker-client';
+import type { SessionCacheOptions } from './worker/session-cache';
+
+export interface InferenceServiceConfig {
+  modelSources: ModelSource[];
+  /** Remembers verified bundle files across restarts; optional. */
+  verificationStorePath?: string;
+  seriesSource: SeriesSource;
+  /** Finished derived series land in <derivedRoot>/<Series Instance UID>/. */
+  derivedRoot: string;
+  /** Adds a finished derived series to the cache (the import service, once wired). */
+  importDerivedSeries?: (files: string[]) => Promise<void>;
+  emit: <Name extends 'inference.progress' | 'inference.finished'>(name: Name, payload: EventPayload<Name>) => void;
+  /** A setting or --provider: used whenever a request says 'auto'. */
+  providerSetting?: ProviderChoice;
+  session?: Partial<SessionCacheOptions>;
+  defaultTimeoutSeconds?: number;
+}
+
+export interface TaskSelection {
+  taskId: string;
+  bundleId?: string;
+  provider: ProviderChoice;
+}
+
+/** A DICOM UID under the 2.25 root, from a random UUID (PS3.5 B.2): unique without a registered root. */
+export function newDicomUid(): string {
+  return `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`;
+}
+
+async function sourceSeriesNumber(filePath: string): Promise<number | undefined> {
+  try {
+    const bytes = await fs.readFile(filePath);
+    return dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x00200011' }).intString('x00200011');
+  } catch {
+    return undefined;
+  }
+}
+
+function toServiceError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  if (error instanceof InferenceWorkerError) {
+    const code = error.code === 'invalid-input' ? 'invalid-request' : error.code === 'cancelled' ? 'cancelled' : error.code === 'worker-stopped' ? 'unavailable' : 'internal';
+    return new ServiceError(code, error.message);
+  }
+  return new ServiceError('internal', error instanceof Error ? error.message : String(error));
+}
+
+function base64OfFloat32(values: Float32Array): string {
+  const bytes = Buffer.alloc(values.length * 4);
+  for (let i = 0; i < values.length; i += 1) bytes.writeFloatLE(values[i]!, i * 4);
+  return bytes.toString('base64');
+}
+
+export type InferenceService = ReturnType<typeof createInferenceService>;
+
+/**
+ * Model bundles, previews and series jobs. Everything heavy runs in one worker thread;
+ * this side resolves bundles and tasks, queues jobs and turns failures into plain errors.
+ */
+export function createInferenceService(config: InferenceServiceConfig) {
+  const registry = new BundleRegistry(config.modelSources, new BundleVerifier(config.verificationStorePath));
+  const worker = new InferenceWorkerClient({
+    maxSessions: config.session?.maxSessions ?? 4,
+    lowMemoryBytes: config.session?.lowMemoryBytes ?? 512 * 1024 * 1024,
+    ...(config.session?.intraOpThreads !== undefined ? { intraOpThreads: config.session.intraOpThreads } : {}),
+  });
+  const jobs = new InferenceJobQueue(worker, {
+    progress: (payload) => config.emit('inference.progress', payload),
+    finished: (payload) => config.emit('inference.finished', payload),
+  });
+  const provider = (requested: ProviderChoice): ProviderChoice => (requested === 'auto' ? (config.providerSetting ?? 'auto') : requested);
+
+  async function resolve(selection: TaskSelection) {
+    const { bundle, task } = await registry.resolveTask(selection.taskId, selection.bundleId);
+    return { bundleRef: { id: bundle.manifest.id, version: bundle.manifest.version, dir: bundle.dir }, task };
+  }
+
+  /** Starts a job over explicit slices (a cached series, or a file's frames for the CLI). */
+  async function startJob(selection: TaskSelection, slices: SeriesSlice[], options: { timeoutSeconds?: number; importDerived: boolean }) {
+    const { bundleRef, task } = await resolve(selection);
+    if (slices.length === 0) throw new ServiceError('not-found', 'There are no images to run the task on.');
+    const number = await sourceSeriesNumber(slices[0]!.filePath);
+    return jobs.enqueue({
+      taskId: task.id,
+      bundle: bundleRef,
+      task,
+      provider: provider(selection.provider),
+      slices,
+      seriesInstanceUid: newDicomUid(),
+      // Derived series conventionally number above their source, so they sort after it.
+      seriesNumber: (number ?? 0) + 1000,
+      outputRoot: config.derivedRoot,
+      timeoutMs: (options.timeoutSeconds ?? config.defaultTimeoutSeconds ?? 3600) * 1000,
+      ...(options.importDerived && config.importDerivedSeries ? { importDerived: config.importDerivedSeries } : {}),
+    });
+  }
+
+  return {
+    async listModels(): Promise<CallResponse<'inference.listModels'>> {
+      const bundles = await registry.list();
+      return { bundles: bundles.map((bundle) => bundle.summary), providers: providerOrder(provider('auto')) };
+    },
+
+    async previewFile(selection: TaskSelection, filePath: string, frame: number): Promise<CallResponse<'inference.preview'>> {
+      const { bundleRef, task } = await resolve(selection);
+      try {
+        const result = await worker.runSlice({ bundle: bundleRef, task, provider: provider(selection.provider), source: { filePath, frame }, returnPixels: true });
+        return {
+          taskId: task.id,
+          bundleId: bundleRef.id,
+          provider: result.provider,
+          fallbacks: result.fallbacks,
+          timings: result.timings,
+          image: { rows: result.rows, columns: result.columns, pixelSpacing: result.pixelSpacing, pixels: base64OfFloat32(result.pixels ?? new Float32Array()) },
+        };
+      } catch (error) {
+        throw toServiceError(error);
+      }
+    },
+
+    async preview(request: ParsedCallRequest<'inference.preview'>): Promise<CallResponse<'inference.preview'>> {
+      const filePath = config.seriesSource.instanceFile(request.sopInstanceUid);
+      if (!filePath) throw new ServiceError('not-found', `The cache has no instance ${request.sopInstanceUid}.`);
+      return this.previewFile(request, filePath, request.frame);
+    },
+
+    async runSeries(request: ParsedCallRequest<'inference.run'>): Promise<{ jobId: string; done: Promise<JobOutcome> }> {
+      const slices = config.seriesSource.slicesOf(request.seriesInstanceUid);
+      if (slices.length === 0) throw new ServiceError('not-found', `The cache has no series ${request.seriesInstanceUid}.`);
+      return startJob(request, slices, { timeoutSeconds: request.timeoutSeconds, importDerived: true });
+    },
+
+    /** Every frame of one file, written as a derived series but not added to the cache (the CLI's --file). */
+    async runFile(selection: TaskSelection, filePath: string, options: { timeoutSeconds?: number } = {}) {
+      const bytes = await fs.readFile(filePath).catch((error: unknown) => {
+        throw new ServiceError('not-found', `Cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      let frames = 1;
+      try {
+        const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+        frames = Math.max(1, dataSet.intString('x00280008') ?? 1);
+      } catch {
+        throw new ServiceError('invalid-request', `${filePath} is not a readable DICOM file.`);
+      }
+      const slices = Array.from({ length: frames }, (_, frame) => ({ sopInstanceUid: '', filePath, frame }));
+      return startJob(selection, slices, { ...options, importDerived: false });
+    },
+
+    cancel: (jobId: string): boolean => jobs.cancel(jobId),
+
+    /** Opens the task's session ahead of the first slice, so the first result is not slowed by loading. */
+    async warmUp(selection: TaskSelection) {
+      const { bundleRef, task } = await resolve(selection);
+      return worker.warmUp({ bundle: bundleRef, task, provider: provider(selection.provider) }).catch((error: unknown) => {
+        throw toServiceError(error);
+      });
+    },
+
+    releaseSessions: (): Promise<void> => worker.releaseSessions(),
+
+    async close(): Promise<void> {
+      await jobs.cancelAll();
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Joined into contract/index.ts; implemented by src-main/inference/inference-service.ts.
+import { z } from 'zod';
+import { defineCall, defineEvent } from './define';
+import { dicomUidSchema } from '../domain/studies';
+import { taskKinds } from '../inference/manifest';
+
+/** Execution providers a user may ask for; 'auto' tries them in the platform's order. */
+export const providerChoices = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
+export type ProviderChoice = (typeof providerChoices)[number];
+export const executionProviders = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
+export type ExecutionProviderName = (typeof executionProviders)[number];
+
+export const bundleOrigins = ['shipped', 'user', 'extra'] as const;
+
+export const taskSummarySchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: z.enum(taskKinds),
+  modalities: z.array(z.string()),
+  /** True when this runtime can run it now: the bundle is valid, the task available and its kind supported. */
+  runnable: z.boolean(),
+  /** Why it cannot run, in words, when runnable is false. */
+  reason: z.string().optional(),
+});
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
+
+export const bundleSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  version: z.string(),
+  license: z.string(),
+  dir: z.string(),
+  origin: z.enum(bundleOrigins),
+  valid: z.boolean(),
+  /** Every reason the bundle is refused: schema errors, missing or altered files, shadowing. */
+  problems: z.array(z.string()),
+  tasks: z.array(taskSummarySchema),
+});
+export type BundleSummary = z.infer<typeof bundleSummarySchema>;
+
+/** A provider that was tried and failed before the one that ran. */
+export const providerFallbackSchema = z.object({ provider: z.enum(executionProviders), reason: z.string() });
+
+export const inferenceTimingsSchema = z.object({
+  readMs: z.number().nonnegative(),
+  preprocessMs: z.number().nonnegative(),
+  inferenceMs: z.number().nonnegative(),
+  postprocessMs: z.number().nonnegative(),
+});
+export type InferenceTimings = z.infer<typeof inferenceTimingsSchema>;
+
+/**
+ * One output image. `pixels` is base64 of little-endian float32 values in modality units
+ * (Hounsfield units for CT), row-major; decode it with decodePreviewPixels(). Base64 keeps
+ * the same message valid over Electron IPC and the web host's JSON socket.
+ */
+export const previewImageSchema = z.object({
+  rows: z.number().int().positive(),
+  columns: z.number().int().positive(),
+  /** Row and column spacing in mm after scaling, or null when the source had none. */
+  pixelSpacing: z.tuple([z.number(), z.number()]).nullable(),
+  pixels: z.string(),
+});
+
+export const taskSelectionSchema = z.object({
+  taskId: z.string().min(1).max(100),
+  /** Which bundle provides the task; the first valid one that has it when left out. */
+  bundleId: z.string().max(100).optional(),
+  provider: z.enum(providerChoices).default('auto'),
+});
+
+export const inferenceResultSchema = z.object({
+  taskId: z.string(),
+  bundleId: z.string(),
+  bundleVersion: z.string(),
+  /** The provider that actually ran the last slice. */
+  provider: z.enum(executionProviders),
+  fallbacks: z.array(providerFallbackSchema),
+  seconds: z.number().nonnegative(),
+  seriesInstanceUid: dicomUidSchema,
+  /** The derived DICOM files written, in slice order. */
+  outputs: z.array(z.string()),
+});
+export type InferenceResult = z.infer<typeof inferenceResultSchema>;
+
+export const inferenceCalls = {
+  'inference.listModels': defineCall({
+    summary: 'Model bundles, their tasks and whether each can run (with the reasons when not)',
+    request: z.object({}),
+    response: z.object({ bundles: z.array(bundleSummarySchema), providers: z.array(z.enum(executionProviders)) }),
+  }),
+  'inference.preview': defineCall({
+    summary: 'Run a task on one frame of one cached instance; nothing is saved',
+    request: taskSelectionSchema.extend({ sopInstanceUid: dicomUidSchema, frame: z.number().int().nonnegative().default(0) }),
+    response: z.object({
+      taskId: z.string(),
+      bundleId: z.string(),
+      provider: z.enum(executionProviders),
+      fallbacks: z.array(providerFallbackSchema),
+      timings: inferenceTimingsSchema,
+      image: previewImageSchema,
+    }),
+  }),
+  'inference.run': defineCall({
+    summary: 'Start a task on every slice of a cached series; progress and the result come as events',
+    request: taskSelectionSchema.extend({
+      seriesInstanceUid: dicomUidSchema,
+      timeoutSeconds: z.number().positive().max(24 * 3600).optional(),
+    }),
+    response: z.object({ jobId: z.string() }),
+  }),
+  'inference.cancel': defineCall({
+    summary: 'Cancel a queued or running job; no derived series is left behind',
+    request: z.object({ jobId: z.string() }),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
+} as const;
+
+export const inferenceEvents = {
+  'inference.progress': defineEvent({
+    summary: 'Slices done of total for a running job',
+    payload: z.object({
+      jobId: z.string(),
+      taskId: z.string(),
+      slicesDone: z.number().int().nonnegative(),
+      slicesTotal: z.number().int().nonnegative(),
+      provider: z.enum(executionProviders).nullable(),
+    }),
+  }),
+  'inference.finished': defineEvent({
+    summary: 'A job ended: its result, or why it was cancelled or failed',
+    payload: z.object({
+      jobId: z.string(),
+      status: z.enum(['completed', 'cancelled', 'failed']),
+      result: inferenceResultSchema.optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  }),
+} as const;
+
+/** The preview's pixels as a Float32Array (see previewImageSchema). */
+export function decodePreviewPixels(base64: string): Float32Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  const view = new DataView(bytes.buffer);
+  const values = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < values.length; i += 1) values[i] = view.getFloat32(i * 4, true);
+  return values;
+}
