@@ -8,6 +8,8 @@ import { createStudyService, type StudyService } from './studies/study-service';
 import { createImportService, type ImportService } from './studies/import/import-service';
 import type { ProviderChoice } from '../src-shared/contract/inference';
 import { createAppInference } from './inference/inference-wiring';
+import { openCacheDatabase } from './studies/cache/database';
+import { createReportService } from './reports/report-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -59,6 +61,8 @@ export function createServices(config: ServicesConfig): Services {
     ...(config.provider ? { provider: config.provider } : {}),
     importDerivedSeries: (files) => importDerivedFiles(imports, files),
   });
+  const reportDatabase = openCacheDatabase(dirs.cacheDir);
+  const reports = createReportService(reportDatabase, imports);
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -83,6 +87,14 @@ export function createServices(config: ServicesConfig): Services {
     'inference.preview': (request) => inference.preview(request),
     'inference.run': async (request) => ({ jobId: (await inference.runSeries(request)).jobId }),
     'inference.cancel': (request) => ({ cancelled: inference.cancel(request.jobId) }),
+    'reports.get': (request) => reports.get(request.studyInstanceUid),
+    'reports.save': (request) => reports.save(request),
+    'reports.exportPdf': (request) => {
+      const { fileName, pdf } = reports.exportPdf(request.studyInstanceUid);
+      return { fileName, pdfBase64: pdf.toString('base64') };
+    },
+    'reports.exportSr': (request) => reports.exportSr(request.studyInstanceUid),
+    'reports.answerFromMetadata': (request) => reports.answerFromMetadata(request.sopInstanceUid, request.question),
   };
 
   return {
@@ -95,6 +107,7 @@ export function createServices(config: ServicesConfig): Services {
     close: async () => {
       await imports.close();
       await inference.closeAll();
+      reportDatabase.close();
       studies.close();
     },
   };

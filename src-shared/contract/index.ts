@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { importCalls, importEvents } from './imports';
+import { reportCalls } from './reports';
 import { studyCalls, studyEvents } from './studies';
 import { inferenceCalls, inferenceEvents } from './inference';
 
@@ -13,6 +14,7 @@ export const calls = {
   ...studyCalls,
   ...importCalls,
   ...inferenceCalls,
+  ...reportCalls,
 } as const;
 
 export const events = {
@@ -56,3 +58,4 @@ export * from './app';
 export * from './studies';
 export * from './imports';
 export * from './inference';
+export * from './reports';
