@@ -87,6 +87,7 @@ export function createServices(config: ServicesConfig): Services {
     'inference.preview': (request) => inference.preview(request),
     'inference.run': async (request) => ({ jobId: (await inference.runSeries(request)).jobId }),
     'inference.cancel': (request) => ({ cancelled: inference.cancel(request.jobId) }),
+    'inference.askClosed': (request) => inference.askClosed(request),
     'reports.get': (request) => reports.get(request.studyInstanceUid),
     'reports.save': (request) => reports.save(request),
     'reports.exportPdf': (request) => {

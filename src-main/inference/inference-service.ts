@@ -129,6 +129,27 @@ export function createInferenceService(config: InferenceServiceConfig) {
       }
     },
 
+    /** A closed question about an 8-bit displayed image; answered in the worker like every model run. */
+    async askClosed(request: ParsedCallRequest<'inference.askClosed'>): Promise<CallResponse<'inference.askClosed'>> {
+      const { bundle, task } = await registry.resolveTask(request.taskId, request.bundleId, 'vqa-closed');
+      const pixels = new Uint8Array(Buffer.from(request.image.pixelsBase64, 'base64'));
+      if (pixels.length !== request.image.width * request.image.height) {
+        throw new ServiceError('invalid-request', `The image has ${pixels.length} bytes; ${request.image.width} × ${request.image.height} 8-bit pixels were declared.`);
+      }
+      try {
+        const result = await worker.answerQuestion({
+          bundle: { id: bundle.manifest.id, version: bundle.manifest.version, dir: bundle.dir },
+          task,
+          provider: provider(request.provider),
+          image: { width: request.image.width, height: request.image.height, pixels },
+          question: request.question,
+        });
+        return { ...result, taskId: task.id, bundleId: bundle.manifest.id, bundleName: bundle.manifest.name, bundleVersion: bundle.manifest.version };
+      } catch (error) {
+        throw toServiceError(error);
+      }
+    },
+
     async preview(request: ParsedCallRequest<'inference.preview'>): Promise<CallResponse<'inference.preview'>> {
       const filePath = config.seriesSource.instanceFile(request.sopInstanceUid);
       if (!filePath) throw new ServiceError('not-found', `The cache has no instance ${request.sopInstanceUid}.`);

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../platform/module-worker';
 import type { SessionCacheOptions } from './worker/session-cache';
-import type { SliceRequest, SliceResult, WarmUpRequest, WarmUpResult, WorkerErrorCode, WorkerReply, WorkerRequest } from './worker/protocol';
+import type { SliceRequest, SliceResult, VqaRequest, VqaResult, WarmUpRequest, WarmUpResult, WorkerErrorCode, WorkerReply, WorkerRequest } from './worker/protocol';
 
 export class InferenceWorkerError extends Error {
   constructor(
@@ -65,6 +65,10 @@ export class InferenceWorkerClient {
 
   runSlice(request: Omit<SliceRequest, 'id' | 'kind'>): Promise<SliceResult> {
     return this.send<SliceResult>({ kind: 'slice', ...request });
+  }
+
+  answerQuestion(request: Omit<VqaRequest, 'id' | 'kind'>): Promise<VqaResult> {
+    return this.send<VqaResult>({ kind: 'vqa', ...request });
   }
 
   warmUp(request: Omit<WarmUpRequest, 'id' | 'kind'>): Promise<WarmUpResult> {

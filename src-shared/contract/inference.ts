@@ -83,6 +83,43 @@ export const inferenceResultSchema = z.object({
 });
 export type InferenceResult = z.infer<typeof inferenceResultSchema>;
 
+/**
+ * The image as the reader sees it: 8-bit grayscale after the window, row-major, base64.
+ * Closed VQA models are trained on displayed images, not on raw modality values.
+ */
+export const displayedImageSchema = z.object({
+  width: z.number().int().min(1).max(4096),
+  height: z.number().int().min(1).max(4096),
+  pixelsBase64: z.string().max(24_000_000),
+});
+
+export const closedQuestionRequestSchema = z.object({
+  taskId: z.string().min(1).max(100).default('vqa-closed'),
+  bundleId: z.string().max(100).optional(),
+  provider: z.enum(providerChoices).default('auto'),
+  question: z.string().trim().min(1).max(500),
+  image: displayedImageSchema,
+});
+
+export const closedAnswerSchema = z.object({
+  answer: z.string(),
+  /** Softmax probability of the answer, 0–1. */
+  confidence: z.number().min(0).max(1),
+  /** Below the model's threshold: the model declines to answer, and the UI says so. */
+  abstained: z.boolean(),
+  alternatives: z.array(z.object({ answer: z.string(), probability: z.number() })),
+  /** Question words the model never saw in training. */
+  unknownWords: z.array(z.string()),
+  taskId: z.string(),
+  bundleId: z.string(),
+  bundleName: z.string(),
+  bundleVersion: z.string(),
+  provider: z.enum(executionProviders),
+  fallbacks: z.array(providerFallbackSchema),
+  inferenceMs: z.number().nonnegative(),
+});
+export type ClosedAnswer = z.infer<typeof closedAnswerSchema>;
+
 export const inferenceCalls = {
   'inference.listModels': defineCall({
     summary: 'Model bundles, their tasks and whether each can run (with the reasons when not)',
@@ -113,6 +150,11 @@ export const inferenceCalls = {
     summary: 'Cancel a queued or running job; no derived series is left behind',
     request: z.object({ jobId: z.string() }),
     response: z.object({ cancelled: z.boolean() }),
+  }),
+  'inference.askClosed': defineCall({
+    summary: 'Answer a closed question (yes/no, modality, plane, organ…) about an image as displayed, with a confidence',
+    request: closedQuestionRequestSchema,
+    response: closedAnswerSchema,
   }),
 } as const;
 

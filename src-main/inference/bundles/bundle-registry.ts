@@ -20,7 +20,9 @@ export interface LoadedBundle {
 }
 
 /** Task kinds this runtime runs; the others are listed but run elsewhere (or not yet). */
-const runnableKinds = new Set<BundleTask['kind']>(['image-to-image']);
+const runnableKinds = new Set<BundleTask['kind']>(['image-to-image', 'vqa-closed']);
+/** The task kinds this runtime runs itself; vlm-generate has its own runtime. */
+export type RunnableTaskKind = 'image-to-image' | 'vqa-closed';
 
 /** Problems a schema cannot see: references to files the manifest does not list, repeated task IDs. */
 function consistencyProblems(manifest: BundleManifest): string[] {
@@ -143,7 +145,12 @@ export class BundleRegistry {
   }
 
   /** The bundle and image task to run, or a ServiceError saying plainly why not. */
-  async resolveTask(taskId: string, bundleId?: string): Promise<{ bundle: LoadedBundle & { manifest: BundleManifest }; task: ImageToImageTask }> {
+  async resolveTask<Kind extends RunnableTaskKind = 'image-to-image'>(
+    taskId: string,
+    bundleId?: string,
+    kind?: Kind,
+  ): Promise<{ bundle: LoadedBundle & { manifest: BundleManifest }; task: Extract<BundleTask, { kind: Kind }> }> {
+    const wantedKind: RunnableTaskKind = kind ?? 'image-to-image';
     const bundles = (await this.list()).filter((bundle) => bundleId === undefined || bundle.summary.id === bundleId);
     if (bundleId !== undefined && bundles.length === 0) throw new ServiceError('not-found', `There is no model bundle "${bundleId}".`);
     const offering = bundles.filter((bundle) => bundle.manifest?.tasks.some((task) => task.id === taskId));
@@ -152,7 +159,13 @@ export class BundleRegistry {
     for (const bundle of offering) {
       const summary = bundle.summary.tasks.find((task) => task.id === taskId);
       const task = bundle.manifest?.tasks.find((candidate) => candidate.id === taskId);
-      if (bundle.manifest && summary?.runnable && task?.kind === 'image-to-image') return { bundle: { ...bundle, manifest: bundle.manifest }, task };
+      if (bundle.manifest && summary?.runnable && task?.kind === wantedKind) {
+        return { bundle: { ...bundle, manifest: bundle.manifest }, task: task as Extract<BundleTask, { kind: Kind }> };
+      }
+      if (task && task.kind !== wantedKind) {
+        reasons.push(`${bundle.summary.id}: "${taskId}" is a ${task.kind} task, not ${wantedKind}`);
+        continue;
+      }
       const why = bundle.summary.valid ? (summary?.reason ?? 'not runnable') : bundle.summary.problems.join('; ');
       reasons.push(`${bundle.summary.id} (${bundle.dir}): ${why}`);
     }

@@ -4,6 +4,7 @@ import { WorkerTaskError } from './errors';
 import type { WorkerReply, WorkerRequest } from './protocol';
 import { SessionCache, type SessionCacheOptions } from './session-cache';
 import { runSlice } from './slice-runner';
+import { runVqa } from '../vqa/vqa-runner';
 
 /**
  * The inference worker: everything heavy (DICOM decoding, onnxruntime, DICOM writing)
@@ -25,6 +26,10 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       case 'warm-up': {
         const { provider, fallbacks } = await sessions.acquire(path.join(request.bundle.dir, request.task.graphs[0]!), request.provider);
         return { kind: 'reply', id: request.id, ok: true, value: { provider, fallbacks } };
+      }
+      case 'vqa': {
+        const value = await runVqa(request, sessions);
+        return { kind: 'reply', id: request.id, ok: true, value };
       }
       case 'release':
         await sessions.releaseAll();

@@ -1,5 +1,5 @@
 import type { ExecutionProviderName, InferenceTimings, ProviderChoice } from '../../../src-shared/contract/inference';
-import type { ImageToImageTask } from '../../../src-shared/inference/manifest';
+import type { ImageToImageTask, VqaClosedTask } from '../../../src-shared/inference/manifest';
 import type { ProviderFallback } from './session-cache';
 
 /** Messages between the main thread and the inference worker. Everything here is structured-cloneable. */
@@ -46,7 +46,33 @@ export interface ReleaseRequest {
   id: number;
 }
 
-export type WorkerRequest = SliceRequest | WarmUpRequest | ReleaseRequest;
+/** A closed question about an 8-bit grayscale image as the reader saw it (windowed). */
+export interface VqaRequest {
+  kind: 'vqa';
+  id: number;
+  bundle: BundleRef;
+  task: VqaClosedTask;
+  provider: ProviderChoice;
+  image: { width: number; height: number; pixels: Uint8Array };
+  question: string;
+}
+
+export interface VqaResult {
+  provider: ExecutionProviderName;
+  fallbacks: ProviderFallback[];
+  answer: string;
+  /** Softmax probability of the answer. */
+  confidence: number;
+  /** True when the confidence is below the task's threshold: the answer is shown as a guess, if at all. */
+  abstained: boolean;
+  /** The most likely answers, best first, for the reader to weigh. */
+  alternatives: { answer: string; probability: number }[];
+  /** Question words the model never saw in training. */
+  unknownWords: string[];
+  inferenceMs: number;
+}
+
+export type WorkerRequest = SliceRequest | WarmUpRequest | ReleaseRequest | VqaRequest;
 
 export interface SliceResult {
   provider: ExecutionProviderName;
@@ -68,5 +94,5 @@ export interface WarmUpResult {
 export type WorkerErrorCode = 'cancelled' | 'invalid-input' | 'model-error' | 'internal';
 
 export type WorkerReply =
-  | { kind: 'reply'; id: number; ok: true; value: SliceResult | WarmUpResult | null }
+  | { kind: 'reply'; id: number; ok: true; value: SliceResult | WarmUpResult | VqaResult | null }
   | { kind: 'reply'; id: number; ok: false; error: { code: WorkerErrorCode; message: string } };
