@@ -3,6 +3,7 @@ import { providerChoices, type ProviderChoice } from '../../src-shared/contract/
 import { createServices } from '../services';
 import { UsageError, type CliCommand } from './command';
 import { cacheOption, modelsOption, parseCommandArgs } from './common-options';
+import { runClosedQuestions } from './infer-closed-questions';
 
 function parseProvider(value: string | undefined): ProviderChoice {
   if (value === undefined) return 'auto';
@@ -21,6 +22,7 @@ export const inferCommand: CliCommand = {
   name: 'infer',
   summary: 'Run a model task on a cached series or a DICOM file, writing a derived series',
   usage: `radstation infer --task TASK (--series UID | --file PATH) [--bundle ID] [--provider P]
+       radstation infer --task vqa-closed (--file IMAGE --question TEXT | --batch FILE.jsonl) [--json]
                  [--cache DIR] [--models DIR]... [--timeout SECONDS] [--json]
 
 Runs TASK on every slice and writes an AI-labelled derived DICOM series. With
@@ -35,7 +37,10 @@ the result is written under the cache's derived/ folder only.
   --cache DIR        study cache folder
   --models DIR       extra model bundle folder; repeatable
   --timeout SECONDS  stop the job after this long (default 3600)
-  --json             print {task, bundle, provider, seconds, seriesInstanceUID, outputs}`,
+  --question TEXT    closed question about --file (a DICOM, PNG or JPEG image), for vqa-closed
+  --batch FILE       JSON lines of {"image", "question"}; prints one answer line per input line
+  --json             print {task, bundle, provider, seconds, seriesInstanceUID, outputs},
+                     or {answer, confidence, abstained, …} for a closed question`,
   async run(args, io) {
     const { values } = parseCommandArgs('infer', args, {
       ...cacheOption,
@@ -46,6 +51,8 @@ the result is written under the cache's derived/ folder only.
       bundle: { type: 'string' },
       provider: { type: 'string' },
       timeout: { type: 'string' },
+      question: { type: 'string' },
+      batch: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (values.help) {
@@ -53,8 +60,17 @@ the result is written under the cache's derived/ folder only.
       return 0;
     }
     if (!values.task) throw new UsageError("infer: --task is required. See 'radstation infer --help'.");
-    if ((values.series === undefined) === (values.file === undefined)) throw new UsageError('infer: give exactly one of --series UID or --file PATH.');
     const provider = parseProvider(values.provider);
+    if (values.question !== undefined || values.batch !== undefined) {
+      const services = createServices({ host: 'web', cacheDir: values.cache, modelDirs: values.models });
+      try {
+        const selection = { taskId: values.task, provider, ...(values.bundle ? { bundleId: values.bundle } : {}) };
+        return await runClosedQuestions(services, selection, { ...values, json: values.json ?? false }, io);
+      } finally {
+        await services.close();
+      }
+    }
+    if ((values.series === undefined) === (values.file === undefined)) throw new UsageError('infer: give exactly one of --series UID or --file PATH.');
     const timeoutSeconds = parseTimeout(values.timeout);
     const services = createServices({ host: 'web', cacheDir: values.cache, modelDirs: values.models });
     const selection = { taskId: values.task, provider, ...(values.bundle ? { bundleId: values.bundle } : {}) };

@@ -2,7 +2,7 @@
 expected answers for given images and questions, computed here with PIL and numpy.
 
 Usage: make_vqa_bundle.py OUT_DIR CASES_JSON
-CASES_JSON: [{"width", "height", "pixels": [..uint8..], "question"}]
+CASES_JSON: [{"width", "height", "pixels": [..uint8..], "question"} or {"file", "question"}]
 Prints {"cases": [{"answer", "probabilities": [...]}]}.
 
 The graph: m = mean of the 112x112 image (pixels / 255); logits =
@@ -86,7 +86,11 @@ with open(os.path.join(out_dir, 'manifest.json'), 'w') as f:
 
 results = []
 for case in json.load(open(cases_path)):
-    image = np.asarray(case['pixels'], dtype=np.uint8).reshape(case['height'], case['width'])
+    if case.get('file'):
+        # As training read its images: Pillow's decoder, then convert('L').
+        image = np.asarray(Image.open(case['file']).convert('L'), dtype=np.uint8)
+    else:
+        image = np.asarray(case['pixels'], dtype=np.uint8).reshape(case['height'], case['width'])
     resized = np.asarray(Image.fromarray(image, 'L').resize((size, size), Image.BILINEAR), dtype=np.float64) / 255
     mean = resized.mean()
     words = re.findall('[a-z0-9]+', case['question'].lower())
