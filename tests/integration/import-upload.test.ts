@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const post = (body: Buffer, headers: Record<string, string>, base = origin) =>
-  fetch(`${base}/upload`, { method: 'POST', body, headers });
+  fetch(`${base}/upload`, { method: 'POST', body: new Uint8Array(body), headers });
 
 describe('upload to the web host', () => {
   it('imports a posted DICOM file by copy and removes the staged upload', async () => {
