@@ -57,6 +57,7 @@ export function createServices(config: ServicesConfig): Services {
     'studies.list': (request) => ({ studies: studies.list(request) }),
     'inference.listModels': () => inference.listModels(),
     'inference.preview': (request) => inference.preview(request),
+    'inference.warmUp': (request) => inference.warmUp(request),
     'inference.run': async (request) => ({ jobId: (await inference.runSeries(request)).jobId }),
     'inference.cancel': (request) => ({ cancelled: inference.cancel(request.jobId) }),
   };

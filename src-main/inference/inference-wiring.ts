@@ -10,12 +10,16 @@ import { insertDerivedSeries } from './derived/derived-series-insert';
 import { createInferenceService, type InferenceService } from './inference-service';
 import { cacheSeriesSource } from './series-source';
 
-/** The setting: RADSTATION_PROVIDER forces a provider for every 'auto' request. */
-export function providerSettingFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderChoice | undefined {
+/**
+ * The setting: RADSTATION_PROVIDER forces a provider for every 'auto' request. A wrong
+ * value is reported and ignored rather than stopping the app from starting.
+ */
+export function providerSettingFromEnv(env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = console.error): ProviderChoice | undefined {
   const value = env.RADSTATION_PROVIDER;
   if (value === undefined || value === '') return undefined;
   if ((providerChoices as readonly string[]).includes(value)) return value as ProviderChoice;
-  throw new Error(`RADSTATION_PROVIDER must be one of ${providerChoices.join(', ')}, not "${value}".`);
+  warn(`[radstation] RADSTATION_PROVIDER must be one of ${providerChoices.join(', ')}, not "${value}"; using auto.`);
+  return undefined;
 }
 
 /** Bundle folders in search order: shipped with the app, the user's, then --models and RADSTATION_MODELS. */
@@ -44,6 +48,7 @@ export function createAppInference(options: {
   importDerivedSeries?: (files: string[]) => Promise<void>;
 }): InferenceService & { closeAll(): Promise<void> } {
   const db = openCacheDatabase(options.dirs.cacheDir);
+  const providerSetting = options.provider ?? providerSettingFromEnv();
   const service = createInferenceService({
     modelSources: modelSourcesFor(options.dirs),
     verificationStorePath: verificationStorePath(options.dirs),
@@ -51,7 +56,7 @@ export function createAppInference(options: {
     derivedRoot: path.join(options.dirs.cacheDir, 'derived'),
     importDerivedSeries: options.importDerivedSeries ?? (async (files) => insertDerivedSeries(db, files)),
     emit: (name, payload) => options.events.emit(name, payload),
-    ...(options.provider ?? providerSettingFromEnv() ? { providerSetting: options.provider ?? providerSettingFromEnv() } : {}),
+    ...(providerSetting ? { providerSetting } : {}),
   });
   return Object.assign(service, {
     async closeAll() {

@@ -76,6 +76,11 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
     expect(value.providers.at(-1)).toBe('cpu');
   });
 
+  it('warms up a task session and says which provider it opened on', async () => {
+    const answer = await call('inference.warmUp', { taskId: 'upsample-x2', provider: 'cpu' });
+    expect(answer).toEqual({ ok: true, value: { provider: 'cpu', fallbacks: [] } });
+  });
+
   it('falls back to CPU when WebGPU (no adapter here) or DirectML (not Windows) is forced, and says so', async () => {
     for (const provider of ['webgpu', 'dml'] as const) {
       const answer = await call('inference.preview', { taskId: 'upsample-x2', provider, sopInstanceUid: seeded.sopInstanceUids[0] });

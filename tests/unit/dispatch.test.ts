@@ -21,6 +21,7 @@ function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
     },
     'inference.listModels': notUsed,
     'inference.preview': notUsed,
+    'inference.warmUp': notUsed,
     'inference.run': notUsed,
     'inference.cancel': notUsed,
     ...overrides,
