@@ -23,8 +23,12 @@ export function providerSettingFromEnv(env: NodeJS.ProcessEnv = process.env, war
 }
 
 /** Bundle folders in search order: shipped with the app, the user's, then --models and RADSTATION_MODELS. */
-export function modelSourcesFor(dirs: ResolvedDirs): ModelSource[] {
+export function modelSourcesFor(dirs: ResolvedDirs, resourcesPath = (process as { resourcesPath?: string }).resourcesPath): ModelSource[] {
+  // A packaged app ships models/ as an extra resource beside app.asar (electron-builder.yml),
+  // not inside it where shippedModelsDir() looks; both are searched, a missing one is skipped.
+  const packaged = resourcesPath ? [{ dir: path.join(resourcesPath, 'models'), origin: 'shipped' as const }] : [];
   return [
+    ...packaged,
     { dir: shippedModelsDir(), origin: 'shipped' },
     { dir: path.join(dirs.userDataDir, 'models'), origin: 'user' },
     ...dirs.extraModelDirs.map((dir) => ({ dir, origin: 'extra' as const })),
