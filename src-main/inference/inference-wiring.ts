@@ -58,7 +58,12 @@ export function createAppInference(options: {
     verificationStorePath: verificationStorePath(options.dirs),
     seriesSource: cacheSeriesSource(db),
     derivedRoot: path.join(options.dirs.cacheDir, 'derived'),
-    importDerivedSeries: options.importDerivedSeries ?? (async (files) => insertDerivedSeries(db, files)),
+    importDerivedSeries:
+      options.importDerivedSeries ??
+      (async (files) => {
+        const studyInstanceUid = insertDerivedSeries(db, files);
+        if (studyInstanceUid) options.events.emit('studies.changed', { studyInstanceUids: [studyInstanceUid] });
+      }),
     emit: (name, payload) => options.events.emit(name, payload),
     ...(providerSetting ? { providerSetting } : {}),
   });

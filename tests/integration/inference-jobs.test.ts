@@ -99,6 +99,10 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
   it('answers a ping while a series job runs (the ping is answered before the job finishes)', async () => {
     const order: string[] = [];
     let slicesAtPing = -1;
+    const changed: unknown[] = [];
+    const stopWatching = services.events.subscribe((name, payload) => {
+      if (name === 'studies.changed') changed.push(payload);
+    });
     const started = await call('inference.run', { taskId: 'upsample-x2', provider: 'cpu', seriesInstanceUid: seeded.seriesInstanceUid });
     expect(started.ok, JSON.stringify(started)).toBe(true);
     const { jobId } = (started as { value: { jobId: string } }).value;
@@ -125,6 +129,9 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
     expect(slicesAtPing).toBe(1);
     expect(order).toEqual(['ping answered', 'job finished']);
     expect(seriesCountInStudy()).toBe(2);
+    stopWatching();
+    // The study browser is told to refresh the study that gained the derived series.
+    expect(changed).toEqual([{ studyInstanceUids: [seeded.studyInstanceUid] }]);
   });
 
   it('cancels mid-series and leaves no derived series behind', async () => {
