@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import dicomParser from 'dicom-parser';
 import { ServiceError, type CallResponse, type EventPayload, type ParsedCallRequest } from '../../src-shared/contract';
 import type { ProviderChoice } from '../../src-shared/contract/inference';
@@ -57,6 +58,8 @@ function toServiceError(error: unknown): ServiceError {
 }
 
 function base64OfFloat32(values: Float32Array): string {
+  // The wire format is little-endian; on such hosts (all supported ones) the memory already is.
+  if (os.endianness() === 'LE') return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
   const bytes = Buffer.alloc(values.length * 4);
   for (let i = 0; i < values.length; i += 1) bytes.writeFloatLE(values[i]!, i * 4);
   return bytes.toString('base64');
