@@ -6,7 +6,7 @@ import { ServiceError, type CallResponse, type EventPayload, type ParsedCallRequ
 import type { ProviderChoice } from '../../src-shared/contract/inference';
 import { BundleRegistry, type ModelSource } from './bundles/bundle-registry';
 import { BundleVerifier } from './bundles/bundle-verification';
-import { InferenceJobQueue, type JobOutcome } from './jobs/job-queue';
+import { InferenceJobQueue, removeAbandonedStaging, type JobOutcome } from './jobs/job-queue';
 import { providerOrder } from './providers';
 import type { SeriesSlice, SeriesSource } from './series-source';
 import { InferenceWorkerClient, InferenceWorkerError } from './worker-client';
@@ -82,6 +82,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
     progress: (payload) => config.emit('inference.progress', payload),
     finished: (payload) => config.emit('inference.finished', payload),
   });
+  void removeAbandonedStaging(config.derivedRoot);
   const provider = (requested: ProviderChoice): ProviderChoice => (requested === 'auto' ? (config.providerSetting ?? 'auto') : requested);
 
   async function resolve(selection: TaskSelection) {
