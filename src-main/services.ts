@@ -5,8 +5,11 @@ import { resolveDirs, type ResolvedDirs } from './platform/paths';
 import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
+import { createImportService, type ImportService } from './studies/import/import-service';
 import type { ProviderChoice } from '../src-shared/contract/inference';
 import { createAppInference } from './inference/inference-wiring';
+import { openCacheDatabase } from './studies/cache/database';
+import { createReportService } from './reports/report-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -23,9 +26,24 @@ export interface Services {
   readonly dirs: ResolvedDirs;
   readonly events: EventBus;
   readonly studies: StudyService;
+  readonly imports: ImportService;
   readonly inference: ReturnType<typeof createAppInference>;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
+}
+
+/**
+ * Derived series (AI results) enter the cache through the same import path as any file,
+ * so they get checksums and search like every other series. They are already written
+ * inside the cache folder (derived/), so they are linked in place rather than copied.
+ */
+async function importDerivedFiles(imports: ImportService, files: string[]): Promise<void> {
+  const { importId } = imports.start({ paths: files, mode: 'link' });
+  const finished = await imports.whenFinished(importId);
+  const failure = finished?.report.failed[0];
+  if (!finished || finished.status !== 'completed' || failure) {
+    throw new Error(`the derived series could not be added to the cache: ${failure ? `${failure.path}: ${failure.reason}` : (finished?.message ?? 'the import did not finish')}`);
+  }
 }
 
 /**
@@ -36,7 +54,15 @@ export function createServices(config: ServicesConfig): Services {
   const dirs = resolveDirs(config);
   const events = new EventBus();
   const studies = createStudyService(dirs.cacheDir);
-  const inference = createAppInference({ dirs, events, ...(config.provider ? { provider: config.provider } : {}) });
+  const imports = createImportService(dirs.cacheDir, events);
+  const inference = createAppInference({
+    dirs,
+    events,
+    ...(config.provider ? { provider: config.provider } : {}),
+    importDerivedSeries: (files) => importDerivedFiles(imports, files),
+  });
+  const reportDatabase = openCacheDatabase(dirs.cacheDir);
+  const reports = createReportService(reportDatabase, imports);
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -55,21 +81,34 @@ export function createServices(config: ServicesConfig): Services {
     'app.about': () => about(),
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
     'studies.list': (request) => ({ studies: studies.list(request) }),
+    'imports.start': (request) => imports.start(request),
+    'imports.cancel': (request) => imports.cancel(request.importId),
     'inference.listModels': () => inference.listModels(),
     'inference.preview': (request) => inference.preview(request),
     'inference.warmUp': (request) => inference.warmUp(request),
     'inference.run': async (request) => ({ jobId: (await inference.runSeries(request)).jobId }),
     'inference.cancel': (request) => ({ cancelled: inference.cancel(request.jobId) }),
+    'reports.get': (request) => reports.get(request.studyInstanceUid),
+    'reports.save': (request) => reports.save(request),
+    'reports.exportPdf': (request) => {
+      const { fileName, pdf } = reports.exportPdf(request.studyInstanceUid);
+      return { fileName, pdfBase64: pdf.toString('base64') };
+    },
+    'reports.exportSr': (request) => reports.exportSr(request.studyInstanceUid),
+    'reports.answerFromMetadata': (request) => reports.answerFromMetadata(request.sopInstanceUid, request.question),
   };
 
   return {
     dirs,
     events,
     studies,
+    imports,
     inference,
     handlers,
     close: async () => {
+      await imports.close();
       await inference.closeAll();
+      reportDatabase.close();
       studies.close();
     },
   };

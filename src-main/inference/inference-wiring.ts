@@ -6,7 +6,6 @@ import { shippedModelsDir } from '../platform/app-root';
 import type { ResolvedDirs } from '../platform/paths';
 import { openCacheDatabase } from '../studies/cache/database';
 import type { ModelSource } from './bundles/bundle-registry';
-import { insertDerivedSeries } from './derived/derived-series-insert';
 import { createInferenceService, type InferenceService } from './inference-service';
 import { cacheSeriesSource } from './series-source';
 
@@ -42,14 +41,13 @@ export function verificationStorePath(dirs: ResolvedDirs): string {
 /**
  * The inference service as the app runs it: bundles from the shipped, user and extra
  * folders; pixels from the study cache; derived series written under the cache and
- * added to it. `importDerivedSeries` replaces the minimal insert once the import
- * service takes derived series.
+ * added to it through the import service, like any other files.
  */
 export function createAppInference(options: {
   dirs: ResolvedDirs;
   events: EventBus;
   provider?: ProviderChoice;
-  importDerivedSeries?: (files: string[]) => Promise<void>;
+  importDerivedSeries: (files: string[]) => Promise<void>;
 }): InferenceService & { closeAll(): Promise<void> } {
   const db = openCacheDatabase(options.dirs.cacheDir);
   const providerSetting = options.provider ?? providerSettingFromEnv();
@@ -58,12 +56,7 @@ export function createAppInference(options: {
     verificationStorePath: verificationStorePath(options.dirs),
     seriesSource: cacheSeriesSource(db),
     derivedRoot: path.join(options.dirs.cacheDir, 'derived'),
-    importDerivedSeries:
-      options.importDerivedSeries ??
-      (async (files) => {
-        const studyInstanceUid = insertDerivedSeries(db, files);
-        if (studyInstanceUid) options.events.emit('studies.changed', { studyInstanceUids: [studyInstanceUid] });
-      }),
+    importDerivedSeries: options.importDerivedSeries,
     emit: (name, payload) => options.events.emit(name, payload),
     ...(providerSetting ? { providerSetting } : {}),
   });

@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../platform/module-worker';
 import type { SessionCacheOptions } from './worker/session-cache';
 import type { SliceRequest, SliceResult, WarmUpRequest, WarmUpResult, WorkerErrorCode, WorkerReply, WorkerRequest } from './worker/protocol';
 
@@ -14,33 +11,6 @@ export class InferenceWorkerError extends Error {
     super(message);
     this.name = 'InferenceWorkerError';
   }
-}
-
-/** tsx's ESM register API; require.resolve would give its CommonJS build, which cannot register ESM hooks here. */
-function tsxEsmApiPath(moduleUrl: string): string {
-  const packageJson = createRequire(moduleUrl).resolve('tsx/package.json');
-  const manifest = JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { exports?: Record<string, { import?: { default?: string } }> };
-  return path.join(path.dirname(packageJson), manifest.exports?.['./esm/api']?.import?.default ?? 'dist/esm/api/index.mjs');
-}
-
-/**
- * Where the worker's entry module is. From source (tests, tsx) it is the .ts beside this
- * file; in the built app Vite emits it as out/main/inference-worker.js, and this module
- * may sit in out/main/ or out/main/chunks/.
- */
-export function workerEntry(moduleUrl: string = import.meta.url): { file: string; eval: boolean } {
-  const here = path.dirname(fileURLToPath(moduleUrl));
-  if (moduleUrl.endsWith('.ts')) {
-    // Node 20 ignores `--import tsx` in a Worker's execArgv, so a small bootstrap
-    // registers tsx's loader inside the worker and then imports the TypeScript entry.
-    const tsxApi = pathToFileURL(tsxEsmApiPath(moduleUrl)).href;
-    const entry = pathToFileURL(path.join(here, 'worker', 'inference-worker.ts')).href;
-    return { file: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, eval: true };
-  }
-  for (const candidate of [path.join(here, 'inference-worker.js'), path.join(here, '..', 'inference-worker.js')]) {
-    if (fs.existsSync(candidate)) return { file: candidate, eval: false };
-  }
-  throw new Error(`the inference worker is missing beside ${here}; rebuild with 'npm run build'`);
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -55,8 +25,10 @@ export class InferenceWorkerClient {
   constructor(private readonly options: SessionCacheOptions) {}
 
   private start(): Worker {
-    const entry = workerEntry();
-    const worker = new Worker(entry.file, { eval: entry.eval, workerData: this.options });
+    const worker = startModuleWorker(
+      { callerUrl: import.meta.url, sourcePath: 'worker/inference-worker.ts', builtFileName: 'inference-worker.js' },
+      { workerData: this.options },
+    );
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
       if (!pending) return;

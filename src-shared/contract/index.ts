@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
+import { importCalls, importEvents } from './imports';
+import { reportCalls } from './reports';
 import { studyCalls, studyEvents } from './studies';
 import { inferenceCalls, inferenceEvents } from './inference';
 
@@ -10,12 +12,15 @@ import { inferenceCalls, inferenceEvents } from './inference';
 export const calls = {
   ...appCalls,
   ...studyCalls,
+  ...importCalls,
   ...inferenceCalls,
+  ...reportCalls,
 } as const;
 
 export const events = {
   ...appEvents,
   ...studyEvents,
+  ...importEvents,
   ...inferenceEvents,
 } as const;
 
@@ -51,4 +56,6 @@ export * from './errors';
 export * from './wire';
 export * from './app';
 export * from './studies';
+export * from './imports';
 export * from './inference';
+export * from './reports';

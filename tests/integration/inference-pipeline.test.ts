@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePreviewPixels, type EventPayload } from '../../src-shared/contract';
-import { insertDerivedSeries } from '../../src-main/inference/derived/derived-series-insert';
+import { insertDerivedSeries } from '../helpers/derived-series-insert';
 import { createInferenceService, type InferenceService } from '../../src-main/inference/inference-service';
 import { cacheSeriesSource } from '../../src-main/inference/series-source';
 import { openCacheDatabase } from '../../src-main/studies/cache/database';

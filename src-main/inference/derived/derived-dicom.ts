@@ -1,11 +1,9 @@
 import fs from 'node:fs/promises';
-import { dcmjsData, toArrayBuffer, type NaturalDataset } from './dcmjs-api';
+import { dcmjsData, toArrayBuffer, type NaturalDataset } from '../../dicom/dcmjs';
+import { writePart10File } from '../../dicom/part10';
 import type { SliceGeometry } from '../pixels/dicom-pixels';
 
-const explicitVrLittleEndian = '1.2.840.10008.1.2.1';
 const secondaryCaptureImageStorage = '1.2.840.10008.5.1.4.1.1.7';
-/** Radstation's implementation UID (2.25 + a fixed random UUID as an integer). */
-export const implementationClassUid = '2.25.163040563466305436420958463151926935611';
 
 /** Attributes that describe the source pixels and would be false for the derived ones. */
 const droppedAttributes = [
@@ -142,21 +140,7 @@ export function buildDerivedDataset(source: NaturalDataset, spec: DerivedSliceSp
 /** Writes the derived instance as Explicit VR Little Endian, via a temporary name so no half file is ever seen. */
 export async function writeDerivedSlice(spec: DerivedSliceSpec): Promise<void> {
   const sourceBuffer = await fs.readFile(spec.sourcePath);
-  const { DicomMessage, DicomMetaDictionary, DicomDict } = dcmjsData;
+  const { DicomMessage, DicomMetaDictionary } = dcmjsData;
   const sourceDataset = DicomMetaDictionary.naturalizeDataset(DicomMessage.readFile(toArrayBuffer(sourceBuffer)).dict);
-  const dataset = buildDerivedDataset(sourceDataset, spec);
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: dataset.SOPClassUID,
-    MediaStorageSOPInstanceUID: dataset.SOPInstanceUID,
-    TransferSyntaxUID: explicitVrLittleEndian,
-    ImplementationClassUID: implementationClassUid,
-    ImplementationVersionName: 'RADSTATION',
-  };
-  const dicomDict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dicomDict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-  const bytes = Buffer.from(dicomDict.write());
-  const partial = `${spec.outputPath}.partial`;
-  await fs.writeFile(partial, bytes);
-  await fs.rename(partial, spec.outputPath);
+  await writePart10File(buildDerivedDataset(sourceDataset, spec), spec.outputPath);
 }

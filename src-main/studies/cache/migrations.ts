@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { importConflictsMigration } from './migration-2-import-conflicts';
+import { reportDraftsMigration } from '../../reports/migration-6-report-drafts';
 
 /**
  * Each migration moves the schema from version N-1 to N inside one transaction.
@@ -89,6 +91,8 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  importConflictsMigration,
+  reportDraftsMigration,
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]?.version ?? 0;

@@ -4,10 +4,10 @@ import type Database from 'better-sqlite3';
 import dicomParser from 'dicom-parser';
 
 /**
- * Adds a finished derived series to the study cache with a minimal insert: its series
- * row and instance rows, under the study it was derived from (which must be cached).
- * The import service will take this over (services.ts wires whichever is present);
- * until then the derived series shows up in the cache all the same.
+ * For inference tests that run the inference service on its own, without the import
+ * service: adds a finished derived series to the cache with a minimal insert (its series
+ * and instance rows, under the study it was derived from). The app itself imports
+ * derived series through the import service (see services.ts).
  */
 /** Returns the study the series was added to, so listeners can refresh it. */
 export function insertDerivedSeries(db: Database.Database, files: string[]): string | undefined {

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 
 /**
- * The part of dcmjs this runtime uses. dcmjs ships no type declarations; loading it
- * through require and typing just these members keeps `any` out of the code and avoids
- * a global `declare module 'dcmjs'` that could clash with other parts of the app.
+ * The part of dcmjs Radstation uses. dcmjs ships no type declarations; loading it through
+ * require and typing just these members keeps `any` out of the code without a global
+ * `declare module` that other parts of the app could clash with.
  */
 export type NaturalDataset = Record<string, unknown>;
 
