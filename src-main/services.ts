@@ -85,6 +85,7 @@ export function createServices(config: ServicesConfig): Services {
     'imports.cancel': (request) => imports.cancel(request.importId),
     'inference.listModels': () => inference.listModels(),
     'inference.preview': (request) => inference.preview(request),
+    'inference.warmUp': (request) => inference.warmUp(request),
     'inference.run': async (request) => ({ jobId: (await inference.runSeries(request)).jobId }),
     'inference.cancel': (request) => ({ cancelled: inference.cancel(request.jobId) }),
     'inference.askClosed': (request) => inference.askClosed(request),

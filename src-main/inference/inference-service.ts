@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import dicomParser from 'dicom-parser';
 import { ServiceError, type CallResponse, type EventPayload, type ParsedCallRequest } from '../../src-shared/contract';
 import type { ProviderChoice } from '../../src-shared/contract/inference';
 import { BundleRegistry, type ModelSource } from './bundles/bundle-registry';
 import { BundleVerifier } from './bundles/bundle-verification';
-import { InferenceJobQueue, type JobOutcome } from './jobs/job-queue';
+import { InferenceJobQueue, removeAbandonedStaging, type JobOutcome } from './jobs/job-queue';
 import { providerOrder } from './providers';
 import type { SeriesSlice, SeriesSource } from './series-source';
 import { InferenceWorkerClient, InferenceWorkerError } from './worker-client';
@@ -57,6 +58,8 @@ function toServiceError(error: unknown): ServiceError {
 }
 
 function base64OfFloat32(values: Float32Array): string {
+  // The wire format is little-endian; on such hosts (all supported ones) the memory already is.
+  if (os.endianness() === 'LE') return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
   const bytes = Buffer.alloc(values.length * 4);
   for (let i = 0; i < values.length; i += 1) bytes.writeFloatLE(values[i]!, i * 4);
   return bytes.toString('base64');
@@ -79,6 +82,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
     progress: (payload) => config.emit('inference.progress', payload),
     finished: (payload) => config.emit('inference.finished', payload),
   });
+  void removeAbandonedStaging(config.derivedRoot);
   const provider = (requested: ProviderChoice): ProviderChoice => (requested === 'auto' ? (config.providerSetting ?? 'auto') : requested);
 
   async function resolve(selection: TaskSelection) {

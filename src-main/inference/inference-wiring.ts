@@ -9,17 +9,25 @@ import type { ModelSource } from './bundles/bundle-registry';
 import { createInferenceService, type InferenceService } from './inference-service';
 import { cacheSeriesSource } from './series-source';
 
-/** The setting: RADSTATION_PROVIDER forces a provider for every 'auto' request. */
-export function providerSettingFromEnv(env: NodeJS.ProcessEnv = process.env): ProviderChoice | undefined {
+/**
+ * The setting: RADSTATION_PROVIDER forces a provider for every 'auto' request. A wrong
+ * value is reported and ignored rather than stopping the app from starting.
+ */
+export function providerSettingFromEnv(env: NodeJS.ProcessEnv = process.env, warn: (message: string) => void = console.error): ProviderChoice | undefined {
   const value = env.RADSTATION_PROVIDER;
   if (value === undefined || value === '') return undefined;
   if ((providerChoices as readonly string[]).includes(value)) return value as ProviderChoice;
-  throw new Error(`RADSTATION_PROVIDER must be one of ${providerChoices.join(', ')}, not "${value}".`);
+  warn(`[radstation] RADSTATION_PROVIDER must be one of ${providerChoices.join(', ')}, not "${value}"; using auto.`);
+  return undefined;
 }
 
 /** Bundle folders in search order: shipped with the app, the user's, then --models and RADSTATION_MODELS. */
-export function modelSourcesFor(dirs: ResolvedDirs): ModelSource[] {
+export function modelSourcesFor(dirs: ResolvedDirs, resourcesPath = (process as { resourcesPath?: string }).resourcesPath): ModelSource[] {
+  // A packaged app ships models/ as an extra resource beside app.asar (electron-builder.yml),
+  // not inside it where shippedModelsDir() looks; both are searched, a missing one is skipped.
+  const packaged = resourcesPath ? [{ dir: path.join(resourcesPath, 'models'), origin: 'shipped' as const }] : [];
   return [
+    ...packaged,
     { dir: shippedModelsDir(), origin: 'shipped' },
     { dir: path.join(dirs.userDataDir, 'models'), origin: 'user' },
     ...dirs.extraModelDirs.map((dir) => ({ dir, origin: 'extra' as const })),
@@ -42,6 +50,7 @@ export function createAppInference(options: {
   importDerivedSeries: (files: string[]) => Promise<void>;
 }): InferenceService & { closeAll(): Promise<void> } {
   const db = openCacheDatabase(options.dirs.cacheDir);
+  const providerSetting = options.provider ?? providerSettingFromEnv();
   const service = createInferenceService({
     modelSources: modelSourcesFor(options.dirs),
     verificationStorePath: verificationStorePath(options.dirs),
@@ -49,7 +58,7 @@ export function createAppInference(options: {
     derivedRoot: path.join(options.dirs.cacheDir, 'derived'),
     importDerivedSeries: options.importDerivedSeries,
     emit: (name, payload) => options.events.emit(name, payload),
-    ...(options.provider ?? providerSettingFromEnv() ? { providerSetting: options.provider ?? providerSettingFromEnv() } : {}),
+    ...(providerSetting ? { providerSetting } : {}),
   });
   return Object.assign(service, {
     async closeAll() {

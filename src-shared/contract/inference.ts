@@ -138,6 +138,11 @@ export const inferenceCalls = {
       image: previewImageSchema,
     }),
   }),
+  'inference.warmUp': defineCall({
+    summary: "Open a task's model session ahead of use (when the AI panel opens), so the first slice is not slowed by loading",
+    request: taskSelectionSchema,
+    response: z.object({ provider: z.enum(executionProviders), fallbacks: z.array(providerFallbackSchema) }),
+  }),
   'inference.run': defineCall({
     summary: 'Start a task on every slice of a cached series; progress and the result come as events',
     request: taskSelectionSchema.extend({

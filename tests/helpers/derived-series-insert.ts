@@ -9,7 +9,8 @@ import dicomParser from 'dicom-parser';
  * and instance rows, under the study it was derived from). The app itself imports
  * derived series through the import service (see services.ts).
  */
-export function insertDerivedSeries(db: Database.Database, files: string[]): void {
+/** Returns the study the series was added to, so listeners can refresh it. */
+export function insertDerivedSeries(db: Database.Database, files: string[]): string | undefined {
   const now = new Date().toISOString();
   const parsed = files.map((filePath) => {
     const bytes = fs.readFileSync(filePath);
@@ -17,7 +18,7 @@ export function insertDerivedSeries(db: Database.Database, files: string[]): voi
     return { filePath, bytes, dataSet };
   });
   const first = parsed[0];
-  if (!first) return;
+  if (!first) return undefined;
   const text = (dataSet: dicomParser.DataSet, tag: string): string => dataSet.string(tag) ?? '';
   const studyUid = text(first.dataSet, 'x0020000d');
   const study = db.prepare('SELECT 1 FROM studies WHERE study_instance_uid = ?').get(studyUid);
@@ -74,4 +75,5 @@ export function insertDerivedSeries(db: Database.Database, files: string[]): voi
       );
     }
   })();
+  return studyUid;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload } from '../../src-shared/contract';
+import { calls, events as contractEvents, type EventName, type EventPayload } from '../../src-shared/contract';
 import { dispatch } from '../../src-main/dispatch';
 import { createServices, type Services } from '../../src-main/services';
 import { openCacheDatabase } from '../../src-main/studies/cache/database';
@@ -25,6 +25,8 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
   let services: Services;
   let seeded: ReturnType<typeof seedCache>;
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
+  const contractViolations: string[] = [];
+  const eventsSeen = new Set<string>();
 
   function call(name: string, payload: unknown) {
     return dispatch(services.handlers, name, payload, context);
@@ -59,6 +61,10 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
     seeded = seedCache(cacheDir, files);
     services = createServices({ host: 'web', cacheDir, userDataDir: path.join(temp.dir, 'user'), modelDirs: [models] });
     services.events.subscribe((name, payload) => {
+      // Every event must match the contract the renderer checks it against.
+      const checked = contractEvents[name].payload.safeParse(payload);
+      if (!checked.success) contractViolations.push(`${name}: ${checked.error.message}`);
+      eventsSeen.add(name);
       for (const listener of [...listeners]) listener(name, payload);
     });
   });
@@ -71,16 +77,21 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
   it('lists the bundle through the contract', async () => {
     const listed = await call('inference.listModels', {});
     expect(listed.ok).toBe(true);
-    const value = (listed as { value: { bundles: Array<{ id: string; valid: boolean }>; providers: string[] } }).value;
+    const value = calls['inference.listModels'].response.parse((listed as { value: unknown }).value);
     expect(value.bundles.find((bundle) => bundle.id === 'test-upsample')?.valid).toBe(true);
     expect(value.providers.at(-1)).toBe('cpu');
+  });
+
+  it('warms up a task session and says which provider it opened on', async () => {
+    const answer = await call('inference.warmUp', { taskId: 'upsample-x2', provider: 'cpu' });
+    expect(answer).toEqual({ ok: true, value: { provider: 'cpu', fallbacks: [] } });
   });
 
   it('falls back to CPU when WebGPU (no adapter here) or DirectML (not Windows) is forced, and says so', async () => {
     for (const provider of ['webgpu', 'dml'] as const) {
       const answer = await call('inference.preview', { taskId: 'upsample-x2', provider, sopInstanceUid: seeded.sopInstanceUids[0] });
       expect(answer.ok, JSON.stringify(answer)).toBe(true);
-      const value = (answer as { value: EventPayload<'inference.progress'> & { provider: string; fallbacks: Array<{ provider: string; reason: string }> } }).value;
+      const value = calls['inference.preview'].response.parse((answer as { value: unknown }).value);
       if (value.provider === provider) {
         console.warn(`${provider} is usable on this machine; the fallback path was not exercised for it`);
         continue;
@@ -94,6 +105,10 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
   it('answers a ping while a series job runs (the ping is answered before the job finishes)', async () => {
     const order: string[] = [];
     let slicesAtPing = -1;
+    const changed: unknown[] = [];
+    const stopWatching = services.events.subscribe((name, payload) => {
+      if (name === 'studies.changed') changed.push(payload);
+    });
     const started = await call('inference.run', { taskId: 'upsample-x2', provider: 'cpu', seriesInstanceUid: seeded.seriesInstanceUid });
     expect(started.ok, JSON.stringify(started)).toBe(true);
     const { jobId } = (started as { value: { jobId: string } }).value;
@@ -120,6 +135,9 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
     expect(slicesAtPing).toBe(1);
     expect(order).toEqual(['ping answered', 'job finished']);
     expect(seriesCountInStudy()).toBe(2);
+    stopWatching();
+    // The study browser is told to refresh the study that gained the derived series.
+    expect(changed).toEqual([{ studyInstanceUids: [seeded.studyInstanceUid] }]);
   });
 
   it('cancels mid-series and leaves no derived series behind', async () => {
@@ -152,6 +170,12 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
     // The worker was stopped; the next request starts a fresh one.
     const answer = await call('inference.preview', { taskId: 'upsample-x2', provider: 'cpu', sopInstanceUid: seeded.sopInstanceUids[0] });
     expect(answer.ok, JSON.stringify(answer)).toBe(true);
+  });
+
+  it('sent only events that match the contract', () => {
+    // The derived series goes through the import service, whose own events come too.
+    expect([...eventsSeen].filter((name) => name.startsWith('inference.') || name === 'studies.changed').sort()).toEqual(['inference.finished', 'inference.progress', 'studies.changed']);
+    expect(contractViolations).toEqual([]);
   });
 
   it('rejects bad requests with clear errors', async () => {

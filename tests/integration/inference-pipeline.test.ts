@@ -36,7 +36,9 @@ describe.skipIf(problem !== undefined)('inference pipeline: DICOM in, derived DI
       modelSources: [{ dir: path.join(temp.dir, 'models'), origin: 'extra' }],
       seriesSource: cacheSeriesSource(db),
       derivedRoot: path.join(temp.dir, 'cache', 'derived'),
-      importDerivedSeries: async (files) => insertDerivedSeries(db, files),
+      importDerivedSeries: async (files) => {
+        insertDerivedSeries(db, files);
+      },
       emit: (name, payload) => events.push({ name, payload }),
     });
   });

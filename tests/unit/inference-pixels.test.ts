@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decimalString, scaledImagePosition } from '../../src-main/inference/derived/derived-dicom';
 import { cropWithEdgePadding, resizeBilinear, runTiled, tileStarts, type Plane } from '../../src-main/inference/pixels/image-ops';
 import { fitNormalization, percentile } from '../../src-main/inference/pixels/normalization';
+import { removeAbandonedStaging } from '../../src-main/inference/jobs/job-queue';
 import { providerOrder } from '../../src-main/inference/providers';
+import { makeTempDir } from '../helpers/temp-dir';
 import { orderInstances } from '../../src-main/inference/series-source';
 
 describe('normalisation', () => {
@@ -103,5 +107,19 @@ describe('geometry, providers and slice order', () => {
     });
     expect(orderInstances([row('a', 1, 30), row('b', 2, 10), row('c', 3, 20)]).map((r) => r.sop_instance_uid)).toEqual(['b', 'c', 'a']);
     expect(orderInstances([row('a', 3, 30), row('b', 1, null), row('c', 2, 20)]).map((r) => r.sop_instance_uid)).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('abandoned staging folders', () => {
+  it('removes those of dead processes and keeps those of live ones', async () => {
+    const temp = makeTempDir();
+    try {
+      // PID 2147483646 cannot be a live process here; this test's own PID is.
+      for (const name of [`.staging-2147483646-a`, `.staging-${process.pid}-b`, '2.25.1']) fs.mkdirSync(path.join(temp.dir, name));
+      expect(await removeAbandonedStaging(temp.dir)).toEqual(['.staging-2147483646-a']);
+      expect(fs.readdirSync(temp.dir).sort()).toEqual([`.staging-${process.pid}-b`, '2.25.1']);
+    } finally {
+      temp.cleanup();
+    }
   });
 });

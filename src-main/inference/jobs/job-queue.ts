@@ -9,6 +9,40 @@ import { InferenceWorkerError, type InferenceWorkerClient } from '../worker-clie
 import type { BundleRef } from '../worker/protocol';
 import type { ProviderFallback } from '../worker/session-cache';
 
+const stagingPrefix = '.staging-';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes staging folders left by a process that was killed mid-job. Folders of live
+ * processes (the CLI running beside the app on the same cache) are left alone.
+ */
+export async function removeAbandonedStaging(outputRoot: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(outputRoot);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.startsWith(stagingPrefix)) continue;
+    const pid = Number(entry.slice(stagingPrefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
+    await fs.rm(path.join(outputRoot, entry), { recursive: true, force: true });
+    removed.push(entry);
+  }
+  return removed;
+}
+
 export interface SeriesJobSpec {
   taskId: string;
   bundle: BundleRef;
@@ -111,7 +145,7 @@ export class InferenceJobQueue {
   private async run(job: Job): Promise<JobOutcome> {
     const { spec } = job;
     const started = Date.now();
-    const staging = path.join(spec.outputRoot, `.staging-${job.id}`);
+    const staging = path.join(spec.outputRoot, `${stagingPrefix}${process.pid}-${job.id}`);
     const timer = setTimeout(() => {
       job.stop ??= 'timeout';
       Atomics.store(job.cancelFlag, 0, 1);

@@ -46,6 +46,11 @@ port.on('message', (request: WorkerRequest) => {
   queue = queue.then(async () => {
     const reply = await handle(request);
     const transfer = reply.ok && reply.value && 'pixels' in reply.value && reply.value.pixels ? [reply.value.pixels.buffer as ArrayBuffer] : [];
-    port.postMessage(reply, transfer);
+    try {
+      port.postMessage(reply, transfer);
+    } catch (error) {
+      // A reply that cannot be cloned must still answer, or the caller would wait forever.
+      port.postMessage({ kind: 'reply', id: request.id, ok: false, error: { code: 'internal', message: `the worker could not send its reply: ${error instanceof Error ? error.message : String(error)}` } } satisfies WorkerReply);
+    }
   });
 });
