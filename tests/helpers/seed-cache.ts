@@ -31,7 +31,7 @@ function optionalText(dataSet: dicomParser.DataSet, tag: string): string | null 
 
 export function seedInstance(db: Database.Database, cacheDir: string, file: string, options: SeedOptions): string {
   const bytes = fs.readFileSync(file);
-  const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+  const dataSet = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
   const o = options.override ?? {};
   const studyUid = o.studyInstanceUid ?? text(dataSet, 'x0020000d');
   const seriesUid = o.seriesInstanceUid ?? text(dataSet, 'x0020000e');

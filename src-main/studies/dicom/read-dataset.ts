@@ -7,7 +7,28 @@ import { describeTag } from './tag-dictionary';
  * Implicit VR files carry no VRs; dicom-parser needs the dictionary's to tell a
  * sequence from a blob of bytes.
  */
-const vrCallback = (tag: string): string | undefined => describeTag(tag).vr;
+const vrCallback = (tag: string): string | undefined => {
+  const description = describeTag(tag);
+  // Ambiguous VRs are left for describeDataSet, which resolves them from PixelRepresentation.
+  return description.ambiguous ? undefined : description.vr;
+};
+
+/**
+ * dicom-parser parses an inflated (deflate transfer syntax) data set from byte 0 rather
+ * than from the end of the file meta information, so the preamble and "DICM" come back
+ * as phantom elements such as (0000,0000) and (4944,4D43). Nothing but group 0002 can
+ * lie inside the header, so elements found there are dropped; other files have none.
+ */
+function withoutHeaderPhantoms(dataSet: DataSet): DataSet {
+  let headerEnd = 0;
+  for (const [key, element] of Object.entries(dataSet.elements)) {
+    if (key.startsWith('x0002')) headerEnd = Math.max(headerEnd, element.dataOffset + element.length);
+  }
+  for (const [key, element] of Object.entries(dataSet.elements)) {
+    if (!key.startsWith('x0002') && element.dataOffset < headerEnd) delete dataSet.elements[key];
+  }
+  return dataSet;
+}
 
 /**
  * Reads and parses one instance's file. A missing or unreadable file becomes a plain
@@ -24,7 +45,8 @@ export function readDataSet(filePath: string, sopInstanceUid: string, options: {
     throw new ServiceError('unavailable', `The file of instance ${sopInstanceUid} could not be read (${code ?? 'read error'}).`);
   }
   try {
-    return dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { vrCallback, ...options });
+    // A Buffer, not a plain Uint8Array: dicom-parser inflates deflated files with Buffer.copy.
+    return withoutHeaderPhantoms(dicomParser.parseDicom(bytes, { vrCallback, ...options }));
   } catch (error) {
     // dicom-parser throws strings as well as Errors.
     const reason = error instanceof Error ? error.message : String(error);

@@ -5,6 +5,8 @@ export interface TagDescription {
   keyword: string;
   /** The dictionary's VR; for elements with alternatives ("US or SS", "ox") the first is taken. */
   vr: string | undefined;
+  /** The dictionary allows two VRs; an implicit VR file's element needs context to pick one. */
+  ambiguous?: 'US or SS' | 'OB or OW';
 }
 
 /** "x0020000d" (dicom-parser's form) → "(0020,000D)" (the dictionary's and people's form). */
@@ -33,7 +35,7 @@ export function describeTag(parserTag: string): TagDescription {
   const entry = dictionary[display] ?? (repeating ? dictionary[repeating] : undefined);
   if (!entry) return { keyword: 'Unknown', vr: undefined };
   // dcmjs writes ambiguous VRs in lower case: "ox" (OB or OW), "xs" (US or SS).
-  const ambiguous: Record<string, string> = { ox: 'OW', xs: 'US' };
-  const vr = ambiguous[entry.vr] ?? entry.vr.slice(0, 2).toUpperCase();
-  return { keyword: entry.name, vr };
+  if (entry.vr === 'xs') return { keyword: entry.name, vr: 'US', ambiguous: 'US or SS' };
+  if (entry.vr === 'ox') return { keyword: entry.name, vr: 'OW', ambiguous: 'OB or OW' };
+  return { keyword: entry.name, vr: entry.vr.slice(0, 2).toUpperCase() };
 }

@@ -108,23 +108,38 @@ function decodeValue(dataSet: DataSet, element: Element, vr: string, decoder: Te
   return hexBytes(dataSet, element);
 }
 
+/** What an implicit VR element's ambiguous dictionary VR resolves to, from the image's own attributes (PS3.5 Annex A.1). */
+interface ImageContext {
+  pixelRepresentation: number | undefined;
+  bitsAllocated: number | undefined;
+}
+
+function implicitVr(element: Element, context: ImageContext): string {
+  const description = describeTag(element.tag);
+  if (element.items) return 'SQ';
+  if (description.ambiguous === 'US or SS') return context.pixelRepresentation === 1 ? 'SS' : 'US';
+  if (description.ambiguous === 'OB or OW') return (context.bitsAllocated ?? 16) <= 8 ? 'OB' : 'OW';
+  return description.vr ?? 'UN';
+}
+
 /**
  * Turns a parsed data set into the tag browser's tree. Everything a person can read is
  * decoded; bulk binary data is summarised by size, never copied across.
  */
-export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string): DicomTagNode[] {
+export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string, inheritedContext?: ImageContext): DicomTagNode[] {
   const characterSet = dataSet.string('x00080005') ?? inheritedCharacterSet;
   const decoder = decoderFor(characterSet);
+  const context = inheritedContext ?? { pixelRepresentation: dataSet.uint16('x00280103'), bitsAllocated: dataSet.uint16('x00280100') };
   return Object.keys(dataSet.elements)
     .sort()
     .map((key) => {
       const element = dataSet.elements[key] as Element;
       const description = describeTag(element.tag);
-      const vr = element.vr ?? (element.items ? 'SQ' : (description.vr ?? 'UN'));
+      const vr = element.vr || implicitVr(element, context);
       const length = element.hadUndefinedLength ? -1 : element.length;
       const node: DicomTagNode = { tag: displayTag(element.tag), keyword: description.keyword, vr, length, value: '' };
       if (element.items) {
-        node.items = element.items.map((item) => (item.dataSet ? describeDataSet(item.dataSet, characterSet) : []));
+        node.items = element.items.map((item) => (item.dataSet ? describeDataSet(item.dataSet, characterSet, context) : []));
         node.value = `${element.items.length} item${element.items.length === 1 ? '' : 's'}`;
       } else if (element.tag === 'x7fe00010' || element.tag === 'x7fe00008' || element.tag === 'x7fe00009') {
         node.value = pixelDataSummary(dataSet, element);
