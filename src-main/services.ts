@@ -5,6 +5,7 @@ import { resolveDirs, type ResolvedDirs } from './platform/paths';
 import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
+import { createImportService, type ImportService } from './studies/import/import-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -19,6 +20,7 @@ export interface Services {
   readonly dirs: ResolvedDirs;
   readonly events: EventBus;
   readonly studies: StudyService;
+  readonly imports: ImportService;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export function createServices(config: ServicesConfig): Services {
   const dirs = resolveDirs(config);
   const events = new EventBus();
   const studies = createStudyService(dirs.cacheDir);
+  const imports = createImportService(dirs.cacheDir, events);
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -58,14 +61,18 @@ export function createServices(config: ServicesConfig): Services {
       events.emit('studies.changed', { studyInstanceUids: [request.studyInstanceUid] });
       return deletion;
     },
+    'imports.start': (request) => imports.start(request),
+    'imports.cancel': (request) => imports.cancel(request.importId),
   };
 
   return {
     dirs,
     events,
     studies,
+    imports,
     handlers,
     close: async () => {
+      await imports.close();
       studies.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
+import { importCalls, importEvents } from './imports';
 import { studyCalls, studyEvents } from './studies';
 
 /**
@@ -9,11 +10,13 @@ import { studyCalls, studyEvents } from './studies';
 export const calls = {
   ...appCalls,
   ...studyCalls,
+  ...importCalls,
 } as const;
 
 export const events = {
   ...appEvents,
   ...studyEvents,
+  ...importEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -48,3 +51,4 @@ export * from './errors';
 export * from './wire';
 export * from './app';
 export * from './studies';
+export * from './imports';

@@ -1,25 +1,43 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/**
- * Runs a short script in Debian's Python, which has pydicom and numpy, and parses the
- * JSON it prints. Tests use it to compute expected values independently of the code
- * under test. Null when that interpreter or pydicom is not installed, so a test can
- * skip saying why instead of failing for the wrong reason.
- */
-export const pythonWithPydicom = '/usr/bin/python3';
+const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pydicom_reading.py');
+/** Debian's interpreter, which has pydicom; the python3 on PATH may be another one. */
+export const pythonWithPydicom = process.env.RADSTATION_PYTHON ?? '/usr/bin/python3';
 
-export function pydicomAvailable(): boolean {
-  if (!fs.existsSync(pythonWithPydicom)) return false;
-  try {
-    execFileSync(pythonWithPydicom, ['-c', 'import pydicom, numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+/** Why pydicom cannot be used here, or undefined when it can. */
+export function pydicomUnavailable(): string | undefined {
+  if (!fs.existsSync(pythonWithPydicom)) return `${pythonWithPydicom} is missing`;
+  const probe = spawnSync(pythonWithPydicom, ['-c', 'import pydicom'], { encoding: 'utf8' });
+  return probe.status === 0 ? undefined : `pydicom cannot be imported by ${pythonWithPydicom}: ${probe.stderr.trim().split('\n').pop()}`;
 }
 
-export function runPydicom<T>(script: string, args: string[] = []): T {
-  const output = execFileSync(pythonWithPydicom, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/** Runs the independent pydicom reading (tests/helpers/pydicom_reading.py) and parses its JSON. */
+export function readWithPydicom<T>(mode: 'uids' | 'names' | 'dicomdir', paths: string[]): T {
+  const result = spawnSync(pythonWithPydicom, [script, mode, ...paths], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`pydicom reading failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+export interface PydicomUids {
+  sop: string | null;
+  study: string | null;
+  series: string | null;
+}
+
+/** True when pydicom and numpy can be used; tests that need them skip, saying why, when not. */
+export function pydicomAvailable(): boolean {
+  if (pydicomUnavailable() !== undefined) return false;
+  return spawnSync(pythonWithPydicom, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Runs a short inline script with pydicom and parses the JSON it prints: expected
+ * values computed independently of the code under test.
+ */
+export function runPydicom<T>(inlineScript: string, args: string[] = []): T {
+  const output = execFileSync(pythonWithPydicom, ['-c', inlineScript, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(output) as T;
 }

@@ -23,6 +23,10 @@ function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
       expect(request.sortBy).toBe('studyDate');
       return { studies: [] };
     },
+    'imports.start': () => {
+      throw new Error('not used here');
+    },
+    'imports.cancel': () => ({ cancelled: false }),
     ...overrides,
   };
 }
