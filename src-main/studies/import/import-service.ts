@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -17,18 +18,26 @@ export interface ImportService {
 }
 
 /**
- * Where the worker's code is. From source (vitest, tsx) it is the .ts file beside this
- * one and needs tsx's loader; in the built app Vite emits it as out/main/import-worker.js,
- * while this module may sit in out/main/chunks/.
+ * Starts the worker. In the built app Vite emits it as out/main/import-worker.js (this
+ * module may sit in out/main/chunks/). From source (vitest, tsx) it is the .ts file
+ * beside this one; `--import tsx` in a worker's execArgv is not reliable on Node 20, so
+ * a small bootstrap registers tsx's loader inside the worker and then imports it.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
+function startWorker(workerData: ImportWorkerData): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./import-worker.ts', here), execArgv: ['--import', 'tsx'] };
+  if (here.endsWith('.ts')) {
+    // The ESM build of tsx's API (the require condition would hand back its CommonJS build).
+    const tsxRoot = path.dirname(createRequire(here).resolve('tsx/package.json'));
+    const tsxApi = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+    const entry = new URL('./import-worker.ts', here).href;
+    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+    return new Worker(bootstrap, { eval: true, workerData });
+  }
   const folder = path.dirname(fileURLToPath(here));
   const candidates = [path.join(folder, 'import-worker.js'), path.join(folder, '..', 'import-worker.js')];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
   if (!found) throw new Error(`The import worker is missing from the build (looked for ${candidates.join(', ')}); rebuild Radstation.`);
-  return { url: pathToFileURL(found), execArgv: [] };
+  return new Worker(pathToFileURL(found), { workerData });
 }
 
 function emptyReport(): ImportFinished['report'] {
@@ -43,9 +52,7 @@ export function createImportService(cacheDir: string, events: EventBus): ImportS
   return {
     start({ paths, mode }) {
       const importId = randomUUID();
-      const entry = workerEntry();
-      const data: ImportWorkerData = { importId, cacheDir, paths, mode };
-      const worker = new Worker(entry.url, { workerData: data, execArgv: entry.execArgv });
+      const worker = startWorker({ importId, cacheDir, paths, mode });
       const done = new Promise<ImportFinished>((resolve) => {
         let finished: ImportFinished | undefined;
         worker.on('message', (message: WorkerMessage) => {

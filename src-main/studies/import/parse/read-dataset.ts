@@ -167,8 +167,11 @@ export function readDicomFile(bytes: Uint8Array): ParsedFile {
   } catch (error) {
     const reason = describe(error);
     const partial = isDicomParserException(error) ? error.dataSet : undefined;
-    const where = partial ? ' in its data set' : '';
-    throw new NotDicomError(`${/overrun|eof|beyond|end of buffer|truncat/i.test(reason) ? 'truncated or corrupt' : 'corrupt'}${where}: ${reason}`);
+    const elementsRead = partial ? Object.keys(partial.elements).length : 0;
+    if (/overrun|eof|beyond|end of buffer|truncat|maxP ?osition/i.test(reason)) {
+      throw new NotDicomError(`truncated or corrupt: the file ends inside an element of its data set (after ${elementsRead} elements; ${reason})`);
+    }
+    throw new NotDicomError(`corrupt data set (after ${elementsRead} elements): ${reason}`);
   }
   checkPixelDataComplete(dataSet);
   return { dataSet, transferSyntaxUid: storedSyntax, mediaStorageSopClassUid: meta.mediaStorageSopClassUid, hasMetaHeader: metaStart !== undefined };
