@@ -2,6 +2,7 @@ import { Fragment, useEffect, useState } from 'react';
 import type { StudyQuery } from '../../src-shared/domain/studies';
 import { useApi, useCall } from '../shell/api-context';
 import { formatDicomDate, formatPersonName, toDicomDate } from './format';
+import { DeleteStudyButton } from './DeleteStudyButton';
 import { SeriesList } from './SeriesList';
 import { emptyFilters, StudyFilters, type StudyFilterValues } from './StudyFilters';
 
@@ -108,6 +109,9 @@ export function StudyBrowser() {
                     <tr className="series-row">
                       <td colSpan={columns.length + 1}>
                         <SeriesList studyInstanceUid={study.studyInstanceUid} refreshKey={refreshKey} />
+                        <div className="series-actions">
+                          <DeleteStudyButton studyInstanceUid={study.studyInstanceUid} patient={patient} />
+                        </div>
                       </td>
                     </tr>
                   )}

@@ -75,6 +75,18 @@ test.describe('study browser in the web host', () => {
     await page.getByRole('button', { name: 'Patient', exact: true }).click();
     await expect(page.getByRole('columnheader', { name: /^Patient/ }).first()).toHaveAttribute('aria-sort', 'descending');
     await expect(rows.first()).toContainText('REMOVED');
+
+    // Delete the CT (copied on import): asked first, then gone from the list.
+    // The CT's row is still open from before: expansion survives filtering and sorting.
+    await expect(page.getByRole('button', { name: 'Hide series of REMOVED' })).toHaveAttribute('aria-expanded', 'true');
+    await page.getByRole('button', { name: 'Delete study…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete study' });
+    await expect(confirm).toContainText('linked files stay where they are');
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('CompressedSamples MR1');
+    // The shared originals it was copied from are untouched.
+    expect(fs.readdirSync(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'))).toHaveLength(28);
   });
 
   test('reports a path that does not exist on the host, losing nothing', async ({ page, webHost }) => {
