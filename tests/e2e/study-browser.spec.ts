@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from './fixtures';
 import { sharedDataPath } from '../helpers/shared-data';
+import { emptyCache } from './empty-cache';
 
 /**
  * The whole path a teacher takes in the web host: type a folder on the host machine
@@ -16,6 +17,7 @@ test.describe('study browser in the web host', () => {
     fs.writeFileSync(path.join(junkFolder, 'not-dicom.dcm'), 'this is not a DICOM file\n'.repeat(20));
   });
   test.afterAll(() => fs.rmSync(junkFolder, { recursive: true, force: true }));
+  test.afterEach(async ({ webHost }) => emptyCache(webHost));
 
   test('imports a folder through the UI, then searches, filters, sorts and opens series', async ({ page, webHost }) => {
     await page.goto(webHost.url);
