@@ -23,28 +23,39 @@ export function storedPathFor(cacheDir: string, sha256: string, folder: string =
   return path.join(cacheDir, folder, sha256.slice(0, 2), `${sha256}.dcm`);
 }
 
+const knownFolders = new Set<string>();
+
+async function ensureFolder(folder: string): Promise<void> {
+  if (knownFolders.has(folder)) return;
+  await fs.promises.mkdir(folder, { recursive: true });
+  knownFolders.add(folder);
+}
+
 /**
  * Writes bytes to their content-addressed place: first to a staging file, then renamed,
- * so a reader never sees half a file. Returns the stored path.
+ * so a reader never sees half a file. Renaming over an existing file of the same name is
+ * harmless (same name, same content) and atomic. Returns the stored path.
  */
 export async function putContent(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): Promise<string> {
   const target = storedPathFor(cacheDir, sha256, folder);
-  try {
-    const existing = await fs.promises.stat(target);
-    if (existing.size === bytes.length) return target;
-  } catch {
-    // not stored yet
-  }
   const staging = path.join(cacheDir, folder, stagingFolderName);
-  await fs.promises.mkdir(staging, { recursive: true });
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  await ensureFolder(staging);
+  await ensureFolder(path.dirname(target));
   const temporary = path.join(staging, `${sha256}.${randomBytes(6).toString('hex')}.part`);
-  try {
+  const write = async () => {
     await fs.promises.writeFile(temporary, bytes, { mode: 0o644 });
     await fs.promises.rename(temporary, target);
+  };
+  try {
+    await write();
   } catch (error) {
     await fs.promises.rm(temporary, { force: true });
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // A folder removed behind our back (a cache cleared by hand): make it again, once.
+    knownFolders.clear();
+    await ensureFolder(staging);
+    await ensureFolder(path.dirname(target));
+    await write();
   }
   return target;
 }
