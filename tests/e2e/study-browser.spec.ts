@@ -91,6 +91,19 @@ test.describe('study browser in the web host', () => {
     expect(fs.readdirSync(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'))).toHaveLength(28);
   });
 
+  test('uploads a file from the browser computer to the web host and imports it', async ({ page, webHost }) => {
+    await page.goto(webHost.url);
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import studies' });
+    await dialog.getByLabel('Upload a file or zip').setInputFiles(sharedDataPath('dicom', 'conformance', 'pydicom', 'MR_small.dcm'));
+    const report = page.getByRole('dialog', { name: 'Import finished' });
+    await expect(report).toBeVisible({ timeout: 60_000 });
+    await expect(report.getByTestId('import-count-new')).toHaveText('1');
+    await report.getByRole('button', { name: 'Close' }).click();
+    await expect(page.locator('tr.study-row')).toHaveCount(1);
+    await expect(page.locator('tr.study-row').first()).toContainText('CompressedSamples MR1');
+  });
+
   test('reports a path that does not exist on the host, losing nothing', async ({ page, webHost }) => {
     await page.goto(webHost.url);
     const before = await page.locator('tr.study-row').count();
