@@ -25,9 +25,9 @@ export function storedPathFor(cacheDir: string, sha256: string, folder: string =
 
 const knownFolders = new Set<string>();
 
-async function ensureFolder(folder: string): Promise<void> {
+function ensureFolder(folder: string): void {
   if (knownFolders.has(folder)) return;
-  await fs.promises.mkdir(folder, { recursive: true });
+  fs.mkdirSync(folder, { recursive: true });
   knownFolders.add(folder);
 }
 
@@ -35,27 +35,28 @@ async function ensureFolder(folder: string): Promise<void> {
  * Writes bytes to their content-addressed place: first to a staging file, then renamed,
  * so a reader never sees half a file. Renaming over an existing file of the same name is
  * harmless (same name, same content) and atomic. Returns the stored path.
+ *
+ * The file system calls are synchronous on purpose: imports run in a worker thread or the
+ * CLI, and one blocking write costs a fraction of the CPU of its chunked async form.
  */
 export async function putContent(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): Promise<string> {
   const target = storedPathFor(cacheDir, sha256, folder);
   const staging = path.join(cacheDir, folder, stagingFolderName);
-  await ensureFolder(staging);
-  await ensureFolder(path.dirname(target));
   const temporary = path.join(staging, `${sha256}.${randomBytes(6).toString('hex')}.part`);
-  const write = async () => {
-    await fs.promises.writeFile(temporary, bytes, { mode: 0o644 });
-    await fs.promises.rename(temporary, target);
+  const write = () => {
+    ensureFolder(staging);
+    ensureFolder(path.dirname(target));
+    fs.writeFileSync(temporary, bytes, { mode: 0o644 });
+    fs.renameSync(temporary, target);
   };
   try {
-    await write();
+    write();
   } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
+    fs.rmSync(temporary, { force: true });
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     // A folder removed behind our back (a cache cleared by hand): make it again, once.
     knownFolders.clear();
-    await ensureFolder(staging);
-    await ensureFolder(path.dirname(target));
-    await write();
+    write();
   }
   return target;
 }
