@@ -81,6 +81,15 @@ export function createServices(config: ServicesConfig): Services {
     'app.about': () => about(),
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
     'studies.list': (request) => ({ studies: studies.list(request) }),
+    'studies.series': (request) => ({ series: studies.series(request.studyInstanceUid) }),
+    'studies.instances': (request) => studies.instances(request.seriesInstanceUid),
+    'studies.tags': (request) => studies.tags(request.sopInstanceUid),
+    'studies.thumbnail': (request) => studies.thumbnail(request.seriesInstanceUid),
+    'studies.delete': (request) => {
+      const deletion = studies.delete(request.studyInstanceUid);
+      events.emit('studies.changed', { studyInstanceUids: [request.studyInstanceUid] });
+      return deletion;
+    },
     'imports.start': (request) => imports.start(request),
     'imports.cancel': (request) => imports.cancel(request.importId),
     'inference.listModels': () => inference.listModels(),

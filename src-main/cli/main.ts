@@ -3,10 +3,11 @@ import { importCommand } from './import-command';
 import { inferCommand } from './infer-command';
 import { modelsCommand } from './models-command';
 import { serveCommand } from './serve-command';
+import { studiesCommand } from './studies-command';
 import { versionCommand } from './version-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, serveCommand, modelsCommand, inferCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,4 +25,19 @@ export interface PydicomUids {
   sop: string | null;
   study: string | null;
   series: string | null;
+}
+
+/** True when pydicom and numpy can be used; tests that need them skip, saying why, when not. */
+export function pydicomAvailable(): boolean {
+  if (pydicomUnavailable() !== undefined) return false;
+  return spawnSync(pythonWithPydicom, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Runs a short inline script with pydicom and parses the JSON it prints: expected
+ * values computed independently of the code under test.
+ */
+export function runPydicom<T>(inlineScript: string, args: string[] = []): T {
+  const output = execFileSync(pythonWithPydicom, ['-c', inlineScript, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(output) as T;
 }

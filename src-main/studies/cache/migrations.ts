@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { importConflictsMigration } from './migration-2-import-conflicts';
+import { thumbnailStalenessMigration } from './migration-3-thumbnail-staleness';
 import { reportDraftsMigration } from '../../reports/migration-6-report-drafts';
 
 /**
@@ -92,6 +93,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   importConflictsMigration,
+  thumbnailStalenessMigration,
   reportDraftsMigration,
 ];
 
