@@ -49,7 +49,8 @@ def parse_args(argv=None):
     p.add_argument('--clip', required=True, help='clip-vit-large-patch14-336 folder (config.json, preprocessor_config.json, weights)')
     p.add_argument('--hlora', required=True, help='com_hlora_weights.bin')
     p.add_argument('--out', required=True, help='bundle folder to write')
-    p.add_argument('--precision', choices=['int4', 'fp32'], default='int4')
+    p.add_argument('--precision', default='int4',
+                   help="int4 (default), fp32, or both as 'fp32,int4', which writes OUT-fp32 and OUT-int4 from one read of the weights")
     p.add_argument('--accuracy-level', type=int, default=0, help='MatMulNBits accuracy_level (0 fp32 compute, 4 int8 compute)')
     p.add_argument('--hlora-r', type=int, default=64)
     p.add_argument('--hlora-alpha', type=int, default=128)
@@ -61,32 +62,39 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def convert(args) -> str:
-    os.makedirs(args.out, exist_ok=True)
+def convert(args) -> None:
+    precisions = args.precision.split(',')
+    if any(p not in ('fp32', 'int4') for p in precisions):
+        raise SystemExit(f'--precision: expected int4, fp32 or fp32,int4, got {args.precision}')
     cfg = HealthGptConfig(llm=Phi3Config.from_hf(args.phi3), vision=ClipVisionConfig.from_hf(args.clip),
                           hlora=HLoraConfig(r=args.hlora_r, alpha=args.hlora_alpha, experts=args.hlora_experts), vq_idx_nums=args.vq_idx_nums)
     tok = build_tokenizer(args.phi3, cfg.vq_idx_nums)
     weights = HealthGptWeights(args.phi3, args.clip, args.hlora, tok['base_length'], tok['added_count'])
     if weights.unused_adapter_keys:
         print(f'note: {len(weights.unused_adapter_keys)} adapter keys not used by comprehension, e.g. {weights.unused_adapter_keys[:3]}')
-    precision = Precision(args.precision, accuracy_level=args.accuracy_level)
+    for name in precisions:
+        out = args.out if len(precisions) == 1 else f'{args.out}-{name}'
+        write_bundle(args, cfg, tok, weights, Precision(name, accuracy_level=args.accuracy_level), out)
+        print(out)
 
+
+def write_bundle(args, cfg: HealthGptConfig, tok, weights: HealthGptWeights, precision: Precision, out: str) -> None:
+    os.makedirs(out, exist_ok=True)
     graphs = {'vision': 'vision_encoder.onnx', 'embed': 'embed_tokens.onnx', 'decoder': 'decoder.onnx'}
     for key, builder in (('vision', lambda: build_vision_encoder(cfg, weights)), ('embed', lambda: build_embedding(weights, precision)),
                          ('decoder', lambda: build_decoder(cfg, weights, precision))):
-        print(f'building {graphs[key]} ({args.precision})', flush=True)
+        print(f'building {graphs[key]} ({precision.name})', flush=True)
         model = builder()
-        save_model(model, os.path.join(args.out, graphs[key]))
+        save_model(model, os.path.join(out, graphs[key]))
         del model
         gc.collect()
 
-    with open(os.path.join(args.out, 'tokenizer.json'), 'w', encoding='utf-8') as f:
+    with open(os.path.join(out, 'tokenizer.json'), 'w', encoding='utf-8') as f:
         json.dump(tok['tokenizer_json'], f, ensure_ascii=False)
-    write_manifest(args, cfg, tok, stop_token_ids(args.phi3, tok['tokenizer_json']), graphs)
-    return args.out
+    write_manifest(args, cfg, tok, stop_token_ids(args.phi3, tok['tokenizer_json']), graphs, precision.name, out)
 
 
-def write_manifest(args, cfg: HealthGptConfig, tok, stops, graphs) -> None:
+def write_manifest(args, cfg: HealthGptConfig, tok, stops, graphs, precision: str, out: str) -> None:
     c = cfg.llm
     settings = tok['settings']
     generation = {
@@ -101,17 +109,17 @@ def write_manifest(args, cfg: HealthGptConfig, tok, stops, graphs) -> None:
                   'padToSquare': True, 'resample': 'bicubic', 'tokens': cfg.vision.num_patches},
         'decoder': {'layers': c.num_hidden_layers, 'kvHeads': c.num_key_value_heads, 'headDim': c.head_dim,
                     'hiddenSize': c.hidden_size, 'vocabSize': tok['length'], 'maxPositions': c.max_position_embeddings,
-                    'precision': args.precision},
+                    'precision': precision},
         'stopTokenIds': stops,
         'defaults': {'maxNewTokens': args.max_new_tokens, 'sampling': 'greedy', 'temperature': 1.0, 'topP': 0.9},
     }
     files = []
-    for name in sorted(os.listdir(args.out)):
-        path = os.path.join(args.out, name)
+    for name in sorted(os.listdir(out)):
+        path = os.path.join(out, name)
         if name != 'manifest.json' and os.path.isfile(path):
             files.append({'path': name, 'bytes': os.path.getsize(path), 'sha256': sha256(path)})
     manifest = {
-        'schemaVersion': 1, 'id': args.bundle_id, 'name': args.name, 'version': f'1.0.0-{args.precision}',
+        'schemaVersion': 1, 'id': args.bundle_id, 'name': args.name, 'version': f'1.0.0-{precision}',
         'license': 'HealthGPT weights: see the HealthGPT model card; Phi-3: MIT; CLIP: MIT',
         'provenance': {'trainingData': ['HealthGPT VL-Health (per the HealthGPT authors)'], 'codeRevision': 'radstation build/model/healthgpt',
                        'date': datetime.date.today().isoformat(), 'hardware': 'converted on CPU; no training here'},
@@ -127,9 +135,9 @@ def write_manifest(args, cfg: HealthGptConfig, tok, stops, graphs) -> None:
         }],
         'files': files,
     }
-    with open(os.path.join(args.out, 'manifest.json'), 'w', encoding='utf-8') as f:
+    with open(os.path.join(out, 'manifest.json'), 'w', encoding='utf-8') as f:
         json.dump(manifest, f, indent=2)
 
 
 if __name__ == '__main__':
-    print(convert(parse_args()))
+    convert(parse_args())

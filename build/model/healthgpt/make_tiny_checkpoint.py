@@ -107,6 +107,10 @@ def main(out: str, seed: int = 0) -> None:
                 p.copy_(1.0 + 0.1 * torch.randn_like(p))
             elif 'embed_tokens' in name or 'class_embedding' in name or 'position_embedding' in name:
                 p.copy_(0.5 * torch.randn_like(p))
+            elif 'lora_B' in name:
+                # Trained H-LoRA updates are small next to the base weights (B starts at zero); dividing by the
+                # scaling keeps the adapter's share realistic instead of multiplying every layer's gain by it.
+                p.copy_(torch.randn_like(p) / (p.shape[-1] ** 0.5) / cfg.hlora.scaling)
             else:
                 p.copy_(torch.randn_like(p) / (p.shape[-1] ** 0.5 if p.dim() > 1 else 10.0))
         # The base checkpoint has padding rows beyond the tokenizer, like Phi-3's 32064 > 32011; HealthGPT's
@@ -168,3 +172,10 @@ def main(out: str, seed: int = 0) -> None:
 
 if __name__ == '__main__':
     main(sys.argv[1])
+    if len(sys.argv) > 2 and sys.argv[2] == '--convert':
+        # The parity test converts in the same process: one Python start-up less on a busy machine.
+        import convert
+        convert.convert(convert.parse_args([
+            '--phi3', os.path.join(sys.argv[1], 'phi3'), '--clip', os.path.join(sys.argv[1], 'clip'),
+            '--hlora', os.path.join(sys.argv[1], 'com_hlora_weights.bin'), '--out', os.path.join(sys.argv[1], 'bundle'),
+            '--precision', 'fp32,int4', '--vq-idx-nums', str(TINY_VQ_IDX), '--hlora-r', '8', '--hlora-alpha', '16', '--bundle-id', 'tiny-healthgpt']))
