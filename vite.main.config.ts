@@ -16,6 +16,8 @@ export default defineConfig({
       input: {
         cli: 'src-main/cli/cli-entry.ts',
         'electron-main': 'src-main/app/electron-main.ts',
+        // The VLM runtime's worker thread (src-main/inference/vlm/vlm-worker-client.ts starts it).
+        'vlm-worker': 'src-main/inference/vlm/vlm-worker.ts',
       },
       external: ['electron', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
