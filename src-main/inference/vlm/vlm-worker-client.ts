@@ -24,8 +24,11 @@ export class VlmWorkerClient {
   }
 
   static async open(workerUrl: URL, bundleDir: string, options: VlmSessionOptions = {}): Promise<VlmWorkerClient> {
-    const isTypeScript = workerUrl.pathname.endsWith('.ts');
-    const client = new VlmWorkerClient(new Worker(workerUrl, isTypeScript ? { execArgv: ['--import', 'tsx'] } : {}));
+    // TypeScript sources (development, tests) load through tsx's loader, registered inside the worker first.
+    const worker = workerUrl.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true })
+      : new Worker(workerUrl);
+    const client = new VlmWorkerClient(worker);
     await new Promise<void>((resolve, reject) => {
       client.opened = { resolve, reject };
       client.post({ type: 'open', bundleDir, options });
