@@ -6,6 +6,7 @@ tracing artefacts.
 """
 from __future__ import annotations
 
+import os
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -99,11 +100,14 @@ class GraphBuilder:
         return model
 
 
+# Protobuf cannot serialise a message over 2 GB, so bigger graphs keep their weights in a side file.
+EXTERNAL_DATA_ABOVE_BYTES = int(os.environ.get('HEALTHGPT_EXTERNAL_DATA_ABOVE_BYTES', 1_800_000_000))
+
+
 def save_model(model: onnx.ModelProto, path: str) -> None:
-    """Graphs over ~1.8 GB keep their weights in a side file (protobuf stops at 2 GB)."""
+    """Writes GRAPH.onnx, plus GRAPH.onnx.data beside it when the weights exceed the threshold."""
     total = sum(len(t.raw_data) for t in model.graph.initializer)
-    if total > 1_800_000_000:
-        import os
+    if total > EXTERNAL_DATA_ABOVE_BYTES:
         onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
                         location=os.path.basename(path) + '.data', size_threshold=1024)
     else:
