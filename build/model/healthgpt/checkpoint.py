@@ -44,12 +44,14 @@ class SafetensorsFile:
         return np.frombuffer(raw, dtype=np.dtype(_SAFETENSORS_DTYPES[dtype]).newbyteorder('<')).reshape(info['shape']).astype(np.float32)
 
 
-def write_safetensors(path: str, tensors: Dict[str, np.ndarray]) -> None:
-    """Used to produce test checkpoints in the official format (float32 only)."""
+def write_safetensors(path: str, tensors: Dict[str, np.ndarray], dtype: str = 'F32') -> None:
+    """Used to produce test checkpoints in the official format: F32, or BF16 as Phi-3 ships (values are
+    truncated to their top 16 bits, so pass values that are already bfloat16-exact)."""
     header, offset, blobs = {}, 0, []
     for key, value in tensors.items():
-        raw = np.ascontiguousarray(value, dtype='<f4').tobytes()
-        header[key] = {'dtype': 'F32', 'shape': list(value.shape), 'data_offsets': [offset, offset + len(raw)]}
+        f32 = np.ascontiguousarray(value, dtype='<f4')
+        raw = (f32.view('<u4') >> 16).astype('<u2').tobytes() if dtype == 'BF16' else f32.tobytes()
+        header[key] = {'dtype': dtype, 'shape': list(value.shape), 'data_offsets': [offset, offset + len(raw)]}
         offset += len(raw)
         blobs.append(raw)
     encoded = json.dumps(header).encode()

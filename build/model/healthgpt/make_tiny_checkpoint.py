@@ -117,6 +117,13 @@ def main(out: str, seed: int = 0) -> None:
         # resize keeps the first tok_len rows and sets the added rows to their mean.
         base_embed = 0.5 * torch.randn(cfg.llm.vocab_size, cfg.llm.hidden_size)
         base_head = torch.randn(cfg.llm.vocab_size, cfg.llm.hidden_size) / cfg.llm.hidden_size ** 0.5
+        # Phi-3 ships bfloat16 weights: make the base LLM's values bfloat16-exact so its first shard can be
+        # written as BF16 and the converter's BF16 path is part of the parity test.
+        for name, p in model.named_parameters():
+            if name.startswith('model.') and 'mm_projector' not in name and 'lora_' not in name:
+                p.copy_(p.to(torch.bfloat16).float())
+        base_embed = base_embed.to(torch.bfloat16).float()
+        base_head = base_head.to(torch.bfloat16).float()
         for target, base in ((model.model.embed_tokens.weight, base_embed), (model.lm_head.weight, base_head)):
             target[:tok_len] = base[:tok_len]
             target[tok_len:] = base[:tok_len].mean(dim=0, keepdim=True)
@@ -135,8 +142,8 @@ def main(out: str, seed: int = 0) -> None:
     keys = sorted(base)
     shards = {'model-00001-of-00002.safetensors': keys[: len(keys) // 2], 'model-00002-of-00002.safetensors': keys[len(keys) // 2:]}
     weight_map = {}
-    for shard, shard_keys in shards.items():
-        write_safetensors(os.path.join(phi3, shard), {k: base[k] for k in shard_keys})
+    for (shard, shard_keys), dtype in zip(shards.items(), ('BF16', 'F32')):
+        write_safetensors(os.path.join(phi3, shard), {k: base[k] for k in shard_keys}, dtype)
         weight_map.update({k: shard for k in shard_keys})
     write_json(os.path.join(phi3, 'model.safetensors.index.json'), {'metadata': {}, 'weight_map': weight_map})
     c = cfg.llm
