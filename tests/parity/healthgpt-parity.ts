@@ -15,12 +15,14 @@ const PYTHON = process.env['RADSTATION_PYTHON'] ?? '/usr/bin/python3';
 const TOOL_DIR = path.resolve('build/model/healthgpt');
 const STEPS = 32;
 // fp32 must match the reference. The int4 graph must match torch running on the same dequantised weights
-// (this checks the graph). Against the fp32 reference, int4 (4-bit blocks of 32, int8 embeddings, 8-bit
-// lm_head) is measured with teacher forcing on the reference tokens: Gaussian random weights are the worst
-// case for 4-bit rounding (measured here: 0.72 agreement, 1.03 max diff on a logit range of 8.6), so the
-// bounds only catch a broken int4 path (which gives near-zero agreement and diffs the size of the range).
+// (this checks the graph): the bundle uses MatMulNBits accuracy_level 4, whose int8 activations move logits
+// by ~0.07 here (3e-6 at level 0), far below what a packing or layout error does (the size of the range).
+// Against the fp32 reference, int4 (4-bit blocks of 32, int8 embeddings, 8-bit lm_head) is measured with
+// teacher forcing on the reference tokens: Gaussian random weights are the worst case for 4-bit rounding
+// (measured here: 0.72 agreement, 1.05 max diff on a logit range of 8.6), so these bounds only catch a
+// broken int4 path (near-zero agreement, diffs the size of the range).
 const FP32_MAX_LOGIT_DIFF = 1e-3;
-const INT4_GRAPH_MAX_LOGIT_DIFF = 1e-3;
+const INT4_GRAPH_MAX_LOGIT_DIFF = 0.2;
 const INT4_MIN_TOKEN_AGREEMENT = 0.6;
 const INT4_MAX_LOGIT_DIFF = 2.0;
 

@@ -51,7 +51,10 @@ def parse_args(argv=None):
     p.add_argument('--out', required=True, help='bundle folder to write')
     p.add_argument('--precision', default='int4',
                    help="int4 (default), fp32, or both as 'fp32,int4', which writes OUT-fp32 and OUT-int4 from one read of the weights")
-    p.add_argument('--accuracy-level', type=int, default=0, help='MatMulNBits accuracy_level (0 fp32 compute, 4 int8 compute)')
+    # Level 4 lets the CPU kernel quantise activations to int8 per block: ~5x faster decoding than level 0 for
+    # the same answers up to rounding (measured on a 3072x9216 MatMulNBits, onnxruntime-node 1.30).
+    p.add_argument('--accuracy-level', type=int, default=4, choices=[0, 1, 2, 3, 4],
+                   help='MatMulNBits accuracy_level: 4 (default) computes with int8 activations, 0 in fp32')
     p.add_argument('--hlora-r', type=int, default=64)
     p.add_argument('--hlora-alpha', type=int, default=128)
     p.add_argument('--hlora-experts', type=int, default=4)

@@ -161,6 +161,7 @@ export class VlmSession {
     const imageFeatures = request.image ? await this.encodeImage(request.image, request.roi) : undefined;
     const ids = this.promptIds(request.question, request.image !== undefined);
     const { embeds, length } = await this.promptEmbeddings(ids, imageFeatures);
+    if (length >= g.decoder.maxPositions) throw new Error(`the prompt needs ${length} positions; the model has ${g.decoder.maxPositions}`);
     const t1 = performance.now();
     let { logits, cache } = await this.step(embeds, 0, length, this.emptyCache());
     const t2 = performance.now();
