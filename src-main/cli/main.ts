@@ -1,9 +1,10 @@
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { askCommand } from './ask-command';
 import { serveCommand } from './serve-command';
 import { versionCommand } from './version-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [serveCommand, versionCommand];
+export const commands: readonly CliCommand[] = [serveCommand, versionCommand, askCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/temp-dir';
 import { VlmSession, type TokenEvent } from '../../src-main/inference/vlm/vlm-session';
 import { VlmWorkerClient } from '../../src-main/inference/vlm/vlm-worker-client';
+import { runCli } from '../../src-main/cli/main';
+import { sharedDataDir } from '../helpers/shared-data';
+import fs from 'node:fs';
 
 // The runtime on a tiny HealthGPT bundle that build/model/healthgpt converts from random weights.
 const PYTHON = process.env['RADSTATION_PYTHON'] ?? '/usr/bin/python3';
@@ -60,6 +63,10 @@ describe.skipIf(skipReason !== undefined)('VLM session on a tiny HealthGPT bundl
     expect(answer.tokenIds).toHaveLength(3);
   });
 
+  it('refuses a prompt longer than the model has positions for', async () => {
+    await expect(session.ask({ question: 'the chest '.repeat(300), image, maxNewTokens: 2 })).rejects.toThrow(/positions/);
+  });
+
   it('answers text-only questions and reproduces top-p samples from a seed', async () => {
     const textOnly = await session.ask({ question, maxNewTokens: 4, ignoreStopTokens: true });
     expect(textOnly.promptTokens).toBe(session.promptIds(question, false).length);
@@ -67,6 +74,23 @@ describe.skipIf(skipReason !== undefined)('VLM session on a tiny HealthGPT bundl
     const first = await session.ask({ question, image, maxNewTokens: 8, ignoreStopTokens: true, sampling });
     const again = await session.ask({ question, image, maxNewTokens: 8, ignoreStopTokens: true, sampling });
     expect(again.tokenIds).toEqual(first.tokenIds);
+  });
+
+  it('answers through `radstation ask` on a real CT slice, as JSON', async () => {
+    const ct = `${sharedDataDir}/dicom/series/ct-head-ge-tilted/01.dcm`;
+    if (!fs.existsSync(ct)) {
+      console.log(`radstation ask test skipped: shared test data not found at ${ct}`);
+      return;
+    }
+    const out: string[] = [];
+    const code = await runCli(['ask', '--bundle', bundle, '--question', question, '--dicom', ct, '--window', '40,80', '--max-tokens', '5', '--threads', '1', '--json'],
+      { out: (t) => out.push(t), err: (t) => out.push(t) });
+    expect(code).toBe(0);
+    const result = JSON.parse(out[0] ?? '{}') as { tokens: number; aiGenerated: boolean; window: { center: number; width: number } };
+    expect(result.tokens).toBeLessThanOrEqual(5);
+    expect(result.aiGenerated).toBe(true);
+    expect(result.window).toEqual({ center: 40, width: 80 });
+    expect(await runCli(['ask', '--bundle', bundle], { out: () => {}, err: (t) => out.push(t) })).toBe(2);
   });
 
   it('runs the same greedy answer in a worker thread, streaming and cancellable', async () => {
