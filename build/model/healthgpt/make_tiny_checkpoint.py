@@ -155,7 +155,9 @@ def main(out: str, seed: int = 0) -> None:
     ids = {t['content']: t['id'] for t in tok['added_tokens']}
     write_json(os.path.join(phi3, 'generation_config.json'), {'eos_token_id': [ids['<|endoftext|>'], ids['<|assistant|>'], ids['<|end|>']]})
     write_json(os.path.join(phi3, 'tokenizer.json'), tok)
+    decoder_flags = {str(t['id']): {k: t[k] for k in ('content', 'lstrip', 'rstrip', 'normalized', 'single_word', 'special')} for t in tok['added_tokens']}
     write_json(os.path.join(phi3, 'tokenizer_config.json'), {'add_bos_token': False, 'add_eos_token': False, 'legacy': False,
+                                                              'added_tokens_decoder': decoder_flags,
                                                               'bos_token': '<s>', 'eos_token': '<|endoftext|>', 'unk_token': '<unk>', 'tokenizer_class': 'LlamaTokenizer'})
     write_json(os.path.join(phi3, 'special_tokens_map.json'), {'bos_token': '<s>', 'eos_token': '<|endoftext|>', 'pad_token': '<|endoftext|>', 'unk_token': '<unk>'})
 

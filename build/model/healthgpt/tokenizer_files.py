@@ -34,12 +34,18 @@ def build_tokenizer(phi3_dir: str, vq_idx_nums: int) -> Dict:
     base_length = max(ids) + 1  # len(tokenizer) before HealthGPT adds its tokens
     added = healthgpt_added_tokens(vq_idx_nums)
     tok = dict(tok)
-    tok['added_tokens'] = list(tok.get('added_tokens', [])) + [
+    # The slow tokenizer HealthGPT uses takes each added token's lstrip/rstrip from tokenizer_config.json's
+    # added_tokens_decoder; where both files describe a token, that one wins.
+    slow_flags = {int(i): t for i, t in config.get('added_tokens_decoder', {}).items()}
+    existing = [dict(t, **{k: slow_flags[t['id']][k] for k in ('lstrip', 'rstrip') if k in slow_flags.get(t['id'], {})})
+                for t in tok.get('added_tokens', [])]
+    tok['added_tokens'] = existing + [
         {'id': base_length + i, 'content': t, 'single_word': False, 'lstrip': False, 'rstrip': False, 'normalized': False, 'special': True}
         for i, t in enumerate(added)]
-    # The slow tokenizer's all_special_tokens: the special_tokens_map entries plus the additional ones added.
+    # The slow tokenizer's all_special_tokens after HealthGPT's add_special_tokens: the named tokens plus
+    # HealthGPT's list, which replaces any earlier additional_special_tokens (transformers' default).
     named = [_token_content(special_map.get(k) or config.get(k)) for k in ('bos_token', 'eos_token', 'unk_token', 'pad_token')]
-    special = [t for t in named if t] + [_token_content(t) for t in special_map.get('additional_special_tokens', [])] + added
+    special = [t for t in named if t] + added
     return {
         'tokenizer_json': tok,
         'base_length': base_length,
