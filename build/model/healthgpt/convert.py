@@ -21,6 +21,7 @@ from arch_config import ClipVisionConfig, HealthGptConfig, HLoraConfig, Phi3Conf
 from decoder_graph import Precision, build_decoder, build_embedding  # noqa: E402
 from graph_builder import save_model  # noqa: E402
 from healthgpt_weights import HealthGptWeights  # noqa: E402
+from model_card import model_card  # noqa: E402
 from tokenizer_files import build_tokenizer, stop_token_ids  # noqa: E402
 from vision_graph import build_vision_encoder  # noqa: E402
 
@@ -94,6 +95,9 @@ def write_bundle(args, cfg: HealthGptConfig, tok, weights: HealthGptWeights, pre
 
     with open(os.path.join(out, 'tokenizer.json'), 'w', encoding='utf-8') as f:
         json.dump(tok['tokenizer_json'], f, ensure_ascii=False)
+    sources = {'phi3': os.path.basename(os.path.normpath(args.phi3)), 'clip': os.path.basename(os.path.normpath(args.clip)), 'hlora': os.path.basename(args.hlora)}
+    with open(os.path.join(out, 'MODEL_CARD.md'), 'w', encoding='utf-8') as f:
+        f.write(model_card(cfg, precision.name, precision.accuracy_level, sources))
     write_manifest(args, cfg, tok, stop_token_ids(args.phi3, tok['tokenizer_json']), graphs, precision.name, out)
 
 
