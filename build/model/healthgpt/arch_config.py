@@ -70,10 +70,11 @@ class ClipVisionConfig:
             with open(pre) as f:
                 p = json.load(f)
             mean, std = p.get('image_mean', mean), p.get('image_std', std)
+        # config.json may leave out values equal to transformers' CLIPVisionConfig defaults.
         return ClipVisionConfig(
-            hidden_size=v['hidden_size'], intermediate_size=v['intermediate_size'],
-            num_hidden_layers=v['num_hidden_layers'], num_attention_heads=v['num_attention_heads'],
-            image_size=v['image_size'], patch_size=v['patch_size'], layer_norm_eps=v.get('layer_norm_eps', 1e-5),
+            hidden_size=v.get('hidden_size', 768), intermediate_size=v.get('intermediate_size', 3072),
+            num_hidden_layers=v.get('num_hidden_layers', 12), num_attention_heads=v.get('num_attention_heads', 12),
+            image_size=v.get('image_size', 224), patch_size=v.get('patch_size', 32), layer_norm_eps=v.get('layer_norm_eps', 1e-5),
             image_mean=list(mean), image_std=list(std))
 
 
