@@ -1,9 +1,14 @@
 """Phi-3 decoder with H-LoRA on every linear but lm_head, as ONNX, built node by node.
 
 Inputs: inputs_embeds [1, S, H] (text embeddings with image features spliced in by the runtime),
-position_ids [1, S], past_key_values.N.key/value [1, heads, P, head_dim].
+position_ids [1, S], past_key_values.N.key/value [1, P, heads, head_dim].
 Outputs: logits [1, V] for the last position only (prefill never needs the others), and
-present.N.key/value [1, heads, P + S, head_dim].
+step_key_values.N.key/value [1, S, heads, head_dim]: only this call's keys and values.
+
+The cache is position-major and only the new positions come back: the runtime appends them to its own
+buffer and passes a view of it as the next past. Returning the whole cache each step (present = past +
+new) made onnxruntime-node copy it out every token: 1.6 s a step at 700 positions for Phi-3-mini's shape,
+against 65 ms for reading it in place (measured on this project's CPU machine).
 """
 from __future__ import annotations
 
@@ -93,14 +98,14 @@ def build_decoder(cfg: HealthGptConfig, w: HealthGptWeights, p: Precision):
     positions = g.add_input('position_ids', TensorProto.INT64, [1, 'sequence'])
     pasts = []
     for i in range(c.num_hidden_layers):
-        pasts.append([g.add_input(f'past_key_values.{i}.{kind}', TensorProto.FLOAT, [1, heads, 'past_sequence', dim]) for kind in ('key', 'value')])
+        pasts.append([g.add_input(f'past_key_values.{i}.{kind}', TensorProto.FLOAT, [1, 'past_sequence', heads, dim]) for kind in ('key', 'value')])
 
     cos_table, sin_table = rotary_tables(cfg)
     cos = g.op('Unsqueeze', [g.op('Gather', [g.weight('rotary.cos', cos_table), positions], 'rotary/cos'), g.const([1])], 'rotary/cos_4d')
     sin = g.op('Unsqueeze', [g.op('Gather', [g.weight('rotary.sin', sin_table), positions], 'rotary/sin'), g.const([1])], 'rotary/sin_4d')
 
     # Causal mask from absolute positions: a query at position p sees keys 0..p (batch 1, no padding).
-    past_len = g.op('Gather', [g.op('Shape', [pasts[0][0]], 'mask/past_shape'), g.const(2)], 'mask/past_len')
+    past_len = g.op('Gather', [g.op('Shape', [pasts[0][0]], 'mask/past_shape'), g.const(1)], 'mask/past_len')
     seq_len = g.op('Gather', [g.op('Shape', [x], 'mask/input_shape'), g.const(1)], 'mask/seq_len')
     total = g.op('Add', [past_len, seq_len], 'mask/total_len')
     key_pos = g.op('Range', [g.const(0), total, g.const(1)], 'mask/key_positions')
@@ -118,12 +123,16 @@ def build_decoder(cfg: HealthGptConfig, w: HealthGptWeights, p: Precision):
         to_heads = lambda t, n: g.op('Transpose', [g.op('Reshape', [t, heads_shape], f'layers.{i}.attn/{n}_reshape')], f'layers.{i}.attn/{n}_heads', perm=[0, 2, 1, 3])
         q = apply_rotary(g, to_heads(q, 'q'), cos, sin, dim // 2, f'layers.{i}.attn/q')
         k = apply_rotary(g, to_heads(k, 'k'), cos, sin, dim // 2, f'layers.{i}.attn/k')
-        v = to_heads(v, 'v')
-        k_all = g.op('Concat', [pasts[i][0], k], f'present.{i}.key', axis=2)
-        v_all = g.op('Concat', [pasts[i][1], v], f'present.{i}.value', axis=2)
-        g.add_output(k_all, TensorProto.FLOAT, [1, heads, 'total_sequence', dim])
-        g.add_output(v_all, TensorProto.FLOAT, [1, heads, 'total_sequence', dim])
-        scores = g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [k_all], f'layers.{i}.attn/k_t', perm=[0, 1, 3, 2])], f'layers.{i}.attn/qk'), scale], f'layers.{i}.attn/scaled')
+        # Back to position-major [1, S, heads, dim]: the layout of the cache and of this step's output.
+        k_step = g.op('Transpose', [k], f'step_key_values.{i}.key', perm=[0, 2, 1, 3])
+        v_step = g.op('Reshape', [v, heads_shape], f'step_key_values.{i}.value')
+        g.add_output(k_step, TensorProto.FLOAT, [1, 'sequence', heads, dim])
+        g.add_output(v_step, TensorProto.FLOAT, [1, 'sequence', heads, dim])
+        k_all = g.op('Concat', [pasts[i][0], k_step], f'layers.{i}.attn/k_all', axis=1)
+        v_all = g.op('Concat', [pasts[i][1], v_step], f'layers.{i}.attn/v_all', axis=1)
+        k_t = g.op('Transpose', [k_all], f'layers.{i}.attn/k_t', perm=[0, 2, 3, 1])  # [1, heads, dim, total]
+        v_all = g.op('Transpose', [v_all], f'layers.{i}.attn/v_heads', perm=[0, 2, 1, 3])  # [1, heads, total, dim]
+        scores = g.op('Mul', [g.op('MatMul', [q, k_t], f'layers.{i}.attn/qk'), scale], f'layers.{i}.attn/scaled')
         scores = g.op('Where', [visible, scores, masked_value], f'layers.{i}.attn/causal')
         probs = g.op('Softmax', [scores], f'layers.{i}.attn/softmax', axis=-1)
         ctx = g.op('Transpose', [g.op('MatMul', [probs, v_all], f'layers.{i}.attn/context')], f'layers.{i}.attn/context_t', perm=[0, 2, 1, 3])

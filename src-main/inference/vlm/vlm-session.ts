@@ -1,6 +1,7 @@
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { loadVlmBundle, type VlmBundle } from './bundle';
+import { KvCache } from './kv-cache';
 import { clipPixelValues, toRgb, type PixelImage, type Roi } from './image-preprocess';
 import { buildPrompt, IMAGE_PLACEHOLDER, tokenizeWithImage } from './prompt';
 import { argmax, chooseToken, seededRandom, type Sampling } from './sampling';
@@ -52,8 +53,6 @@ export interface VlmSessionOptions {
   executionProviders?: string[];
   intraOpNumThreads?: number;
 }
-
-type Feeds = Record<string, ort.Tensor>;
 
 export class VlmSession {
   private constructor(
@@ -124,30 +123,18 @@ export class VlmSession {
     return { embeds, length };
   }
 
-  private emptyCache(): Feeds {
-    const d = this.bundle.generation.decoder;
-    const feeds: Feeds = {};
-    for (let i = 0; i < d.layers; i++) {
-      for (const kind of ['key', 'value']) feeds[`past_key_values.${i}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, d.kvHeads, 0, d.headDim]);
-    }
-    return feeds;
-  }
-
-  /** One decoder call; returns the last position's logits and the cache to feed next. */
-  private async step(embeds: Float32Array, start: number, length: number, cache: Feeds): Promise<{ logits: Float32Array; cache: Feeds }> {
+  /** One decoder call at positions start… (= cache.length…); appends its keys and values to the cache. */
+  private async step(embeds: Float32Array, length: number, cache: KvCache): Promise<Float32Array> {
     const d = this.bundle.generation.decoder;
     const positions = new BigInt64Array(length);
-    for (let i = 0; i < length; i++) positions[i] = BigInt(start + i);
+    for (let i = 0; i < length; i++) positions[i] = BigInt(cache.length + i);
     const out = await this.decoder.run({
       inputs_embeds: new ort.Tensor('float32', embeds, [1, length, d.hiddenSize]),
       position_ids: new ort.Tensor('int64', positions, [1, length]),
-      ...cache,
+      ...cache.feeds(),
     });
-    const next: Feeds = {};
-    for (let i = 0; i < d.layers; i++) {
-      for (const kind of ['key', 'value']) next[`past_key_values.${i}.${kind}`] = out[`present.${i}.${kind}`]!;
-    }
-    return { logits: out['logits']!.data as Float32Array, cache: next };
+    cache.append(out, length);
+    return out['logits']!.data as Float32Array;
   }
 
   async ask(request: AskRequest): Promise<VlmAnswer> {
@@ -163,7 +150,9 @@ export class VlmSession {
     const { embeds, length } = await this.promptEmbeddings(ids, imageFeatures);
     if (length >= g.decoder.maxPositions) throw new Error(`the prompt needs ${length} positions; the model has ${g.decoder.maxPositions}`);
     const t1 = performance.now();
-    let { logits, cache } = await this.step(embeds, 0, length, this.emptyCache());
+    const d = g.decoder;
+    const cache = new KvCache(d.layers, d.kvHeads, d.headDim, length + Math.min(maxNew, 256), d.maxPositions);
+    let logits = await this.step(embeds, length, cache);
     const t2 = performance.now();
 
     const tokenIds: number[] = [];
@@ -171,7 +160,6 @@ export class VlmSession {
     const kept: Float32Array[] = [];
     let text = '';
     let stopReason: StopReason = 'max-tokens';
-    let position = length;
     while (tokenIds.length < maxNew) {
       if (request.signal?.aborted) {
         stopReason = 'cancelled';
@@ -192,12 +180,11 @@ export class VlmSession {
       if (delta) text = decoded;
       request.onToken?.({ index: tokenIds.length - 1, tokenId: token, text: delta });
       if (tokenIds.length >= maxNew) break;
-      if (position >= g.decoder.maxPositions) {
+      if (cache.length >= g.decoder.maxPositions) {
         stopReason = 'context-full';
         break;
       }
-      ({ logits, cache } = await this.step(await this.embedTokens([token]), position, 1, cache));
-      position++;
+      logits = await this.step(await this.embedTokens([token]), 1, cache);
     }
     const t3 = performance.now();
     return {
