@@ -4,7 +4,7 @@ import { loadVlmBundle, type VlmBundle } from './bundle';
 import { KvCache } from './kv-cache';
 import { clipPixelValues, toRgb, type PixelImage, type Roi } from './image-preprocess';
 import { buildPrompt, IMAGE_PLACEHOLDER, tokenizeWithImage } from './prompt';
-import { argmax, chooseToken, seededRandom, type Sampling } from './sampling';
+import { chooseToken, seededRandom, type Sampling } from './sampling';
 import { SentencePieceBpeTokenizer } from './tokenizer';
 
 /**
@@ -160,6 +160,7 @@ export class VlmSession {
     const kept: Float32Array[] = [];
     let text = '';
     let stopReason: StopReason = 'max-tokens';
+    let decodeCalls = 0;
     while (tokenIds.length < maxNew) {
       if (request.signal?.aborted) {
         stopReason = 'cancelled';
@@ -185,6 +186,7 @@ export class VlmSession {
         break;
       }
       logits = await this.step(await this.embedTokens([token]), 1, cache);
+      decodeCalls++;
     }
     const t3 = performance.now();
     return {
@@ -193,10 +195,8 @@ export class VlmSession {
       chosenIds,
       stopReason,
       promptTokens: length,
-      timings: { imageMs: t1 - t0, prefillMs: t2 - t1, decodeMs: t3 - t2, decodedTokens: Math.max(tokenIds.length - 1, 0) },
+      timings: { imageMs: t1 - t0, prefillMs: t2 - t1, decodeMs: t3 - t2, decodedTokens: decodeCalls },
       ...(request.keepLogits ? { logits: kept } : {}),
     };
   }
 }
-
-export { argmax };
