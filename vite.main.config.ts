@@ -20,6 +20,8 @@ export default defineConfig({
         'import-worker': 'src-main/studies/import/import-worker.ts',
         // A worker_threads entry, loaded by path at run time (src-main/inference/worker-client.ts).
         'inference-worker': 'src-main/inference/worker/inference-worker.ts',
+        // The VLM runtime's worker thread (src-main/inference/vlm/vlm-worker-client.ts starts it).
+        'vlm-worker': 'src-main/inference/vlm/vlm-worker.ts',
       },
       external: ['electron', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

@@ -92,11 +92,67 @@ export const vqaClosedTaskSchema = taskBaseSchema.extend({
   }),
 });
 
+/**
+ * How an autoregressive vision-language bundle runs (HealthGPT and models shaped like it): three
+ * graphs (vision encoder, token embedding, decoder with a KV cache), the local tokenizer and its
+ * settings, the chat template, the image preprocessing and the decoding defaults.
+ */
+export const vlmGenerationSchema = z.object({
+  family: z.literal('healthgpt-phi3'),
+  graphs: z.object({ vision: z.string(), embed: z.string(), decoder: z.string() }),
+  tokenizer: z.object({
+    /** A Hugging Face tokenizer.json (BPE with byte fallback) inside the bundle. */
+    file: z.string(),
+    addBosToken: z.boolean(),
+    bosToken: z.string(),
+    unkToken: z.string(),
+    legacy: z.boolean(),
+    /** The named special tokens (bos, eos, unk, pad…); added tokens from `specialIdsFrom` on are special too. */
+    specialTokens: z.array(z.string()),
+    specialIdsFrom: z.number().int().nonnegative(),
+  }),
+  /** A chat template in the MPT separator style: system + sep + user role + message + sep + assistant role. */
+  prompt: z.object({
+    template: z.string(),
+    system: z.string(),
+    userRole: z.string(),
+    assistantRole: z.string(),
+    separator: z.string(),
+    imageToken: z.string(),
+  }),
+  image: z.object({
+    size: z.number().int().positive(),
+    mean: z.array(z.number()).length(3),
+    std: z.array(z.number().positive()).length(3),
+    padToSquare: z.boolean(),
+    resample: z.literal('bicubic'),
+    /** Image features the vision encoder returns, spliced in place of the image token. */
+    tokens: z.number().int().positive(),
+  }),
+  decoder: z.object({
+    layers: z.number().int().positive(),
+    kvHeads: z.number().int().positive(),
+    headDim: z.number().int().positive(),
+    hiddenSize: z.number().int().positive(),
+    vocabSize: z.number().int().positive(),
+    maxPositions: z.number().int().positive(),
+    precision: z.enum(['fp32', 'int4']),
+  }),
+  stopTokenIds: z.array(z.number().int().nonnegative()).min(1),
+  defaults: z.object({
+    maxNewTokens: z.number().int().positive(),
+    sampling: z.enum(['greedy', 'top-p']),
+    temperature: z.number().positive(),
+    topP: z.number().gt(0).max(1),
+  }),
+});
+export type VlmGeneration = z.infer<typeof vlmGenerationSchema>;
+
 export const vlmGenerateTaskSchema = taskBaseSchema.extend({
   kind: z.literal('vlm-generate'),
-  /** Tokenizer, prompt template and generation settings; defined by the VLM runtime. */
-  generation: z.record(z.string(), z.unknown()),
+  generation: vlmGenerationSchema,
 });
+export type VlmGenerateTask = z.infer<typeof vlmGenerateTaskSchema>;
 
 export const bundleTaskSchema = z.discriminatedUnion('kind', [imageToImageTaskSchema, vqaClosedTaskSchema, vlmGenerateTaskSchema]);
 export type BundleTask = z.infer<typeof bundleTaskSchema>;

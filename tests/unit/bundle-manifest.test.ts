@@ -46,3 +46,33 @@ describe('bundle manifest schema', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'tasks', 'files', 'provenance']));
   });
 });
+
+describe('vlm-generate task', () => {
+  const generation = {
+    family: 'healthgpt-phi3',
+    graphs: { vision: 'vision_encoder.onnx', embed: 'embed_tokens.onnx', decoder: 'decoder.onnx' },
+    tokenizer: { file: 'tokenizer.json', addBosToken: false, bosToken: '<s>', unkToken: '<unk>', legacy: false, specialTokens: ['<s>'], specialIdsFrom: 32011 },
+    prompt: { template: 'phi3_instruct', system: '<|system|>\nYou are a helpful AI assistant.', userRole: '\n<|user|>\n', assistantRole: '\n<|assistant|>\n', separator: '<|end|>', imageToken: '<image>' },
+    image: { size: 336, mean: [0.48, 0.46, 0.41], std: [0.27, 0.26, 0.28], padToSquare: true, resample: 'bicubic', tokens: 576 },
+    decoder: { layers: 32, kvHeads: 32, headDim: 96, hiddenSize: 3072, vocabSize: 40206, maxPositions: 4096, precision: 'int4' },
+    stopTokenIds: [32000, 32001, 32007],
+    defaults: { maxNewTokens: 512, sampling: 'greedy', temperature: 1, topP: 0.9 },
+  };
+  const vlmTask = {
+    id: 'report-qa', kind: 'vlm-generate', label: 'Ask about this image', graphs: ['decoder.onnx'],
+    inputs: [{ name: 'inputs_embeds', dataType: 'float32', shape: [1, 'sequence', 3072] }],
+    outputs: [{ name: 'logits', dataType: 'float32', shape: [1, 40206] }],
+    accepts: { modalities: ['CT'] }, generation,
+  };
+
+  it('accepts a complete generation block', () => {
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [vlmTask] }).success).toBe(true);
+  });
+
+  it('refuses a generation block without stop tokens or with an out-of-range top-p', () => {
+    const noStops = { ...vlmTask, generation: { ...generation, stopTokenIds: [] } };
+    const badTopP = { ...vlmTask, generation: { ...generation, defaults: { ...generation.defaults, topP: 0 } } };
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [noStops] }).success).toBe(false);
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [badTopP] }).success).toBe(false);
+  });
+});

@@ -1,0 +1,119 @@
+"""Reading the official checkpoint layouts without transformers or safetensors installed.
+
+Supported: HF safetensors (single file or sharded with model.safetensors.index.json), HF
+pytorch_model.bin (single or sharded with pytorch_model.bin.index.json), and HealthGPT's
+com_hlora_weights.bin (a torch pickle of a state dict). Tensors are returned as float32 numpy
+arrays one at a time, so converting the 3.8B model never holds it twice.
+"""
+from __future__ import annotations
+
+import json
+import os
+import struct
+from typing import Dict, Iterable, Tuple
+
+import numpy as np
+
+_SAFETENSORS_DTYPES = {'F32': np.float32, 'F16': np.float16, 'I64': np.int64, 'I32': np.int32, 'U8': np.uint8, 'I8': np.int8}
+
+
+class SafetensorsFile:
+    """A safetensors file is an 8-byte little-endian header length, a JSON header and raw tensor bytes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        with open(path, 'rb') as f:
+            (header_len,) = struct.unpack('<Q', f.read(8))
+            self.header = json.loads(f.read(header_len))
+        self.data_start = 8 + header_len
+        self.header.pop('__metadata__', None)
+
+    def keys(self) -> Iterable[str]:
+        return self.header.keys()
+
+    def get(self, key: str) -> np.ndarray:
+        info = self.header[key]
+        start, end = info['data_offsets']
+        with open(self.path, 'rb') as f:
+            f.seek(self.data_start + start)
+            raw = f.read(end - start)
+        dtype = info['dtype']
+        if dtype == 'BF16':
+            # bfloat16 is the top half of a float32: widen by shifting into the high 16 bits.
+            return (np.frombuffer(raw, dtype='<u2').astype(np.uint32) << 16).view(np.float32).reshape(info['shape'])
+        return np.frombuffer(raw, dtype=np.dtype(_SAFETENSORS_DTYPES[dtype]).newbyteorder('<')).reshape(info['shape']).astype(np.float32)
+
+
+def write_safetensors(path: str, tensors: Dict[str, np.ndarray], dtype: str = 'F32') -> None:
+    """Used to produce test checkpoints in the official format: F32, or BF16 as Phi-3 ships (values are
+    truncated to their top 16 bits, so pass values that are already bfloat16-exact)."""
+    header, offset, blobs = {}, 0, []
+    for key, value in tensors.items():
+        f32 = np.ascontiguousarray(value, dtype='<f4')
+        raw = (f32.view('<u4') >> 16).astype('<u2').tobytes() if dtype == 'BF16' else f32.tobytes()
+        header[key] = {'dtype': dtype, 'shape': list(value.shape), 'data_offsets': [offset, offset + len(raw)]}
+        offset += len(raw)
+        blobs.append(raw)
+    encoded = json.dumps(header).encode()
+    encoded += b' ' * ((8 - len(encoded) % 8) % 8)
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(encoded)))
+        f.write(encoded)
+        for blob in blobs:
+            f.write(blob)
+
+
+def _torch_load(path: str) -> Dict[str, np.ndarray]:
+    import torch
+    state = torch.load(path, map_location='cpu')
+    if not isinstance(state, dict):
+        raise ValueError(f'{path}: expected a state dict')
+    return {k: v.float().numpy() for k, v in state.items() if hasattr(v, 'float')}
+
+
+class WeightStore:
+    """All tensors of one HF model folder (or one .bin file), looked up by key, loaded lazily."""
+
+    def __init__(self, path: str) -> None:
+        self._where: Dict[str, Tuple[str, str]] = {}
+        self._safetensors: Dict[str, SafetensorsFile] = {}
+        self._bins: Dict[str, Dict[str, np.ndarray]] = {}
+        if os.path.isfile(path):
+            self._add_file(path)
+            return
+        for index_name in ('model.safetensors.index.json', 'pytorch_model.bin.index.json'):
+            index = os.path.join(path, index_name)
+            if os.path.exists(index):
+                with open(index) as f:
+                    weight_map = json.load(f)['weight_map']
+                for shard in sorted(set(weight_map.values())):
+                    self._add_file(os.path.join(path, shard))
+                return
+        for single in ('model.safetensors', 'pytorch_model.bin'):
+            if os.path.exists(os.path.join(path, single)):
+                self._add_file(os.path.join(path, single))
+                return
+        raise FileNotFoundError(f'{path}: no safetensors or pytorch_model.bin weights found')
+
+    def _add_file(self, file: str) -> None:
+        if file.endswith('.safetensors'):
+            st = SafetensorsFile(file)
+            self._safetensors[file] = st
+            for k in st.keys():
+                self._where[k] = ('st', file)
+        else:
+            self._bins[file] = _torch_load(file)
+            for k in self._bins[file]:
+                self._where[k] = ('bin', file)
+
+    def keys(self) -> Iterable[str]:
+        return self._where.keys()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._where
+
+    def get(self, key: str) -> np.ndarray:
+        if key not in self._where:
+            raise KeyError(f'missing tensor {key}')
+        kind, file = self._where[key]
+        return self._safetensors[file].get(key) if kind == 'st' else self._bins[file][key]

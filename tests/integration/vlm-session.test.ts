@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../helpers/temp-dir';
+import { VlmSession, type TokenEvent } from '../../src-main/inference/vlm/vlm-session';
+import { VlmWorkerClient } from '../../src-main/inference/vlm/vlm-worker-client';
+import { runCli } from '../../src-main/cli/main';
+import { sharedDataDir } from '../helpers/shared-data';
+import fs from 'node:fs';
+
+// The runtime on a tiny HealthGPT bundle that build/model/healthgpt converts from random weights.
+const PYTHON = process.env['RADSTATION_PYTHON'] ?? '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { encoding: 'utf8' });
+const skipReason = probe.status === 0 ? undefined : `${PYTHON} lacks torch/onnx/numpy, needed to build the tiny bundle`;
+if (skipReason) console.log(`vlm-session tests skipped: ${skipReason}`);
+
+const image = { width: 20, height: 12, channels: 1 as const, data: new Uint8Array(240).map((_, i) => (i * 29) % 256) };
+const question = 'describe the findings.';
+
+describe.skipIf(skipReason !== undefined)('VLM session on a tiny HealthGPT bundle', () => {
+  const temp = makeTempDir('radstation-vlm-session-');
+  let bundle = '';
+  let session: VlmSession;
+
+  beforeAll(async () => {
+    const made = spawnSync(PYTHON, [path.resolve('build/model/healthgpt/make_tiny_checkpoint.py'), temp.dir, '--convert'], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    bundle = path.join(temp.dir, 'bundle-fp32');
+    session = await VlmSession.open(bundle, { intraOpNumThreads: 1 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+    temp.cleanup();
+  });
+
+  it('streams one event per token whose texts add up to the answer', async () => {
+    const events: TokenEvent[] = [];
+    const answer = await session.ask({ question, image, maxNewTokens: 12, ignoreStopTokens: true, onToken: (e) => events.push(e) });
+    expect(answer.tokenIds).toHaveLength(12);
+    expect(answer.stopReason).toBe('max-tokens');
+    expect(events.map((e) => e.tokenId)).toEqual(answer.tokenIds);
+    expect(events.map((e) => e.index)).toEqual([...answer.tokenIds.keys()]);
+    expect(events.map((e) => e.text).join('')).toBe(answer.text);
+    // 16 image features replace the one placeholder.
+    expect(answer.promptTokens).toBe(session.promptIds(question, true).length - 1 + 16);
+  });
+
+  it('stops at a stop token without emitting it', async () => {
+    const stop = session.bundle.generation.stopTokenIds[0]!;
+    const answer = await session.ask({ question, image, maxNewTokens: 10, forcedTokens: [300, stop, 301] });
+    expect(answer.stopReason).toBe('stop-token');
+    expect(answer.tokenIds).toEqual([300]);
+  });
+
+  it('cancels between decode steps', async () => {
+    const controller = new AbortController();
+    const answer = await session.ask({
+      question, image, maxNewTokens: 20, ignoreStopTokens: true, signal: controller.signal,
+      onToken: (e) => { if (e.index === 2) controller.abort(); },
+    });
+    expect(answer.stopReason).toBe('cancelled');
+    expect(answer.tokenIds).toHaveLength(3);
+  });
+
+  it('refuses a prompt longer than the model has positions for', async () => {
+    await expect(session.ask({ question: 'the chest '.repeat(300), image, maxNewTokens: 2 })).rejects.toThrow(/positions/);
+  });
+
+  it('answers text-only questions and reproduces top-p samples from a seed', async () => {
+    const textOnly = await session.ask({ question, maxNewTokens: 4, ignoreStopTokens: true });
+    expect(textOnly.promptTokens).toBe(session.promptIds(question, false).length);
+    const sampling = { kind: 'top-p' as const, topP: 0.9, temperature: 1, seed: 11 };
+    const first = await session.ask({ question, image, maxNewTokens: 8, ignoreStopTokens: true, sampling });
+    const again = await session.ask({ question, image, maxNewTokens: 8, ignoreStopTokens: true, sampling });
+    expect(again.tokenIds).toEqual(first.tokenIds);
+  });
+
+  it('answers through `radstation ask` on a real CT slice, as JSON', async () => {
+    const ct = `${sharedDataDir}/dicom/series/ct-head-ge-tilted/01.dcm`;
+    if (!fs.existsSync(ct)) {
+      console.log(`radstation ask test skipped: shared test data not found at ${ct}`);
+      return;
+    }
+    const out: string[] = [];
+    const code = await runCli(['ask', '--bundle', bundle, '--question', question, '--dicom', ct, '--window', '40,80', '--max-tokens', '5', '--threads', '1', '--json'],
+      { out: (t) => out.push(t), err: (t) => out.push(t) });
+    expect(code).toBe(0);
+    const result = JSON.parse(out[0] ?? '{}') as { tokens: number; aiGenerated: boolean; window: { center: number; width: number } };
+    expect(result.tokens).toBeLessThanOrEqual(5);
+    expect(result.aiGenerated).toBe(true);
+    expect(result.window).toEqual({ center: 40, width: 80 });
+    expect(await runCli(['ask', '--bundle', bundle], { out: () => {}, err: (t) => out.push(t) })).toBe(2);
+  });
+
+  it('runs the same greedy answer in a worker thread, streaming and cancellable', async () => {
+    const local = await session.ask({ question, image, maxNewTokens: 8, ignoreStopTokens: true });
+    const client = await VlmWorkerClient.open(bundle, { intraOpNumThreads: 1 });
+    try {
+      const streamed: number[] = [];
+      const remote = await client.ask({ question, image, maxNewTokens: 8, ignoreStopTokens: true }, (e) => streamed.push(e.tokenId)).answer;
+      expect(remote.tokenIds).toEqual(local.tokenIds);
+      expect(streamed).toEqual(local.tokenIds);
+      let pending: ReturnType<VlmWorkerClient['ask']> | undefined;
+      pending = client.ask({ question, image, maxNewTokens: 200, ignoreStopTokens: true }, (e) => { if (e.index === 1) pending?.cancel(); });
+      const cancelled = await pending.answer;
+      expect(cancelled.stopReason).toBe('cancelled');
+      expect(cancelled.tokenIds.length).toBeLessThan(200);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+});
