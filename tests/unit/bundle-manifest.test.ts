@@ -40,6 +40,18 @@ describe('bundle manifest schema', () => {
     expect(bundleManifestSchema.safeParse({ ...validManifest, files: [{ path: 'model.onnx', bytes: 1, sha256: 'xyz' }] }).success).toBe(false);
   });
 
+  it('lets a needs-model task ship no graph, but not an available one', () => {
+    const needsModel = { ...validManifest.tasks[0], id: 'ct-to-mr', graphs: [], availability: { status: 'needs-model', reason: 'no paired data' } };
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [validManifest.tasks[0], needsModel] }).success).toBe(true);
+    const availableWithout = { ...validManifest.tasks[0], graphs: [] };
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [availableWithout] }).success).toBe(false);
+  });
+
+  it('refuses a task whose graph is not among the files', () => {
+    const missing = { ...validManifest.tasks[0], graphs: ['other.onnx'] };
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [missing] }).success).toBe(false);
+  });
+
   it('exports a JSON Schema for tools outside TypeScript', () => {
     const schema = bundleManifestJsonSchema() as { type?: string; required?: string[] };
     expect(schema.type).toBe('object');

@@ -1,0 +1,81 @@
+"""Step 4: int8 quantisation, written with the onnx API (no onnxruntime for Python here).
+
+Weight-only, per-output-channel, symmetric int8: every Conv/Gemm/MatMul weight initializer is
+stored as int8 with one float scale per output channel and fed to its node through a
+DequantizeLinear. Activations stay float, which keeps the image fidelity cost tiny (measured in
+EVAL.json) and runs on onnxruntime-node's CPU provider as is.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+# Which input of each node is its weight, and which weight axis holds the output channels.
+WEIGHT_INPUTS = {'Conv': (1, 0), 'MatMul': (1, 1)}
+
+
+def _gemm_axis(node: onnx.NodeProto) -> int:
+    trans_b = next((a.i for a in node.attribute if a.name == 'transB'), 0)
+    return 0 if trans_b else 1
+
+
+def quantize_weights(weight: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric per-channel int8: scale = max|w| / 127 along every axis but `axis`."""
+    reduce_axes = tuple(i for i in range(weight.ndim) if i != axis)
+    scale = np.abs(weight).max(axis=reduce_axes) / 127.0
+    scale = np.where(scale > 0, scale, 1e-8).astype(np.float32)
+    shape = [1] * weight.ndim
+    shape[axis] = -1
+    q = np.clip(np.round(weight / scale.reshape(shape)), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def quantize_model(source: Path, target: Path) -> dict:
+    model = onnx.load(str(source))
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    new_nodes, count, uses = [], 0, {}
+    for node in graph.node:
+        for name in node.input:
+            uses[name] = uses.get(name, 0) + 1
+    for node in graph.node:
+        if node.op_type == 'Gemm':
+            spec = (1, _gemm_axis(node))
+        else:
+            spec = WEIGHT_INPUTS.get(node.op_type)
+        if spec is not None and node.input[spec[0]] in inits and uses[node.input[spec[0]]] == 1:
+            name = node.input[spec[0]]
+            weight = numpy_helper.to_array(inits[name])
+            if weight.ndim >= 2:
+                q, scale = quantize_weights(weight, spec[1])
+                graph.initializer.remove(inits[name])
+                graph.initializer.extend([
+                    numpy_helper.from_array(q, f'{name}_int8'),
+                    numpy_helper.from_array(scale, f'{name}_scale'),
+                    numpy_helper.from_array(np.zeros_like(scale, dtype=np.int8), f'{name}_zero'),
+                ])
+                new_nodes.append(helper.make_node('DequantizeLinear', [f'{name}_int8', f'{name}_scale', f'{name}_zero'], [name], name=f'{name}_dequantize', axis=spec[1]))
+                count += 1
+        new_nodes.append(node)
+    graph.ClearField('node')
+    graph.node.extend(new_nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(target))
+    return {'quantizedWeights': count, 'fp32Bytes': source.stat().st_size, 'int8Bytes': target.stat().st_size}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--dir', type=Path, default=Path(__file__).parent / '.work' / 'onnx')
+    args = parser.parse_args()
+    for source in sorted(args.dir.glob('*.fp32.onnx')):
+        target = source.with_name(source.name.replace('.fp32.onnx', '.int8.onnx'))
+        print(source.name, quantize_model(source, target))
+
+
+if __name__ == '__main__':
+    main()
