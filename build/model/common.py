@@ -14,7 +14,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = Path(os.environ.get('RADSTATION_MODEL_WORK', ROOT / 'build' / 'model' / '.work'))
-DATA = Path(os.environ.get('RADSTATION_DATA', ROOT.parent / 'shared' / 'data'))
+DATA = Path(os.environ.get('RADSTATION_SHARED_DATA', ROOT.parent / 'shared' / 'data'))
 BUNDLE_ID = 'radstation-compact'
 BUNDLE_DIR = ROOT / 'models' / BUNDLE_ID
 

@@ -14,7 +14,7 @@ import datetime
 import subprocess
 from pathlib import Path
 
-from common import CONTRASTS, HELD_OUT_SUBJECT, ROOT, write_json, work_path
+from common import CONTRASTS, HELD_OUT_SUBJECT, ROOT, read_json, write_json, work_path
 from eval_images import SUBSET_CONTRASTS, SUBSET_SLICES, evaluate_superres, evaluate_translation, held_out
 from eval_vqa import HEALTHGPT_M3, SUBSET_QUESTIONS, evaluate_vqa
 from prepare_images import HELD_OUT_STRIDE, MIN_BRAIN_FRACTION
@@ -36,7 +36,7 @@ def subset_metrics(graph_dir: Path) -> dict:
     }
 
 
-def speed(graph_dir: Path, repeats: int = 20) -> dict:
+def speed(graph_dir: Path, repeats: int = 15) -> dict:
     """Median ms per slice, one thread each: int8 and fp32 ONNX in onnxruntime-node, fp32 PyTorch."""
     from bench_torch import BENCH_SHAPES, bench_inputs, torch_modules, torch_ms
     from onnx_runner import run_graphs
@@ -81,6 +81,7 @@ def full_evaluation(graph_dir: Path) -> dict:
             'reference': HEALTHGPT_M3,
         },
         'subset': subset_metrics(graph_dir),
+        'quantisation': read_json(graph_dir / 'quantisation.json') if (graph_dir / 'quantisation.json').exists() else None,
     }
 
 
@@ -96,7 +97,7 @@ def main() -> None:
     else:
         result = full_evaluation(args.graphs)
         if not args.skip_speed:
-            result['speed'] = {'note': 'median of 20 runs, 1 thread, on a 2-core CPU shared with other jobs', 'tasks': speed(args.graphs)}
+            result['speed'] = {'note': 'median of 15 runs, 1 thread, on a 2-core CPU shared with other jobs', 'tasks': speed(args.graphs)}
         write_json(args.out, result)
     print(f'wrote {args.out}')
 

@@ -20,11 +20,12 @@ def run_graphs(jobs: list[dict], threads: int = 1, bench: int = 0) -> tuple[list
         for j, job in enumerate(jobs):
             inputs = {}
             for name, array in job['inputs'].items():
-                path = folder / f'{j}-in-{name}.bin'
+                path = folder / f'{j}-in-{len(inputs)}.bin'
                 dtype = 'int64' if array.dtype == np.int64 else 'float32'
                 np.ascontiguousarray(array, dtype=np.int64 if dtype == 'int64' else np.float32).tofile(path)
                 inputs[name] = {'file': str(path), 'dims': list(array.shape), 'type': dtype}
-            outputs = {name: str(folder / f'{j}-out-{name}.bin') for name in job.get('outputs', [])}
+            # Files are numbered, not named after tensors: ONNX tensor names may contain '/'.
+            outputs = {name: str(folder / f'{j}-out-{k}.bin') for k, name in enumerate(job.get('outputs', []))}
             spec.append({'graph': str(job['graph']), 'inputs': inputs, 'outputs': outputs, 'label': job.get('label', '')})
         jobs_file = folder / 'jobs.json'
         jobs_file.write_text(json.dumps({'jobs': spec, 'threads': threads}))

@@ -68,13 +68,39 @@ def quantize_model(source: Path, target: Path) -> dict:
     return {'quantizedWeights': count, 'fp32Bytes': source.stat().st_size, 'int8Bytes': target.stat().st_size}
 
 
+def calibration_slices(task: str) -> np.ndarray:
+    """Inputs like the task's real ones, from the training data only (never the held-out subject)."""
+    import torch
+
+    from common import SR_TASKS, TRANSLATION_TASKS, work_path
+    from degrade import bicubic_down
+
+    brain = np.load(work_path('data', 'brain_train.npz'))
+    if task in SR_TASKS:
+        ct = np.load(work_path('data', 'dicom_train.npz'))['ct'][::7, :240, :240]
+        hr = np.concatenate([brain[c][::60] for c in ('t1', 't2', 'flair')] + [ct]).astype(np.float32)
+        return bicubic_down(torch.from_numpy(hr)[:, None], SR_TASKS[task]).numpy()
+    return brain[TRANSLATION_TASKS[task][0]][::30].astype(np.float32)[:, None]
+
+
 def main() -> None:
+    from common import IMAGE_TASKS, write_json
+    from quantize_static import quantize_static
+
     parser = argparse.ArgumentParser()
     parser.add_argument('--dir', type=Path, default=Path(__file__).parent / '.work' / 'onnx')
+    parser.add_argument('--mode', choices=['static', 'weight-only'], default='static', help='for the image graphs; VQA is always weight-only')
     args = parser.parse_args()
+    report = {}
     for source in sorted(args.dir.glob('*.fp32.onnx')):
-        target = source.with_name(source.name.replace('.fp32.onnx', '.int8.onnx'))
-        print(source.name, quantize_model(source, target))
+        task = source.name.removesuffix('.fp32.onnx')
+        target = source.with_name(f'{task}.int8.onnx')
+        if args.mode == 'static' and task in IMAGE_TASKS:
+            report[task] = quantize_static(source, target, calibration_slices(task))
+        else:
+            report[task] = {'mode': 'weight-only-qdq', **quantize_model(source, target)}
+        print(task, report[task], flush=True)
+    write_json(args.dir / 'quantisation.json', report)
 
 
 if __name__ == '__main__':

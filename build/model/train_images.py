@@ -20,9 +20,11 @@ from network import CompactBackbone
 
 # Low-resolution crop side for super-resolution (HR crop = this x scale) and the translation crop.
 SR_LR_CROP = 24
-TRANSLATION_CROP = 64
+TRANSLATION_CROP = 48
 BATCH = 8
 WARMUP = 150
+# Share of MR patches degraded by k-space truncation (the rest: antialiased bicubic).
+KSPACE_SHARE = 0.3
 # (space-to-depth in, depth-to-space out) per task: SR runs the body on the LR grid, translation at half resolution.
 TASK_LAYOUT = {**{t: (1, s) for t, s in SR_TASKS.items()}, **{t: (2, 2) for t in TRANSLATION_TASKS}}
 
@@ -54,7 +56,7 @@ class PatchSampler:
             stack = [self.mr_stack, self.mprage, self.ct][source]
             hr = torch.from_numpy(self._crop([stack[self.rng.integers(len(stack))]], SR_LR_CROP * scale)[0])[None, None]
             # MR is degraded either way; CT only by bicubic (k-space truncation is an MR acquisition model).
-            use_kspace = source != 2 and self.rng.random() < 0.5
+            use_kspace = source != 2 and self.rng.random() < KSPACE_SHARE
             lrs.append(kspace_truncate(hr, scale) if use_kspace else bicubic_down(hr, scale))
             hrs.append(hr)
         return torch.cat(lrs), torch.cat(hrs)
@@ -78,12 +80,12 @@ def task_loss(model: CompactBackbone, sampler: PatchSampler, task: str) -> torch
     return F.l1_loss(x + model.residual(x, task), y)
 
 
-def train(steps: int, out_name: str = 'backbone.pt', log_every: int = 100) -> None:
-    limit_threads(1)
+def train(steps: int, out_name: str = 'backbone.pt', log_every: int = 100, threads: int = 1) -> None:
+    limit_threads(threads)
     seed_everything(SEED)
     sampler = PatchSampler(np.random.default_rng(SEED))
     model = CompactBackbone(TASK_LAYOUT)
-    optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimiser = torch.optim.Adam(model.parameters(), lr=1.5e-3)
     # Linear warm-up (early Adam steps with a high rate upset the residual path), then cosine decay.
     schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / WARMUP) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     start, running = time.time(), {t: [] for t in IMAGE_TASKS}
@@ -99,13 +101,14 @@ def train(steps: int, out_name: str = 'backbone.pt', log_every: int = 100) -> No
         if (step + 1) % log_every == 0:
             summary = ' '.join(f'{t}={np.mean(v[-20:]):.4f}' for t, v in running.items() if v)
             print(f'step {step + 1}/{steps} {time.time() - start:.0f}s {summary}', flush=True)
-        if (step + 1) % 500 == 0 or step + 1 == steps:
+        if (step + 1) % 250 == 0 or step + 1 == steps:
             # Saved as it goes, so a partial run can be exported while the rest trains.
             torch.save({'state': model.state_dict(), 'tasks': TASK_LAYOUT, 'steps': step + 1}, work_path('images', out_name))
 
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser()
-    parser.add_argument('--steps', type=int, default=3000)
+    parser.add_argument('--steps', type=int, default=4000)
+    parser.add_argument('--threads', type=int, default=1)
     args = parser.parse_args()
-    train(args.steps)
+    train(args.steps, threads=args.threads)

@@ -19,7 +19,12 @@ def _stage(cin: int, cout: int) -> nn.Sequential:
 class CompactVqa(nn.Module):
     def __init__(self, n_tokens: int, n_answers: int):
         super().__init__()
-        self.image_encoder = nn.Sequential(_stage(1, 16), _stage(16, 32), _stage(32, 64), _stage(64, FEATURES))
+        # A 4×4 stride-4 stem first: the questions (modality, plane, organ, yes/no findings) need
+        # coarse appearance more than fine detail, and it makes training 3-4x cheaper on CPU.
+        self.image_encoder = nn.Sequential(
+            nn.Conv2d(1, 16, 4, stride=4), nn.BatchNorm2d(16), nn.ReLU(),
+            _stage(16, 32), _stage(32, 64), _stage(64, FEATURES),
+        )
         self.embed = nn.Embedding(n_tokens, 64, padding_idx=0)
         self.question_conv = nn.Conv1d(64, FEATURES, 3, padding=1)
         self.classifier = nn.Sequential(nn.Linear(3 * FEATURES, 256), nn.ReLU(), nn.Dropout(0.3), nn.Linear(256, n_answers))
