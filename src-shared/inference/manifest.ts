@@ -54,8 +54,11 @@ const taskBaseSchema = z.object({
   /** Stable identifier, as the CLI's --task takes it: superres-x4, mr-t1-to-t2, vqa-closed… */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   label: z.string(),
-  /** Graph files (paths listed in `files`) this task runs. */
-  graphs: z.array(z.string()).min(1),
+  /**
+   * Graph files (paths listed in `files`) this task runs. At least one when the task is
+   * available; empty is allowed for a 'needs-model' task, which ships no graph.
+   */
+  graphs: z.array(z.string()),
   inputs: z.array(tensorSpecSchema).min(1),
   outputs: z.array(tensorSpecSchema).min(1),
   accepts: z.object({
@@ -180,6 +183,16 @@ export const bundleManifestSchema = z.object({
   }),
   tasks: z.array(bundleTaskSchema),
   files: z.array(bundleFileSchema).min(1),
+}).superRefine((manifest, ctx) => {
+  const listed = new Set(manifest.files.map((f) => f.path));
+  manifest.tasks.forEach((task, i) => {
+    if (task.availability.status === 'available' && task.graphs.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['tasks', i, 'graphs'], message: 'an available task needs at least one graph' });
+    }
+    for (const graph of task.graphs) {
+      if (!listed.has(graph)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'graphs'], message: `graph ${graph} is not listed in files` });
+    }
+  });
 });
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;
 

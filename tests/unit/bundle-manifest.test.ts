@@ -40,6 +40,18 @@ describe('bundle manifest schema', () => {
     expect(bundleManifestSchema.safeParse({ ...validManifest, files: [{ path: 'model.onnx', bytes: 1, sha256: 'xyz' }] }).success).toBe(false);
   });
 
+  it('lets a needs-model task ship no graph, but not an available one', () => {
+    const needsModel = { ...validManifest.tasks[0], id: 'ct-to-mr', graphs: [], availability: { status: 'needs-model', reason: 'no paired data' } };
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [validManifest.tasks[0], needsModel] }).success).toBe(true);
+    const availableWithout = { ...validManifest.tasks[0], graphs: [] };
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [availableWithout] }).success).toBe(false);
+  });
+
+  it('refuses a task whose graph is not among the files', () => {
+    const missing = { ...validManifest.tasks[0], graphs: ['other.onnx'] };
+    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [missing] }).success).toBe(false);
+  });
+
   it('exports a JSON Schema for tools outside TypeScript', () => {
     const schema = bundleManifestJsonSchema() as { type?: string; required?: string[] };
     expect(schema.type).toBe('object');
@@ -65,14 +77,19 @@ describe('vlm-generate task', () => {
     accepts: { modalities: ['CT'] }, generation,
   };
 
+  // Every graph a task names must be one of the bundle's files.
+  const vlmFiles = ['vision_encoder.onnx', 'embed_tokens.onnx', 'decoder.onnx', 'tokenizer.json'].map((file) => ({ path: file, bytes: 1, sha256: 'b'.repeat(64) }));
+  const vlmManifest = { ...validManifest, files: vlmFiles };
+
   it('accepts a complete generation block', () => {
-    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [vlmTask] }).success).toBe(true);
+    const parsed = bundleManifestSchema.safeParse({ ...vlmManifest, tasks: [vlmTask] });
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
   });
 
   it('refuses a generation block without stop tokens or with an out-of-range top-p', () => {
     const noStops = { ...vlmTask, generation: { ...generation, stopTokenIds: [] } };
     const badTopP = { ...vlmTask, generation: { ...generation, defaults: { ...generation.defaults, topP: 0 } } };
-    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [noStops] }).success).toBe(false);
-    expect(bundleManifestSchema.safeParse({ ...validManifest, tasks: [badTopP] }).success).toBe(false);
+    expect(bundleManifestSchema.safeParse({ ...vlmManifest, tasks: [noStops] }).success).toBe(false);
+    expect(bundleManifestSchema.safeParse({ ...vlmManifest, tasks: [badTopP] }).success).toBe(false);
   });
 });
