@@ -5,6 +5,7 @@ import { resolveDirs, type ResolvedDirs } from './platform/paths';
 import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
+import { createViewerService, type ViewerService } from './viewer/viewer-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -19,6 +20,7 @@ export interface Services {
   readonly dirs: ResolvedDirs;
   readonly events: EventBus;
   readonly studies: StudyService;
+  readonly viewer: ViewerService;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export function createServices(config: ServicesConfig): Services {
   const dirs = resolveDirs(config);
   const events = new EventBus();
   const studies = createStudyService(dirs.cacheDir);
+  const viewer = createViewerService(dirs.cacheDir);
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -49,14 +52,19 @@ export function createServices(config: ServicesConfig): Services {
     'app.about': () => about(),
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
     'studies.list': (request) => ({ studies: studies.list(request) }),
+    'viewer.study': (request) => viewer.study(request.studyInstanceUid),
+    'viewer.measurements.list': (request) => ({ measurements: viewer.measurements(request.studyInstanceUid) }),
+    'viewer.measurements.save': (request) => ({ saved: viewer.saveMeasurements(request.studyInstanceUid, request.measurements) }),
   };
 
   return {
     dirs,
     events,
     studies,
+    viewer,
     handlers,
     close: async () => {
+      viewer.close();
       studies.close();
     },
   };

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { StudyBrowser } from '../studies/StudyBrowser';
+import { ViewerScreen } from '../viewer/ViewerScreen';
 import { AboutDialog } from './AboutDialog';
 import { useApi } from './api-context';
 
 export function App() {
   const api = useApi();
   const [showAbout, setShowAbout] = useState(false);
+  const [openStudy, setOpenStudy] = useState<string | undefined>();
   useEffect(
     () =>
       api.on('app.menuCommand', ({ command }) => {
@@ -27,7 +29,7 @@ export function App() {
         </nav>
       </header>
       <main className="app-main">
-        <StudyBrowser />
+        {openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser onOpenStudy={setOpenStudy} />}
       </main>
       {showAbout && <AboutDialog onClose={() => setShowAbout(false)} />}
     </div>

@@ -5,7 +5,7 @@ function formatDate(dicomDate: string): string {
   return /^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6, 8)}` : dicomDate;
 }
 
-export function StudyBrowser() {
+export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid: string) => void } = {}) {
   const api = useApi();
   const [text, setText] = useState('');
   const [refreshKey, setRefreshKey] = useState(0);
@@ -34,7 +34,14 @@ export function StudyBrowser() {
         <tbody>
           {studies.status === 'ready' &&
             studies.value.studies.map((study) => (
-              <tr key={study.studyInstanceUid} data-study-uid={study.studyInstanceUid}>
+              <tr
+                key={study.studyInstanceUid}
+                data-study-uid={study.studyInstanceUid}
+                tabIndex={0}
+                title="Double-click or press Enter to open"
+                onDoubleClick={() => onOpenStudy?.(study.studyInstanceUid)}
+                onKeyDown={(event) => event.key === 'Enter' && onOpenStudy?.(study.studyInstanceUid)}
+              >
                 <td>{study.patientName.replace(/\^/g, ' ').trim()}</td>
                 <td>{study.patientId}</td>
                 <td>{formatDate(study.studyDate)}</td>

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
 import { studyCalls, studyEvents } from './studies';
+import { viewerCalls } from './viewer';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -9,6 +10,7 @@ import { studyCalls, studyEvents } from './studies';
 export const calls = {
   ...appCalls,
   ...studyCalls,
+  ...viewerCalls,
 } as const;
 
 export const events = {
@@ -48,3 +50,4 @@ export * from './errors';
 export * from './wire';
 export * from './app';
 export * from './studies';
+export * from './viewer';

@@ -15,6 +15,11 @@ function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
       expect(request.sortBy).toBe('studyDate');
       return { studies: [] };
     },
+    'viewer.study': () => {
+      throw new Error('not used here');
+    },
+    'viewer.measurements.list': () => ({ measurements: [] }),
+    'viewer.measurements.save': () => ({ saved: 0 }),
     ...overrides,
   };
 }
