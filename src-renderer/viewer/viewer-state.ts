@@ -1,4 +1,5 @@
 import { cache, imageLoader, metaData, utilities } from '@cornerstonejs/core';
+import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { annotation } from '@cornerstonejs/tools';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
@@ -75,6 +76,10 @@ export interface ViewerTestHooks {
   decodedPixels: typeof decodedPixels;
   scrollTo: (index: number) => Promise<void>;
   cacheBytes: () => number;
+  /** How many of a viewport's images are decoded and cached. */
+  loadedCount: (viewportId: string) => { loaded: number; total: number };
+  /** Forgets every decoded image and parsed file (tests re-point UIDs at other files). */
+  purgeImageCache: () => void;
 }
 
 declare global {
@@ -101,6 +106,14 @@ export function exposeViewerApi(): void {
     decodedPixels,
     scrollTo: (index) => viewer.scrollTo(index),
     cacheBytes: () => cache.getCacheSize(),
+    loadedCount: (viewportId) => {
+      const ids = viewer.viewport(viewportId)?.getImageIds() ?? [];
+      return { loaded: ids.filter((id) => cache.isLoaded(id)).length, total: ids.length };
+    },
+    purgeImageCache: () => {
+      cache.purgeCache();
+      dicomImageLoader.wadouri.dataSetCacheManager.purge();
+    },
   };
 }
 
