@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { chromiumArgs } from '../playwright.config';
-import { dicomFilesIn, seedCache } from '../tests/helpers/seed-cache';
+import { dicomFilesIn, seedCache } from '../tests/helpers/viewer-seed';
 import { sharedDataPath } from '../tests/helpers/shared-data';
 
 const runs = 5;

@@ -44,7 +44,11 @@ export function MeasurementPanel({ api, study }: { api: RadstationApi; study: Vi
     };
     for (const name of changeEvents) eventTarget.addEventListener(name, name === ToolEnums.Events.ANNOTATION_MODIFIED ? onModified : onChange);
     // Stats are computed when an annotation renders; refresh the list then too.
-    const onRendered = () => setItems(currentMeasurements());
+    let frame = 0;
+    const onRendered = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => setItems(currentMeasurements()));
+    };
     eventTarget.addEventListener(ToolEnums.Events.ANNOTATION_RENDERED, onRendered);
     api.call('viewer.measurements.list', { studyInstanceUid: study.studyInstanceUid }).then(
       ({ measurements }) => {
@@ -61,6 +65,7 @@ export function MeasurementPanel({ api, study }: { api: RadstationApi; study: Vi
     return () => {
       alive = false;
       clearTimeout(timer);
+      cancelAnimationFrame(frame);
       for (const name of changeEvents) eventTarget.removeEventListener(name, name === ToolEnums.Events.ANNOTATION_MODIFIED ? onModified : onChange);
       eventTarget.removeEventListener(ToolEnums.Events.ANNOTATION_RENDERED, onRendered);
       loaded.current = false;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import dicomParser from 'dicom-parser';
 import { hasZstd, readRawImage, readZstdRawImage, type RawImage } from '../helpers/dicom-pixels';
-import { dicomFilesIn, seedCache, type SeededInstance } from '../helpers/seed-cache';
+import { dicomFilesIn, seedCache, type SeededInstance } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
 import { expect, test } from './fixtures';
 
@@ -199,7 +199,10 @@ test.describe.serial('decoding in the browser', () => {
         const hooks = window.radstationViewer;
         if (!hooks) throw new Error('no viewer API');
         const imageId = `wadouri:/files/instances/${encodeURIComponent(uid)}${frame ? `?frame=${frame}` : ''}`;
-        const d = await hooks.decodedPixels(imageId);
+        const d = await Promise.race([
+          hooks.decodedPixels(imageId),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no decode within 60 s')), 60_000)),
+        ]);
         const bytes = new Uint8Array(Float64Array.from(d.pixels).buffer);
         let text = '';
         for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -232,6 +235,7 @@ test.describe.serial('decoding in the browser', () => {
   }
 
   test('lossless WG04 files (J2KR, JLSL, JPLL, RLE) decode to exactly the uncompressed references', async ({ page, webHost }) => {
+    test.setTimeout(540_000);
     test.skip(!hasZstd(), 'the zstd tool is not installed (apt-get install zstd); the references are zstd-compressed');
     const wg04 = sharedDataPath('dicom', 'conformance', 'wg04');
     const files = ['J2KR', 'JLSL', 'JPLL', 'RLE'].flatMap((dir) => dicomFilesIn(path.join(wg04, dir)));
@@ -251,6 +255,7 @@ test.describe.serial('decoding in the browser', () => {
         expect(decoded.rows, name).toBe(reference.rows);
         expect(decoded.columns, name).toBe(reference.columns);
         const bad = mismatches(decoded, reference, frame - 1);
+        console.log(`${name} frame ${frame}: ${bad === 0 ? 'exact' : `${bad} samples differ`}`);
         if (bad > 0) failures.push(`${name} frame ${frame}: ${bad} samples differ (${decoded.photometricInterpretation}, ${decoded.samplesPerPixel} samples)`);
       }
       await page.evaluate(() => window.radstationViewer?.purgeImageCache());
@@ -260,6 +265,7 @@ test.describe.serial('decoding in the browser', () => {
   });
 
   test('every transfer syntax in the conformance corpora decodes, HTJ2K included', async ({ page, webHost }) => {
+    test.setTimeout(540_000);
     const dirs = [sharedDataPath('dicom', 'conformance', 'cornerstone'), sharedDataPath('dicom', 'conformance', 'pydicom-data')];
     const candidates = dirs.flatMap((dir) => dicomFilesIn(dir));
     await page.goto(webHost.url);
