@@ -16,6 +16,8 @@ export default defineConfig({
       input: {
         cli: 'src-main/cli/cli-entry.ts',
         'electron-main': 'src-main/app/electron-main.ts',
+        // Started by the import service as a worker thread, so it must be its own file.
+        'import-worker': 'src-main/studies/import/import-worker.ts',
       },
       external: ['electron', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

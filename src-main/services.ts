@@ -6,6 +6,7 @@ import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
 import { createViewerService, type ViewerService } from './viewer/viewer-service';
+import { createImportService, type ImportService } from './studies/import/import-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -21,6 +22,7 @@ export interface Services {
   readonly events: EventBus;
   readonly studies: StudyService;
   readonly viewer: ViewerService;
+  readonly imports: ImportService;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export function createServices(config: ServicesConfig): Services {
   const events = new EventBus();
   const studies = createStudyService(dirs.cacheDir);
   const viewer = createViewerService(dirs.cacheDir);
+  const imports = createImportService(dirs.cacheDir, events);
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -55,6 +58,17 @@ export function createServices(config: ServicesConfig): Services {
     'viewer.study': (request) => viewer.study(request.studyInstanceUid),
     'viewer.measurements.list': (request) => ({ measurements: viewer.measurements(request.studyInstanceUid) }),
     'viewer.measurements.save': (request) => ({ saved: viewer.saveMeasurements(request.studyInstanceUid, request.measurements) }),
+    'studies.series': (request) => ({ series: studies.series(request.studyInstanceUid) }),
+    'studies.instances': (request) => studies.instances(request.seriesInstanceUid),
+    'studies.tags': (request) => studies.tags(request.sopInstanceUid),
+    'studies.thumbnail': (request) => studies.thumbnail(request.seriesInstanceUid),
+    'studies.delete': (request) => {
+      const deletion = studies.delete(request.studyInstanceUid);
+      events.emit('studies.changed', { studyInstanceUids: [request.studyInstanceUid] });
+      return deletion;
+    },
+    'imports.start': (request) => imports.start(request),
+    'imports.cancel': (request) => imports.cancel(request.importId),
   };
 
   return {
@@ -62,8 +76,10 @@ export function createServices(config: ServicesConfig): Services {
     events,
     studies,
     viewer,
+    imports,
     handlers,
     close: async () => {
+      await imports.close();
       viewer.close();
       studies.close();
     },

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { ipcChannels } from '../../src-shared/contract/channels';
 
 /**
@@ -18,3 +18,6 @@ const transport = {
 };
 
 contextBridge.exposeInMainWorld('radstationTransport', transport);
+
+// Files dropped on the window, for import: Electron no longer gives File.path to pages.
+contextBridge.exposeInMainWorld('radstationFiles', { pathForFile: (file: File): string => webUtils.getPathForFile(file) });

@@ -1,9 +1,11 @@
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { importCommand } from './import-command';
 import { serveCommand } from './serve-command';
+import { studiesCommand } from './studies-command';
 import { versionCommand } from './version-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [serveCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, serveCommand, studiesCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

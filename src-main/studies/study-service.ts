@@ -1,11 +1,31 @@
 import type Database from 'better-sqlite3';
-import type { StudyQuery, StudySummary } from '../../src-shared/domain/studies';
+import { ServiceError } from '../../src-shared/contract/errors';
+import type {
+  DicomTagNode,
+  InstanceSummary,
+  SeriesSummary,
+  StudyDeletion,
+  StudyQuery,
+  StudySummary,
+  Thumbnail,
+} from '../../src-shared/domain/studies';
 import { openCacheDatabase } from './cache/database';
+import { orderedInstances, seriesExists, studyExists, listSeries } from './cache/series-queries';
+import { resolveStoredPath } from './cache/stored-files';
+import { deleteStudy } from './cache/study-deletion';
 import { instanceFilePath, listStudies } from './cache/study-queries';
+import { readDataSet } from './dicom/read-dataset';
+import { describeDataSet } from './dicom/tag-values';
+import { seriesThumbnail } from './thumbnails/series-thumbnail';
 
 /** What the rest of the app may ask of the study cache. */
 export interface StudyService {
   list(query: StudyQuery): StudySummary[];
+  series(studyInstanceUid: string): SeriesSummary[];
+  instances(seriesInstanceUid: string): { orderedBy: 'slice-position' | 'instance-number'; instances: InstanceSummary[] };
+  tags(sopInstanceUid: string): { sopInstanceUid: string; transferSyntaxUid: string; tags: DicomTagNode[] };
+  thumbnail(seriesInstanceUid: string): Thumbnail;
+  delete(studyInstanceUid: string): StudyDeletion;
   /** The file to serve for an instance, only for UIDs the cache knows. */
   resolveInstanceFile(sopInstanceUid: string): string | undefined;
   close(): void;
@@ -13,9 +33,30 @@ export interface StudyService {
 
 export function createStudyService(cacheDir: string): StudyService {
   const db: Database.Database = openCacheDatabase(cacheDir);
+  const resolveInstanceFile = (uid: string): string | undefined => {
+    const stored = instanceFilePath(db, uid);
+    return stored === undefined ? undefined : resolveStoredPath(cacheDir, stored);
+  };
   return {
     list: (query) => listStudies(db, query),
-    resolveInstanceFile: (uid) => instanceFilePath(db, uid),
+    series: (studyInstanceUid) => {
+      if (!studyExists(db, studyInstanceUid)) throw new ServiceError('not-found', `The cache has no study with UID ${studyInstanceUid}.`);
+      return listSeries(db, studyInstanceUid);
+    },
+    instances: (seriesInstanceUid) => {
+      if (!seriesExists(db, seriesInstanceUid)) throw new ServiceError('not-found', `The cache has no series with UID ${seriesInstanceUid}.`);
+      const ordered = orderedInstances(db, cacheDir, seriesInstanceUid);
+      return { orderedBy: ordered.orderedBy, instances: ordered.instances.map((instance) => instance.summary) };
+    },
+    tags: (sopInstanceUid) => {
+      const filePath = resolveInstanceFile(sopInstanceUid);
+      if (filePath === undefined) throw new ServiceError('not-found', `The cache has no instance with UID ${sopInstanceUid}.`);
+      const dataSet = readDataSet(filePath, sopInstanceUid);
+      return { sopInstanceUid, transferSyntaxUid: dataSet.string('x00020010') ?? '', tags: describeDataSet(dataSet) };
+    },
+    thumbnail: (seriesInstanceUid) => seriesThumbnail(db, cacheDir, seriesInstanceUid),
+    delete: (studyInstanceUid) => deleteStudy(db, cacheDir, studyInstanceUid),
+    resolveInstanceFile,
     close: () => db.close(),
   };
 }

@@ -1,4 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
+import { canDropFiles, droppedPaths } from '../bridge/dropped-files';
+import { ImportDialog } from '../imports/ImportDialog';
+import { ImportProgressBar } from '../imports/ImportProgressBar';
+import { ImportReportDialog } from '../imports/ImportReportDialog';
+import { useImport } from '../imports/use-import';
 import { StudyBrowser } from '../studies/StudyBrowser';
 import { ViewerScreen } from '../viewer/ViewerScreen';
 import { AboutDialog } from './AboutDialog';
@@ -8,29 +13,72 @@ export function App() {
   const api = useApi();
   const [showAbout, setShowAbout] = useState(false);
   const [openStudy, setOpenStudy] = useState<string | undefined>();
+  const [importPaths, setImportPaths] = useState<string[] | undefined>(undefined);
+  const importer = useImport();
+  const busy = importer.state.phase === 'running' || importer.state.phase === 'starting';
   useEffect(
     () =>
       api.on('app.menuCommand', ({ command }) => {
         if (command === 'about') setShowAbout(true);
+        if (command === 'import') setImportPaths([]);
       }),
     [api],
   );
+  // In the desktop app, files dropped anywhere on the window open the import dialog with their paths.
+  const dropHandlers = canDropFiles()
+    ? {
+        onDragOver: (event: DragEvent) => event.preventDefault(),
+        onDrop: (event: DragEvent) => {
+          event.preventDefault();
+          const paths = droppedPaths(event.dataTransfer);
+          if (paths.length > 0 && !busy) setImportPaths(paths);
+        },
+      }
+    : {};
+
   return (
-    <div className="app-shell">
+    <div className="app-shell" {...dropHandlers}>
       <header className="app-bar">
         <h1>Radstation</h1>
         <span className="host-badge" title="Where the services run">
           {api.host === 'electron' ? 'Desktop' : 'Web host'}
         </span>
         <nav className="app-bar-actions">
+          <button type="button" onClick={() => setImportPaths([])} disabled={busy}>
+            Import…
+          </button>
           <button type="button" onClick={() => setShowAbout(true)}>
             About
           </button>
         </nav>
       </header>
+      {importer.state.phase === 'running' && (
+        <ImportProgressBar progress={importer.state.progress} cancelling={importer.state.cancelling} onCancel={() => void importer.cancel()} />
+      )}
+      {importer.state.phase === 'starting' && <p className="notice import-progress">Starting the import…</p>}
+      {importer.state.phase === 'failed-to-start' && (
+        <p className="error import-progress" role="alert">
+          The import could not start: {importer.state.message}{' '}
+          <button type="button" onClick={importer.dismiss}>
+            Dismiss
+          </button>
+        </p>
+      )}
       <main className="app-main">
         {openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser onOpenStudy={setOpenStudy} />}
       </main>
+      {importPaths !== undefined && (
+        <ImportDialog
+          host={api.host}
+          initialPaths={importPaths}
+          onClose={() => setImportPaths(undefined)}
+          onStart={(paths, mode) => {
+            setImportPaths(undefined);
+            void importer.start(paths, mode);
+          }}
+        />
+      )}
+      {importer.state.phase === 'finished' && <ImportReportDialog finished={importer.state.finished} onClose={importer.dismiss} />}
       {showAbout && <AboutDialog onClose={() => setShowAbout(false)} />}
     </div>
   );

@@ -1,62 +1,132 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
+import type { StudyQuery } from '../../src-shared/domain/studies';
 import { useApi, useCall } from '../shell/api-context';
+import { formatDicomDate, formatPersonName, toDicomDate } from './format';
+import { SeriesList } from './SeriesList';
+import { emptyFilters, StudyFilters, type StudyFilterValues } from './StudyFilters';
 
-function formatDate(dicomDate: string): string {
-  return /^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6, 8)}` : dicomDate;
-}
+type SortKey = NonNullable<StudyQuery['sortBy']>;
+type Direction = 'asc' | 'desc';
+
+const columns: { title: string; sortKey?: SortKey }[] = [
+  { title: 'Patient', sortKey: 'patientName' },
+  { title: 'Patient ID', sortKey: 'patientId' },
+  { title: 'Date', sortKey: 'studyDate' },
+  { title: 'Modalities', sortKey: 'modalities' },
+  { title: 'Description', sortKey: 'studyDescription' },
+  { title: 'Accession' },
+  { title: 'Series' },
+  { title: 'Images' },
+];
 
 export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid: string) => void } = {}) {
   const api = useApi();
-  const [text, setText] = useState('');
+  const [filters, setFilters] = useState<StudyFilterValues>(emptyFilters);
+  const [sort, setSort] = useState<{ key: SortKey; direction: Direction }>({ key: 'studyDate', direction: 'desc' });
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [refreshKey, setRefreshKey] = useState(0);
   useEffect(() => api.on('studies.changed', () => setRefreshKey((key) => key + 1)), [api]);
-  const studies = useCall('studies.list', { text: text.trim() || undefined }, refreshKey);
+
+  const studies = useCall(
+    'studies.list',
+    {
+      text: filters.text.trim() || undefined,
+      modality: filters.modality || undefined,
+      from: toDicomDate(filters.from),
+      to: toDicomDate(filters.to),
+      sortBy: sort.key,
+      sortDirection: sort.direction,
+    },
+    refreshKey,
+  );
+
+  const toggleSort = (key: SortKey) =>
+    setSort((current) => (current.key === key ? { key, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: key === 'studyDate' ? 'desc' : 'asc' }));
+  const toggleExpanded = (uid: string) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (next.has(uid)) next.delete(uid);
+      else next.add(uid);
+      return next;
+    });
+  const filtering = filters.text.trim() !== '' || filters.modality !== '' || filters.from !== '' || filters.to !== '';
 
   return (
     <section className="study-browser" aria-label="Study browser">
-      <div className="toolbar">
-        <input type="search" placeholder="Search patient, ID, accession, description…" aria-label="Search studies" value={text} onChange={(event) => setText(event.target.value)} />
-      </div>
+      <StudyFilters value={filters} onChange={setFilters} />
       {studies.status === 'failed' && <p className="error">{studies.message}</p>}
       <table className="study-table">
         <thead>
           <tr>
-            <th>Patient</th>
-            <th>Patient ID</th>
-            <th>Date</th>
-            <th>Modalities</th>
-            <th>Description</th>
-            <th>Accession</th>
-            <th>Series</th>
-            <th>Images</th>
+            <th className="expander-column" aria-label="Expand" />
+            {columns.map((column) => (
+              <th key={column.title} aria-sort={column.sortKey === sort.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
+                {column.sortKey ? (
+                  <button type="button" className="sort-button" onClick={() => toggleSort(column.sortKey as SortKey)}>
+                    {column.title}
+                    {column.sortKey === sort.key && <span aria-hidden="true">{sort.direction === 'asc' ? ' ▲' : ' ▼'}</span>}
+                  </button>
+                ) : (
+                  column.title
+                )}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {studies.status === 'ready' &&
-            studies.value.studies.map((study) => (
-              <tr
-                key={study.studyInstanceUid}
-                data-study-uid={study.studyInstanceUid}
-                tabIndex={0}
-                title="Double-click or press Enter to open"
-                onDoubleClick={() => onOpenStudy?.(study.studyInstanceUid)}
-                onKeyDown={(event) => event.key === 'Enter' && onOpenStudy?.(study.studyInstanceUid)}
-              >
-                <td>{study.patientName.replace(/\^/g, ' ').trim()}</td>
-                <td>{study.patientId}</td>
-                <td>{formatDate(study.studyDate)}</td>
-                <td>{study.modalities.join(', ')}</td>
-                <td>{study.studyDescription}</td>
-                <td>{study.accessionNumber}</td>
-                <td>{study.seriesCount}</td>
-                <td>{study.instanceCount}</td>
-              </tr>
-            ))}
+            studies.value.studies.map((study) => {
+              const isOpen = expanded.has(study.studyInstanceUid);
+              const patient = formatPersonName(study.patientName) || '(no name)';
+              return (
+                <Fragment key={study.studyInstanceUid}>
+                  <tr
+                    className={`study-row${isOpen ? ' open' : ''}`}
+                    data-study-uid={study.studyInstanceUid}
+                    title="Double-click or press Enter to open in the viewer"
+                    tabIndex={0}
+                    onClick={() => toggleExpanded(study.studyInstanceUid)}
+                    onDoubleClick={() => onOpenStudy?.(study.studyInstanceUid)}
+                    onKeyDown={(event) => event.key === 'Enter' && onOpenStudy?.(study.studyInstanceUid)}
+                  >
+                    <td>
+                      <button
+                        type="button"
+                        className="expander"
+                        aria-expanded={isOpen}
+                        aria-label={`${isOpen ? 'Hide' : 'Show'} series of ${patient}`}
+                        onClick={(event) => {
+                          event.stopPropagation();
+                          toggleExpanded(study.studyInstanceUid);
+                        }}
+                      >
+                        {isOpen ? '▾' : '▸'}
+                      </button>
+                    </td>
+                    <td>{patient}</td>
+                    <td>{study.patientId}</td>
+                    <td>{formatDicomDate(study.studyDate)}</td>
+                    <td>{study.modalities.join(', ')}</td>
+                    <td>{study.studyDescription}</td>
+                    <td>{study.accessionNumber}</td>
+                    <td>{study.seriesCount}</td>
+                    <td>{study.instanceCount}</td>
+                  </tr>
+                  {isOpen && (
+                    <tr className="series-row">
+                      <td colSpan={columns.length + 1}>
+                        <SeriesList studyInstanceUid={study.studyInstanceUid} refreshKey={refreshKey} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
         </tbody>
       </table>
       {studies.status === 'ready' && studies.value.studies.length === 0 && (
         <p className="empty-state" data-testid="studies-empty">
-          {text.trim() ? 'No study matches this search.' : 'No studies in the cache yet. Import files, a folder, a DICOMDIR or a zip to begin.'}
+          {filtering ? 'No study matches this search.' : 'No studies in the cache yet. Import files, a folder, a DICOMDIR or a zip to begin.'}
         </p>
       )}
     </section>

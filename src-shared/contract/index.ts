@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCalls, appEvents } from './app';
+import { importCalls, importEvents } from './imports';
 import { studyCalls, studyEvents } from './studies';
 import { viewerCalls } from './viewer';
 
@@ -11,11 +12,13 @@ export const calls = {
   ...appCalls,
   ...studyCalls,
   ...viewerCalls,
+  ...importCalls,
 } as const;
 
 export const events = {
   ...appEvents,
   ...studyEvents,
+  ...importEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -51,3 +54,4 @@ export * from './wire';
 export * from './app';
 export * from './studies';
 export * from './viewer';
+export * from './imports';

@@ -1,12 +1,47 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
-import { studyQuerySchema, studySummarySchema } from '../domain/studies';
+import {
+  dicomTagNodeSchema,
+  dicomUidSchema,
+  instanceOrderings,
+  instanceSummarySchema,
+  seriesSummarySchema,
+  studyDeletionSchema,
+  studyQuerySchema,
+  studySummarySchema,
+  thumbnailSchema,
+} from '../domain/studies';
 
 export const studyCalls = {
   'studies.list': defineCall({
     summary: 'Studies in the cache, filtered and sorted',
     request: studyQuerySchema,
     response: z.object({ studies: z.array(studySummarySchema) }),
+  }),
+  'studies.series': defineCall({
+    summary: 'Series of one study, by series number',
+    request: z.object({ studyInstanceUid: dicomUidSchema }),
+    response: z.object({ series: z.array(seriesSummarySchema) }),
+  }),
+  'studies.instances': defineCall({
+    summary: 'Instances of one series in anatomical order (slice position, else instance number)',
+    request: z.object({ seriesInstanceUid: dicomUidSchema }),
+    response: z.object({ orderedBy: z.enum(instanceOrderings), instances: z.array(instanceSummarySchema) }),
+  }),
+  'studies.tags': defineCall({
+    summary: "An instance's data elements, read from its file on demand",
+    request: z.object({ sopInstanceUid: dicomUidSchema }),
+    response: z.object({ sopInstanceUid: dicomUidSchema, transferSyntaxUid: z.string(), tags: z.array(dicomTagNodeSchema) }),
+  }),
+  'studies.thumbnail': defineCall({
+    summary: "A series' thumbnail as a PNG data URL, made on first request and cached",
+    request: z.object({ seriesInstanceUid: dicomUidSchema }),
+    response: thumbnailSchema,
+  }),
+  'studies.delete': defineCall({
+    summary: 'Delete a study from the cache with its managed copies; linked originals are never touched',
+    request: z.object({ studyInstanceUid: dicomUidSchema }),
+    response: studyDeletionSchema,
   }),
 } as const;
 

@@ -41,3 +41,84 @@ export const studyQuerySchema = z.object({
   limit: z.number().int().min(1).max(10_000).default(500),
 });
 export type StudyQuery = z.input<typeof studyQuerySchema>;
+
+export const seriesSummarySchema = z.object({
+  seriesInstanceUid: dicomUidSchema,
+  studyInstanceUid: dicomUidSchema,
+  modality: z.string(),
+  seriesNumber: z.number().int().nullable(),
+  seriesDescription: z.string(),
+  bodyPartExamined: z.string(),
+  seriesDate: z.string(),
+  seriesTime: z.string(),
+  instanceCount: z.number().int().nonnegative(),
+  /** ImageType starts with DERIVED (reformats, MIPs, secondary captures made from other images). */
+  isDerived: z.boolean(),
+  /** A thumbnail is already cached; without one, studies.thumbnail makes it on first request. */
+  hasThumbnail: z.boolean(),
+});
+export type SeriesSummary = z.infer<typeof seriesSummarySchema>;
+
+export const instanceSummarySchema = z.object({
+  sopInstanceUid: dicomUidSchema,
+  sopClassUid: z.string(),
+  instanceNumber: z.number().int().nullable(),
+  rows: z.number().int().nullable(),
+  columns: z.number().int().nullable(),
+  numberOfFrames: z.number().int(),
+  transferSyntaxUid: z.string(),
+  imagePositionPatient: z.array(z.number()).length(3).nullable(),
+  imageOrientationPatient: z.array(z.number()).length(6).nullable(),
+  /** Position along the series' slice normal in mm; null when the instance has no usable geometry. */
+  sliceProjection: z.number().nullable(),
+  storageMode: z.enum(['copy', 'link']),
+  fileSize: z.number().int().nonnegative(),
+  /** The stored file is gone (a linked original moved or deleted): shown, never an error. */
+  fileMissing: z.boolean(),
+});
+export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
+
+/** How a series' instances were ordered: along the slice normal, or by instance number as the fallback. */
+export const instanceOrderings = ['slice-position', 'instance-number'] as const;
+
+/** One data element as the tag browser shows it; sequences nest their items' elements. */
+export interface DicomTagNode {
+  /** "(gggg,eeee)" in upper-case hex. */
+  tag: string;
+  /** The dictionary keyword, "Private" for private tags, "Unknown" when the dictionary lacks it. */
+  keyword: string;
+  vr: string;
+  /** Value length in bytes as stored (undefined lengths of sequences are reported as -1). */
+  length: number;
+  /** The decoded value, multiple values joined with "\"; binary data and pixel data are summarised. */
+  value: string;
+  items?: DicomTagNode[][];
+}
+export const dicomTagNodeSchema: z.ZodType<DicomTagNode> = z.lazy(() =>
+  z.object({
+    tag: z.string(),
+    keyword: z.string(),
+    vr: z.string(),
+    length: z.number().int(),
+    value: z.string(),
+    items: z.array(z.array(dicomTagNodeSchema)).optional(),
+  }),
+);
+
+export const thumbnailSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ready'), seriesInstanceUid: dicomUidSchema, width: z.number().int(), height: z.number().int(), dataUrl: z.string() }),
+  /** The series has no thumbnail to show (compressed pixels, no image, missing file): why, in plain words. */
+  z.object({ status: z.literal('unavailable'), seriesInstanceUid: dicomUidSchema, reason: z.string() }),
+]);
+export type Thumbnail = z.infer<typeof thumbnailSchema>;
+
+export const studyDeletionSchema = z.object({
+  studyInstanceUid: dicomUidSchema,
+  series: z.number().int().nonnegative(),
+  instances: z.number().int().nonnegative(),
+  /** Managed copies removed from the cache's store. */
+  removedFiles: z.number().int().nonnegative(),
+  /** Linked originals left where they are, as linking promised. */
+  keptLinkedFiles: z.number().int().nonnegative(),
+});
+export type StudyDeletion = z.infer<typeof studyDeletionSchema>;

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../../src-shared/contract';
+import { calls, ServiceError } from '../../src-shared/contract';
 import { dispatch, type CallHandlers } from '../../src-main/dispatch';
 
 const context = { host: 'web', client: 'test' } as const;
 
+/** Every call in the contract, failing if used, so new calls need no edit here. */
+const unusedHandlers = Object.fromEntries(
+  Object.keys(calls).map((name) => [
+    name,
+    () => {
+      throw new Error(`${name} is not used here`);
+    },
+  ]),
+) as unknown as CallHandlers;
+
 function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
   return {
-    'app.about': () => {
-      throw new Error('not used here');
-    },
+    ...unusedHandlers,
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: 42 }),
     'studies.list': (request) => {
       // The dispatcher hands over the parsed request, defaults applied.
@@ -20,6 +28,10 @@ function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
     },
     'viewer.measurements.list': () => ({ measurements: [] }),
     'viewer.measurements.save': () => ({ saved: 0 }),
+    'imports.start': () => {
+      throw new Error('not used here');
+    },
+    'imports.cancel': () => ({ cancelled: false }),
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { importConflictsMigration } from './migration-2-import-conflicts';
 
 /**
  * Each migration moves the schema from version N-1 to N inside one transaction.
@@ -89,6 +90,7 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  importConflictsMigration,
   {
     version: 4,
     description: 'measurements drawn in the viewer, per study',

@@ -59,6 +59,8 @@ export function listStudies(db: Database.Database, query: StudyQuery): StudySumm
     params.to = q.to;
   }
   const direction = q.sortDirection === 'asc' ? 'ASC' : 'DESC';
+  // Undated studies go last whichever way dates are sorted: they are not "oldest".
+  const undatedLast = q.sortBy === 'studyDate' ? "st.study_date = '', " : '';
   const rows = db
     .prepare(
       `SELECT st.study_instance_uid, p.patient_name, p.patient_id, p.birth_date, p.sex,
@@ -70,7 +72,7 @@ export function listStudies(db: Database.Database, query: StudyQuery): StudySumm
                 WHERE s.study_instance_uid = st.study_instance_uid) AS instance_count
          FROM studies st JOIN patients p ON p.id = st.patient_ref
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY ${sortColumns[q.sortBy]} ${direction}, st.study_instance_uid
+        ORDER BY ${undatedLast}${sortColumns[q.sortBy]} ${direction}, st.study_instance_uid
         LIMIT @limit`,
     )
     .all(params) as StudyRow[];

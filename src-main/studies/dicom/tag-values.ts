@@ -1,0 +1,151 @@
+import type { DataSet, Element } from 'dicom-parser';
+import type { DicomTagNode } from '../../../src-shared/domain/studies';
+import { describeTag, displayTag } from './tag-dictionary';
+
+const maxShownValues = 32;
+const maxTextLength = 1024;
+const textVrs = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
+/** VRs whose bytes may carry the Specific Character Set's encoding (PS3.5 §6.1.2.3). */
+const characterSetVrs = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
+
+/** Specific Character Set defined terms → TextDecoder labels; ISO 2022 code extensions fall back to their base set. */
+const encodingLabels: Record<string, string> = {
+  'ISO_IR 100': 'latin1',
+  'ISO_IR 101': 'iso-8859-2',
+  'ISO_IR 109': 'iso-8859-3',
+  'ISO_IR 110': 'iso-8859-4',
+  'ISO_IR 144': 'iso-8859-5',
+  'ISO_IR 127': 'iso-8859-6',
+  'ISO_IR 126': 'iso-8859-7',
+  'ISO_IR 138': 'iso-8859-8',
+  'ISO_IR 148': 'iso-8859-9',
+  'ISO_IR 166': 'windows-874',
+  'ISO_IR 13': 'shift_jis',
+  'ISO_IR 192': 'utf-8',
+  GB18030: 'gb18030',
+  GBK: 'gbk',
+};
+
+function decoderFor(specificCharacterSet: string | undefined): TextDecoder {
+  const first = (specificCharacterSet ?? '').split('\\').find((term) => term.trim().length > 0)?.trim() ?? '';
+  // "ISO 2022 IR 100" names the same character set as "ISO_IR 100", with escape sequences allowed.
+  const term = first.replace(/^ISO 2022 IR /, 'ISO_IR ');
+  const label = encodingLabels[term] ?? 'latin1';
+  try {
+    return new TextDecoder(label);
+  } catch {
+    return new TextDecoder('latin1');
+  }
+}
+
+function clip(text: string): string {
+  return text.length > maxTextLength ? `${text.slice(0, maxTextLength)}… (${text.length} characters)` : text;
+}
+
+function listNumbers(count: number, read: (index: number) => number | bigint | string | undefined): string {
+  const shown: string[] = [];
+  for (let index = 0; index < Math.min(count, maxShownValues); index += 1) shown.push(String(read(index)));
+  return count > maxShownValues ? `${shown.join('\\')}\\… (${count} values)` : shown.join('\\');
+}
+
+function hexBytes(dataSet: DataSet, element: Element): string {
+  const bytes = dataSet.byteArray.subarray(element.dataOffset, element.dataOffset + Math.min(element.length, 16));
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  return element.length > 16 ? `${hex} … (${element.length} bytes)` : hex;
+}
+
+function pixelDataSummary(dataSet: DataSet, element: Element): string {
+  const rows = dataSet.uint16('x00280010');
+  const columns = dataSet.uint16('x00280011');
+  const frames = dataSet.intString('x00280008') ?? 1;
+  const shape = rows && columns ? `, ${columns}×${rows}${frames > 1 ? `×${frames} frames` : ''}` : '';
+  if (element.encapsulatedPixelData) {
+    const fragments = element.fragments?.length ?? 0;
+    const bytes = element.fragments?.reduce((sum, fragment) => sum + fragment.length, 0) ?? 0;
+    return `encapsulated pixel data: ${fragments} fragment${fragments === 1 ? '' : 's'}, ${bytes} bytes${shape}`;
+  }
+  return `pixel data: ${element.length} bytes${shape}`;
+}
+
+function decodeValue(dataSet: DataSet, element: Element, vr: string, decoder: TextDecoder): string {
+  const tag = element.tag;
+  if (element.length === 0) return '';
+  const view = new DataView(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + element.dataOffset, element.length);
+  const littleEndian = dataSet.byteArrayParser.readUint16(new Uint8Array([1, 0]), 0) === 1;
+  switch (vr) {
+    case 'US':
+      return listNumbers(element.length / 2, (index) => dataSet.uint16(tag, index));
+    case 'SS':
+      return listNumbers(element.length / 2, (index) => dataSet.int16(tag, index));
+    case 'UL':
+      return listNumbers(element.length / 4, (index) => dataSet.uint32(tag, index));
+    case 'SL':
+      return listNumbers(element.length / 4, (index) => dataSet.int32(tag, index));
+    case 'FL':
+      return listNumbers(element.length / 4, (index) => dataSet.float(tag, index));
+    case 'FD':
+      return listNumbers(element.length / 8, (index) => dataSet.double(tag, index));
+    case 'SV':
+      return listNumbers(Math.floor(element.length / 8), (index) => view.getBigInt64(index * 8, littleEndian));
+    case 'UV':
+      return listNumbers(Math.floor(element.length / 8), (index) => view.getBigUint64(index * 8, littleEndian));
+    case 'AT':
+      return listNumbers(element.length / 4, (index) => {
+        const group = view.getUint16(index * 4, littleEndian);
+        const number = view.getUint16(index * 4 + 2, littleEndian);
+        return `(${group.toString(16).padStart(4, '0')},${number.toString(16).padStart(4, '0')})`.toUpperCase();
+      });
+    default:
+      break;
+  }
+  if (textVrs.has(vr)) {
+    const bytes = dataSet.byteArray.subarray(element.dataOffset, element.dataOffset + element.length);
+    const text = characterSetVrs.has(vr) ? decoder.decode(bytes) : new TextDecoder('latin1').decode(bytes);
+    // Values are padded to even length with a space (or NUL for UI); leading spaces matter only in free text.
+    const trimmed = text.replace(/[\0 ]+$/, '');
+    return clip(vr === 'LT' || vr === 'ST' || vr === 'UT' ? trimmed : trimmed.trimStart());
+  }
+  return hexBytes(dataSet, element);
+}
+
+/** What an implicit VR element's ambiguous dictionary VR resolves to, from the image's own attributes (PS3.5 Annex A.1). */
+interface ImageContext {
+  pixelRepresentation: number | undefined;
+  bitsAllocated: number | undefined;
+}
+
+function implicitVr(element: Element, context: ImageContext): string {
+  const description = describeTag(element.tag);
+  if (element.items) return 'SQ';
+  if (description.ambiguous === 'US or SS') return context.pixelRepresentation === 1 ? 'SS' : 'US';
+  if (description.ambiguous === 'OB or OW') return (context.bitsAllocated ?? 16) <= 8 ? 'OB' : 'OW';
+  return description.vr ?? 'UN';
+}
+
+/**
+ * Turns a parsed data set into the tag browser's tree. Everything a person can read is
+ * decoded; bulk binary data is summarised by size, never copied across.
+ */
+export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string, inheritedContext?: ImageContext): DicomTagNode[] {
+  const characterSet = dataSet.string('x00080005') ?? inheritedCharacterSet;
+  const decoder = decoderFor(characterSet);
+  const context = inheritedContext ?? { pixelRepresentation: dataSet.uint16('x00280103'), bitsAllocated: dataSet.uint16('x00280100') };
+  return Object.keys(dataSet.elements)
+    .sort()
+    .map((key) => {
+      const element = dataSet.elements[key] as Element;
+      const description = describeTag(element.tag);
+      const vr = element.vr || implicitVr(element, context);
+      const length = element.hadUndefinedLength ? -1 : element.length;
+      const node: DicomTagNode = { tag: displayTag(element.tag), keyword: description.keyword, vr, length, value: '' };
+      if (element.items) {
+        node.items = element.items.map((item) => (item.dataSet ? describeDataSet(item.dataSet, characterSet, context) : []));
+        node.value = `${element.items.length} item${element.items.length === 1 ? '' : 's'}`;
+      } else if (element.tag === 'x7fe00010' || element.tag === 'x7fe00008' || element.tag === 'x7fe00009') {
+        node.value = pixelDataSummary(dataSet, element);
+      } else {
+        node.value = decodeValue(dataSet, element, vr, decoder);
+      }
+      return node;
+    });
+}

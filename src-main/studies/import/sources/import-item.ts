@@ -1,0 +1,16 @@
+/** One file to import, wherever it comes from: a path on disk or an entry inside a zip. */
+export interface ImportItem {
+  /** What the report and progress show: a path, or "archive.zip!/entry/name" for zip entries. */
+  readonly displayPath: string;
+  /** A real file on disk, which link mode may reference in place; absent for zip entries. */
+  readonly diskPath?: string;
+  read(): Promise<Buffer>;
+}
+
+export interface ListingFailure {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** Files larger than this are refused rather than read whole into memory. */
+export const maxFileBytes = 2 * 1024 * 1024 * 1024 - 1;

@@ -1,0 +1,96 @@
+import { useState, type DragEvent } from 'react';
+import type { StorageMode } from '../../src-shared/domain/imports';
+import { canDropFiles, droppedPaths } from '../bridge/dropped-files';
+
+/**
+ * Chooses what to import. Paths are on the machine the services run on: in the desktop
+ * app that is this computer (and files can be dropped here); in the web host it is the
+ * host's disk, so a student's browser imports from the teacher's machine.
+ */
+export function ImportDialog({
+  host,
+  initialPaths,
+  onStart,
+  onClose,
+}: {
+  host: 'electron' | 'web';
+  initialPaths: string[];
+  onStart: (paths: string[], mode: StorageMode) => void;
+  onClose: () => void;
+}) {
+  const [text, setText] = useState(initialPaths.join('\n'));
+  const [mode, setMode] = useState<StorageMode>('copy');
+  const [dragging, setDragging] = useState(false);
+  const paths = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+  const acceptsDrops = canDropFiles();
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const dropped = droppedPaths(event.dataTransfer);
+    if (dropped.length > 0) setText((current) => [...current.split('\n').filter((line) => line.trim()), ...dropped].join('\n'));
+  };
+
+  return (
+    <div className="dialog-backdrop" onClick={onClose}>
+      <form
+        className="dialog import-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="import-title"
+        onClick={(event) => event.stopPropagation()}
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (paths.length > 0) onStart(paths, mode);
+        }}
+      >
+        <h2 id="import-title">Import studies</h2>
+        <label htmlFor="import-paths">
+          {host === 'web' ? 'Files, folders, DICOMDIRs or zips on the host machine, one path per line' : 'Files, folders, DICOMDIRs or zips, one path per line'}
+        </label>
+        <textarea
+          id="import-paths"
+          rows={4}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          placeholder={host === 'web' ? '/media/cdrom or /home/teacher/cases/case-12.zip' : '/path/to/study-folder'}
+          autoFocus
+        />
+        {acceptsDrops && (
+          <div
+            className={`drop-zone${dragging ? ' dragging' : ''}`}
+            onDragOver={(event) => {
+              event.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={onDrop}
+          >
+            Or drop files and folders here
+          </div>
+        )}
+        {host === 'web' && <p className="notice">The web host reads these paths on its own disk, not on the computer running this browser.</p>}
+        <fieldset className="import-mode">
+          <legend>Storage</legend>
+          <label>
+            <input type="radio" name="import-mode" checked={mode === 'copy'} onChange={() => setMode('copy')} /> Copy into the cache
+          </label>
+          <label>
+            <input type="radio" name="import-mode" checked={mode === 'link'} onChange={() => setMode('link')} /> Link in place (read-only media; files must stay where they are)
+          </label>
+        </fieldset>
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={paths.length === 0}>
+            Import
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
