@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -89,7 +90,15 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
   let studyUid = '';
 
   test.beforeAll(({ webHost }) => {
-    seeded = seedCache(webHost.cacheDir, ctFiles);
+    // Imported as a user would, with the CLI into the host's cache, linking the files in place.
+    const report = execFileSync(process.execPath, webHost.cliArgs(['import', path.dirname(ctFiles[0] ?? ''), '--link', '--json']), { encoding: 'utf8' });
+    const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
+    expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(ctFiles.length);
+    seeded = ctFiles.map((file) => {
+      const bytes = fs.readFileSync(file);
+      const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+      return { file, studyInstanceUid: ds.string('x0020000d') ?? '', seriesInstanceUid: ds.string('x0020000e') ?? '', sopInstanceUid: ds.string('x00080018') ?? '' };
+    });
     studyUid = seeded[0]?.studyInstanceUid ?? '';
   });
 
