@@ -7,6 +7,7 @@ import { clientMessageSchema, type ServerMessage } from '../../src-shared/contra
 import { dispatch } from '../dispatch';
 import type { Services } from '../services';
 import { contentSecurityPolicy, lookupCacheFile, lookupRendererFile, type FileLookup } from './file-routes';
+import { handleUpload, uploadRoute } from './upload-route';
 
 export interface WebHostOptions {
   services: Services;
@@ -85,6 +86,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!sameToken(requestToken(request, url), token)) {
       response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', ...baseHeaders });
       response.end('Radstation: this address needs the access token printed when the host started.');
+      return;
+    }
+    if (url.pathname === uploadRoute) {
+      handleUpload(request, response, { cacheDir: services.dirs.cacheDir, imports: services.imports });
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

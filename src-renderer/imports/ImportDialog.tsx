@@ -11,11 +11,14 @@ export function ImportDialog({
   host,
   initialPaths,
   onStart,
+  onUpload,
   onClose,
 }: {
   host: 'electron' | 'web';
   initialPaths: string[];
   onStart: (paths: string[], mode: StorageMode) => void;
+  /** Web host: send a file from the browser's computer instead of naming a host path. */
+  onUpload: (file: File) => void;
   onClose: () => void;
 }) {
   const [text, setText] = useState(initialPaths.join('\n'));
@@ -72,7 +75,23 @@ export function ImportDialog({
             Or drop files and folders here
           </div>
         )}
-        {host === 'web' && <p className="notice">The web host reads these paths on its own disk, not on the computer running this browser.</p>}
+        {host === 'web' && (
+          <>
+            <p className="notice">The web host reads these paths on its own disk, not on the computer running this browser.</p>
+            <label className="upload-choice">
+              Or upload a DICOM file or zip from this computer (copied into the cache):{' '}
+              <input
+                type="file"
+                aria-label="Upload a file or zip"
+                accept=".dcm,.zip,application/dicom,application/zip"
+                onChange={(event) => {
+                  const file = event.target.files?.[0];
+                  if (file) onUpload(file);
+                }}
+              />
+            </label>
+          </>
+        )}
         <fieldset className="import-mode">
           <legend>Storage</legend>
           <label>

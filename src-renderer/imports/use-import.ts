@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportFinished, ImportProgress, StorageMode } from '../../src-shared/domain/imports';
 import { useApi } from '../shell/api-context';
+import { uploadToHost } from './upload';
 
 export type ImportState =
   | { phase: 'idle' }
@@ -40,25 +41,29 @@ export function useImport() {
     };
   }, [api]);
 
-  const start = useCallback(
-    async (paths: string[], mode: StorageMode) => {
-      setState({ phase: 'starting' });
-      try {
-        const { importId } = await api.call('imports.start', { paths, mode });
-        const finished = earlyFinishes.current.get(importId);
-        earlyFinishes.current.clear();
-        if (finished) {
-          setState({ phase: 'finished', finished });
-        } else {
-          currentId.current = importId;
-          setState({ phase: 'running', importId, progress: undefined, cancelling: false });
-        }
-      } catch (error) {
-        setState({ phase: 'failed-to-start', message: error instanceof Error ? error.message : String(error) });
+  const follow = useCallback(async (starting: () => Promise<string>) => {
+    setState({ phase: 'starting' });
+    try {
+      const importId = await starting();
+      const finished = earlyFinishes.current.get(importId);
+      earlyFinishes.current.clear();
+      if (finished) {
+        setState({ phase: 'finished', finished });
+      } else {
+        currentId.current = importId;
+        setState({ phase: 'running', importId, progress: undefined, cancelling: false });
       }
-    },
-    [api],
+    } catch (error) {
+      setState({ phase: 'failed-to-start', message: error instanceof Error ? error.message : String(error) });
+    }
+  }, []);
+
+  const start = useCallback(
+    (paths: string[], mode: StorageMode) => follow(async () => (await api.call('imports.start', { paths, mode })).importId),
+    [api, follow],
   );
+  /** Web host only: a file from the browser's own computer, imported by copy. */
+  const upload = useCallback((file: File) => follow(() => uploadToHost(file)), [follow]);
 
   const cancel = useCallback(async () => {
     const importId = currentId.current;
@@ -72,5 +77,5 @@ export function useImport() {
   }, [api]);
 
   const dismiss = useCallback(() => setState({ phase: 'idle' }), []);
-  return { state, start, cancel, dismiss };
+  return { state, start, upload, cancel, dismiss };
 }

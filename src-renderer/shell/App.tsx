@@ -76,6 +76,10 @@ export function App() {
             setImportPaths(undefined);
             void importer.start(paths, mode);
           }}
+          onUpload={(file) => {
+            setImportPaths(undefined);
+            void importer.upload(file);
+          }}
         />
       )}
       {importer.state.phase === 'finished' && <ImportReportDialog finished={importer.state.finished} onClose={importer.dismiss} />}

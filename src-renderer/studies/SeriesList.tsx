@@ -14,7 +14,7 @@ export function SeriesList({ studyInstanceUid, refreshKey }: { studyInstanceUid:
         const label = `series ${entry.seriesNumber ?? '–'} ${entry.seriesDescription}`.trim();
         return (
           <li key={entry.seriesInstanceUid} className="series-card" data-series-uid={entry.seriesInstanceUid}>
-            <SeriesThumbnail seriesInstanceUid={entry.seriesInstanceUid} label={label} />
+            <SeriesThumbnail seriesInstanceUid={entry.seriesInstanceUid} label={label} refreshKey={refreshKey} />
             <div className="series-details">
               <div className="series-title">
                 <span className="series-number">#{entry.seriesNumber ?? '–'}</span> <span className="series-modality">{entry.modality || '?'}</span>{' '}

@@ -1,8 +1,9 @@
 import { useCall } from '../shell/api-context';
 
 /** A series' thumbnail, made by the host on first request; a plain note when there is none. */
-export function SeriesThumbnail({ seriesInstanceUid, label }: { seriesInstanceUid: string; label: string }) {
-  const thumbnail = useCall('studies.thumbnail', { seriesInstanceUid });
+export function SeriesThumbnail({ seriesInstanceUid, label, refreshKey }: { seriesInstanceUid: string; label: string; refreshKey: number }) {
+  // Refreshed with the list: an import into this series clears the cached thumbnail on the host.
+  const thumbnail = useCall('studies.thumbnail', { seriesInstanceUid }, refreshKey);
   if (thumbnail.status === 'loading') return <div className="thumbnail thumbnail-pending" aria-label="Loading thumbnail" />;
   if (thumbnail.status === 'failed') return <div className="thumbnail thumbnail-none" title={thumbnail.message}>No preview</div>;
   if (thumbnail.value.status === 'unavailable') {

@@ -2,6 +2,7 @@ import { Fragment, useEffect, useState } from 'react';
 import type { StudyQuery } from '../../src-shared/domain/studies';
 import { useApi, useCall } from '../shell/api-context';
 import { formatDicomDate, formatPersonName, toDicomDate } from './format';
+import { DeleteStudyButton } from './DeleteStudyButton';
 import { SeriesList } from './SeriesList';
 import { emptyFilters, StudyFilters, type StudyFilterValues } from './StudyFilters';
 
@@ -116,6 +117,9 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
                     <tr className="series-row">
                       <td colSpan={columns.length + 1}>
                         <SeriesList studyInstanceUid={study.studyInstanceUid} refreshKey={refreshKey} />
+                        <div className="series-actions">
+                          <DeleteStudyButton studyInstanceUid={study.studyInstanceUid} patient={patient} />
+                        </div>
                       </td>
                     </tr>
                   )}

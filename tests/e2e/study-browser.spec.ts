@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from './fixtures';
 import { sharedDataPath } from '../helpers/shared-data';
+import { emptyCache } from './empty-cache';
 
 /**
  * The whole path a teacher takes in the web host: type a folder on the host machine
@@ -16,6 +17,7 @@ test.describe('study browser in the web host', () => {
     fs.writeFileSync(path.join(junkFolder, 'not-dicom.dcm'), 'this is not a DICOM file\n'.repeat(20));
   });
   test.afterAll(() => fs.rmSync(junkFolder, { recursive: true, force: true }));
+  test.afterEach(async ({ webHost }) => emptyCache(webHost));
 
   test('imports a folder through the UI, then searches, filters, sorts and opens series', async ({ page, webHost }) => {
     await page.goto(webHost.url);
@@ -75,6 +77,31 @@ test.describe('study browser in the web host', () => {
     await page.getByRole('button', { name: 'Patient', exact: true }).click();
     await expect(page.getByRole('columnheader', { name: /^Patient/ }).first()).toHaveAttribute('aria-sort', 'descending');
     await expect(rows.first()).toContainText('REMOVED');
+
+    // Delete the CT (copied on import): asked first, then gone from the list.
+    // The CT's row is still open from before: expansion survives filtering and sorting.
+    await expect(page.getByRole('button', { name: 'Hide series of REMOVED' })).toHaveAttribute('aria-expanded', 'true');
+    await page.getByRole('button', { name: 'Delete study…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete study' });
+    await expect(confirm).toContainText('linked files stay where they are');
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText('CompressedSamples MR1');
+    // The shared originals it was copied from are untouched.
+    expect(fs.readdirSync(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'))).toHaveLength(28);
+  });
+
+  test('uploads a file from the browser computer to the web host and imports it', async ({ page, webHost }) => {
+    await page.goto(webHost.url);
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import studies' });
+    await dialog.getByLabel('Upload a file or zip').setInputFiles(sharedDataPath('dicom', 'conformance', 'pydicom', 'MR_small.dcm'));
+    const report = page.getByRole('dialog', { name: 'Import finished' });
+    await expect(report).toBeVisible({ timeout: 60_000 });
+    await expect(report.getByTestId('import-count-new')).toHaveText('1');
+    await report.getByRole('button', { name: 'Close' }).click();
+    await expect(page.locator('tr.study-row')).toHaveCount(1);
+    await expect(page.locator('tr.study-row').first()).toContainText('CompressedSamples MR1');
   });
 
   test('reports a path that does not exist on the host, losing nothing', async ({ page, webHost }) => {

@@ -15,7 +15,7 @@ export function pydicomUnavailable(): string | undefined {
 }
 
 /** Runs the independent pydicom reading (tests/helpers/pydicom_reading.py) and parses its JSON. */
-export function readWithPydicom<T>(mode: 'uids' | 'names' | 'dicomdir', paths: string[]): T {
+export function readWithPydicom<T>(mode: 'uids' | 'names' | 'fields' | 'dicomdir', paths: string[]): T {
   const result = spawnSync(pythonWithPydicom, [script, mode, ...paths], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`pydicom reading failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;

@@ -2,6 +2,7 @@
 
 Usage: pydicom_reading.py uids PATH...        -> {path: {sop, study, series} | null}
        pydicom_reading.py names PATH...       -> {path: {sop, patientName, studyDescription, referringPhysicianName} | null}
+       pydicom_reading.py fields PATH...      -> {path: {sop, rows, columns, ...} | null} (header fields the cache stores)
        pydicom_reading.py dicomdir DICOMDIR   -> {"referenced": [absolute paths]}
 Folders are walked recursively. Prints one JSON object on stdout.
 """
@@ -37,6 +38,43 @@ def text(ds, keyword):
     return None if value is None else str(value)
 
 
+def numbers(ds, keyword):
+    value = ds.get(keyword)
+    if value is None or value == "":
+        return None
+    values = list(value) if isinstance(value, (list, pydicom.multival.MultiValue)) else [value]
+    return [float(v) for v in values]
+
+
+def fields(ds):
+    meta = getattr(ds, "file_meta", None)
+    return {
+        "sop": text(ds, "SOPInstanceUID"),
+        "modality": text(ds, "Modality") or "",
+        "patientId": text(ds, "PatientID") or "",
+        "studyDate": text(ds, "StudyDate") or "",
+        "seriesNumber": None if ds.get("SeriesNumber") in (None, "") else int(ds.SeriesNumber),
+        "instanceNumber": None if ds.get("InstanceNumber") in (None, "") else int(ds.InstanceNumber),
+        "rows": ds.get("Rows"),
+        "columns": ds.get("Columns"),
+        "frames": int(ds.get("NumberOfFrames") or 1),
+        "bitsAllocated": ds.get("BitsAllocated"),
+        "bitsStored": ds.get("BitsStored"),
+        "pixelRepresentation": ds.get("PixelRepresentation"),
+        "samplesPerPixel": ds.get("SamplesPerPixel"),
+        "photometric": text(ds, "PhotometricInterpretation") or "",
+        "transferSyntax": str(meta.TransferSyntaxUID) if meta is not None and "TransferSyntaxUID" in meta else None,
+        "pixelSpacing": numbers(ds, "PixelSpacing"),
+        "position": numbers(ds, "ImagePositionPatient"),
+        "orientation": numbers(ds, "ImageOrientationPatient"),
+        "sliceThickness": numbers(ds, "SliceThickness"),
+        "windowCenter": numbers(ds, "WindowCenter"),
+        "windowWidth": numbers(ds, "WindowWidth"),
+        "rescaleSlope": numbers(ds, "RescaleSlope"),
+        "rescaleIntercept": numbers(ds, "RescaleIntercept"),
+    }
+
+
 def main():
     mode, paths = sys.argv[1], sys.argv[2:]
     out = {}
@@ -58,7 +96,9 @@ def main():
                 out[path] = None
                 continue
             try:
-                if mode == "uids":
+                if mode == "fields":
+                    out[path] = fields(ds)
+                elif mode == "uids":
                     out[path] = {"sop": text(ds, "SOPInstanceUID"), "study": text(ds, "StudyInstanceUID"), "series": text(ds, "SeriesInstanceUID")}
                 else:
                     out[path] = {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -49,8 +50,15 @@ describe('an import killed mid-batch', () => {
     const db = new Database(path.join(cacheDir, databaseFileName));
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const survived = (db.prepare('SELECT count(*) AS n FROM instances').get() as { n: number }).n;
-    // Batches commit whole or not at all.
-    expect(survived % batch).toBe(0);
+    // No half-written rows: every committed row's file is complete, with the checksum the row records.
+    const rows = db.prepare('SELECT file_path, sha256, file_size FROM instances').all() as { file_path: string; sha256: string; file_size: number }[];
+    for (const row of rows) {
+      const bytes = fs.readFileSync(row.file_path);
+      expect(bytes.length).toBe(row.file_size);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(row.sha256);
+    }
+    // Every committed instance hangs off a committed series and study.
+    expect(db.prepare('SELECT count(*) AS n FROM instances i LEFT JOIN series s USING (series_instance_uid) WHERE s.study_instance_uid IS NULL').get()).toEqual({ n: 0 });
     expect(survived).toBeGreaterThanOrEqual(2 * batch);
     expect(survived).toBeLessThan(fileCount);
     db.close();

@@ -126,6 +126,21 @@ describe('series thumbnails', () => {
     expect(Math.max(...ours)).toBe(255);
   });
 
+  it('makes a new thumbnail when the series gains an instance (the cached one is cleared)', () => {
+    const before = service.thumbnail(series.ct);
+    expect(before.status).toBe('ready');
+    const db = openCacheDatabase(temp.dir);
+    const hasThumbnail = () => (db.prepare('SELECT thumbnail IS NOT NULL AS cached FROM series WHERE series_instance_uid = ?').get(series.ct) as { cached: number }).cached;
+    expect(hasThumbnail()).toBe(1);
+    // A 29th instance: the first slice's file again under a new UID.
+    seedFiles(db, temp.dir, [ctFiles[0]!], { mode: 'link', renameInstance: () => '1.2.826.0.1.3680043.8.498.600001' });
+    expect(hasThumbnail()).toBe(0);
+    db.prepare('DELETE FROM instances WHERE sop_instance_uid = ?').run('1.2.826.0.1.3680043.8.498.600001');
+    db.close();
+    const after = service.thumbnail(series.ct);
+    expect(after).toEqual(before);
+  });
+
   it('keeps a small image at its own size, and renders RGB in colour', () => {
     expect(decodePng(pngOf(service.thumbnail(series.smallMr)))).toMatchObject({ width: 64, height: 64, colourType: 0 });
     const rgb = decodePng(pngOf(service.thumbnail(series.rgb)));

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { importConflictsMigration } from './migration-2-import-conflicts';
+import { thumbnailStalenessMigration } from './migration-3-thumbnail-staleness';
 
 /**
  * Each migration moves the schema from version N-1 to N inside one transaction.
@@ -91,6 +92,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   importConflictsMigration,
+  thumbnailStalenessMigration,
   {
     version: 4,
     description: 'measurements drawn in the viewer, per study',

@@ -89,6 +89,11 @@ export class CacheWriter {
     return row?.sha256;
   }
 
+  /** Claims a UID for content whose file is still being stored, so a later copy is seen as a duplicate or conflict. */
+  reserve(sopInstanceUid: string, sha256: string): void {
+    this.pendingSha.set(sopInstanceUid, sha256);
+  }
+
   add(record: InstanceRecord, file: StoredFile): void {
     this.pending.push({ record, file });
     this.pendingSha.set(record.instance.sopInstanceUid, file.sha256);
@@ -137,9 +142,9 @@ export class CacheWriter {
       }
       return { instances, studyInstanceUids: [...studies], seriesInstanceUids: [...series] };
     })();
-    this.pending.length = 0;
     this.pendingConflicts.length = 0;
-    this.pendingSha.clear();
+    for (const { record } of this.pending) this.pendingSha.delete(record.instance.sopInstanceUid);
+    this.pending.length = 0;
     return result;
   }
 }

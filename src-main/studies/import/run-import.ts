@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { ImportFinished, ImportProgress, ImportReport, StorageMode } from '../../../src-shared/domain/imports';
 import { openCacheDatabase } from '../cache/database';
-import { putContent, removeOrphans, sha256Hex, conflictsFolderName } from '../store/file-store';
+import { conflictsFolderName, putContent, removeOrphans } from '../store/file-store';
 import { CacheWriter } from './cache-writer';
-import { extractInstance } from './parse/extract-instance';
-import { NotDicomError, isMediaDirectory, readDicomFile } from './parse/read-dataset';
+import { prepareItem, type PreparedItem } from './prepare-item';
 import { collectItems } from './sources/collect-items';
 import type { ImportItem } from './sources/import-item';
 
@@ -24,54 +23,14 @@ export interface RunImportOptions {
   readonly delayPerFileMs?: number;
 }
 
-type Outcome =
-  | { kind: 'failed'; reason: string }
-  | { kind: 'directory' }
-  | { kind: 'duplicate' }
-  | { kind: 'conflict'; sopInstanceUid: string }
-  | { kind: 'queued' };
+/** Files read and parsed ahead of the one being stored, and store writes in flight: I/O overlaps parsing. */
+const readAhead = 8;
+const maxWritesInFlight = 8;
+
+const conflictReason = 'the cache already holds this SOP Instance UID with different content; the cached instance was kept and this file set aside';
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Storage trouble (disk full, cache unwritable) stops the import: every later file would fail the same way. */
-class StorageError extends Error {}
-
-async function importOne(item: ImportItem, options: RunImportOptions, writer: CacheWriter): Promise<Outcome> {
-  let bytes: Buffer;
-  try {
-    bytes = await item.read();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { kind: 'failed', reason: code === 'ENOENT' ? 'the file vanished before it could be read' : `cannot read: ${reasonOf(error)}` };
-  }
-  let record;
-  try {
-    if (isMediaDirectory(bytes)) return { kind: 'directory' };
-    record = extractInstance(readDicomFile(bytes));
-  } catch (error) {
-    if (error instanceof NotDicomError) return { kind: 'failed', reason: error.message };
-    return { kind: 'failed', reason: `cannot be parsed: ${reasonOf(error)}` };
-  }
-  const sha256 = sha256Hex(bytes);
-  const uid = record.instance.sopInstanceUid;
-  const known = writer.knownSha256(uid);
-  try {
-    if (known === sha256) return { kind: 'duplicate' };
-    if (known !== undefined) {
-      const keptPath = await putContent(options.cacheDir, bytes, sha256, conflictsFolderName);
-      writer.addConflict({ sopInstanceUid: uid, sourcePath: item.displayPath, keptPath, size: bytes.length, sha256, cachedSha256: known });
-      return { kind: 'conflict', sopInstanceUid: uid };
-    }
-    // Zip entries have no place on disk to link to, so they are always copied.
-    const linkable = options.mode === 'link' && item.diskPath !== undefined;
-    const filePath = linkable ? item.diskPath! : await putContent(options.cacheDir, bytes, sha256);
-    writer.add(record, { filePath, storageMode: linkable ? 'link' : 'copy', size: bytes.length, sha256 });
-    return { kind: 'queued' };
-  } catch (error) {
-    throw new StorageError(`cannot write to the cache's store: ${reasonOf(error)}`);
-  }
 }
 
 function cleanOrphans(db: Database.Database, cacheDir: string): void {
@@ -81,8 +40,9 @@ function cleanOrphans(db: Database.Database, cacheDir: string): void {
 
 /**
  * The whole import: list the sources, then per file read, parse, checksum, store and
- * queue its row, committing in batches. One bad file is one report line; only storage
- * or database trouble stops the import, and what was committed before stays.
+ * queue its row, committing in batches. Files are always stored before their row is
+ * committed. One bad file is one report line; only storage or database trouble stops
+ * the import, and what was committed before stays.
  */
 export async function runImport(options: RunImportOptions): Promise<ImportFinished> {
   const started = performance.now();
@@ -93,72 +53,113 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
   let status: ImportFinished['status'] = 'completed';
   let message: string | undefined;
   let db: Database.Database | undefined;
+  let writer: CacheWriter | undefined;
   let closeSources = () => {};
-  let commitPending = () => {};
+  const writes = new Set<Promise<void>>();
+  let storageError: unknown;
+  const ahead: Array<Promise<PreparedItem>> = [];
 
   const emitProgress = (filesDone: number, filesTotal: number | null, currentPath: string) =>
     options.onProgress?.({ importId: options.importId, filesDone, filesTotal, currentPath });
 
+  const settleWrites = async () => {
+    await Promise.all(writes);
+    if (storageError !== undefined) throw new Error(`cannot write to the cache's store: ${reasonOf(storageError)}`);
+  };
+  const commit = () => {
+    if (!writer) return;
+    const committed = writer.commit();
+    report.instances += committed.instances;
+    committed.studyInstanceUids.forEach((uid) => studies.add(uid));
+    committed.seriesInstanceUids.forEach((uid) => series.add(uid));
+    if (committed.studyInstanceUids.length > 0) options.onStudiesChanged?.(committed.studyInstanceUids);
+  };
+
+  const store = async (item: ImportItem, prepared: Extract<PreparedItem, { kind: 'instance' }>, target: CacheWriter) => {
+    const { record, bytes, sha256 } = prepared;
+    const uid = record.instance.sopInstanceUid;
+    const known = target.knownSha256(uid);
+    if (known === sha256) {
+      report.duplicates += 1;
+      return;
+    }
+    if (known !== undefined) {
+      const keptPath = await putContent(options.cacheDir, bytes, sha256, conflictsFolderName).catch((error: unknown) => {
+        throw new Error(`cannot set a conflicting file aside: ${reasonOf(error)}`);
+      });
+      target.addConflict({ sopInstanceUid: uid, sourcePath: item.displayPath, keptPath, size: bytes.length, sha256, cachedSha256: known });
+      report.conflicts.push({ path: item.displayPath, sopInstanceUid: uid, reason: conflictReason });
+      return;
+    }
+    // Zip entries have no place on disk to link to, so they are always copied.
+    if (options.mode === 'link' && item.diskPath !== undefined) {
+      target.add(record, { filePath: item.diskPath, storageMode: 'link', size: bytes.length, sha256 });
+      return;
+    }
+    target.reserve(uid, sha256);
+    const write: Promise<void> = putContent(options.cacheDir, bytes, sha256)
+      .then((filePath) => target.add(record, { filePath, storageMode: 'copy', size: bytes.length, sha256 }))
+      .catch((error: unknown) => {
+        storageError ??= error;
+      })
+      .finally(() => writes.delete(write));
+    writes.add(write);
+    if (writes.size >= maxWritesInFlight) await Promise.race(writes);
+  };
+
   try {
     db = openCacheDatabase(options.cacheDir);
     cleanOrphans(db, options.cacheDir);
-    const writer = new CacheWriter(db);
-    const commit = () => {
-      const committed = writer.commit();
-      report.instances += committed.instances;
-      committed.studyInstanceUids.forEach((uid) => studies.add(uid));
-      committed.seriesInstanceUids.forEach((uid) => series.add(uid));
-      if (committed.studyInstanceUids.length > 0) options.onStudiesChanged?.(committed.studyInstanceUids);
-    };
-    commitPending = commit;
+    writer = new CacheWriter(db);
 
     emitProgress(0, null, options.paths[0] ?? '');
     const collected = await collectItems(options.paths);
     closeSources = collected.close;
     report.failed.push(...collected.failures);
-    const total = collected.items.length;
     report.files = collected.failures.length;
+    const { items } = collected;
+    let nextToPrepare = 0;
     let lastProgress = 0;
     let lastCommit = performance.now();
-    for (const [index, item] of collected.items.entries()) {
+    for (let index = 0; index < items.length; index += 1) {
       if (options.cancellation?.cancelled) {
         status = 'cancelled';
         break;
       }
-      const now = performance.now();
-      if (now - lastProgress > 50 || index === 0) {
-        emitProgress(index, total, item.displayPath);
-        lastProgress = now;
+      while (nextToPrepare < items.length && ahead.length < readAhead) ahead.push(prepareItem(items[nextToPrepare++]!));
+      const item = items[index]!;
+      if (index === 0 || performance.now() - lastProgress > 50) {
+        emitProgress(index, items.length, item.displayPath);
+        lastProgress = performance.now();
       }
-      const outcome = await importOne(item, options, writer);
+      const prepared = await ahead.shift()!;
       report.files += 1;
-      if (outcome.kind === 'failed') report.failed.push({ path: item.displayPath, reason: outcome.reason });
-      else if (outcome.kind === 'duplicate') report.duplicates += 1;
-      else if (outcome.kind === 'conflict') {
-        report.conflicts.push({
-          path: item.displayPath,
-          sopInstanceUid: outcome.sopInstanceUid,
-          reason: 'the cache already holds this SOP Instance UID with different content; the cached instance was kept and this file set aside',
-        });
-      }
-      if (writer.pendingCount >= batchSize || (writer.pendingCount > 0 && performance.now() - lastCommit > 1000)) {
+      if (prepared.kind === 'failed') report.failed.push({ path: item.displayPath, reason: prepared.reason });
+      else if (prepared.kind === 'instance') await store(item, prepared, writer);
+      if (storageError !== undefined) await settleWrites();
+      if (writer.pendingCount + writes.size >= batchSize || performance.now() - lastCommit > 1000) {
+        await settleWrites();
         commit();
         lastCommit = performance.now();
       }
       if (options.delayPerFileMs) await new Promise((resolve) => setTimeout(resolve, options.delayPerFileMs));
     }
+    await settleWrites();
     commit();
-    emitProgress(report.files - collected.failures.length, total, '');
+    emitProgress(report.files - collected.failures.length, items.length, '');
   } catch (error) {
     status = 'failed';
     message = reasonOf(error);
     try {
       // Rows whose files were stored before the failure are still good; keep them.
-      commitPending();
+      await Promise.all(writes);
+      commit();
     } catch {
       // the database itself failed; WAL leaves it at the last committed batch
     }
   } finally {
+    // Reads started ahead must end before their sources (open zips) close.
+    await Promise.allSettled(ahead);
     closeSources();
     if (db?.open) db.close();
   }

@@ -23,28 +23,40 @@ export function storedPathFor(cacheDir: string, sha256: string, folder: string =
   return path.join(cacheDir, folder, sha256.slice(0, 2), `${sha256}.dcm`);
 }
 
+const knownFolders = new Set<string>();
+
+function ensureFolder(folder: string): void {
+  if (knownFolders.has(folder)) return;
+  fs.mkdirSync(folder, { recursive: true });
+  knownFolders.add(folder);
+}
+
 /**
  * Writes bytes to their content-addressed place: first to a staging file, then renamed,
- * so a reader never sees half a file. Returns the stored path.
+ * so a reader never sees half a file. Renaming over an existing file of the same name is
+ * harmless (same name, same content) and atomic. Returns the stored path.
+ *
+ * The file system calls are synchronous on purpose: imports run in a worker thread or the
+ * CLI, and one blocking write costs a fraction of the CPU of its chunked async form.
  */
 export async function putContent(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): Promise<string> {
   const target = storedPathFor(cacheDir, sha256, folder);
-  try {
-    const existing = await fs.promises.stat(target);
-    if (existing.size === bytes.length) return target;
-  } catch {
-    // not stored yet
-  }
   const staging = path.join(cacheDir, folder, stagingFolderName);
-  await fs.promises.mkdir(staging, { recursive: true });
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const temporary = path.join(staging, `${sha256}.${randomBytes(6).toString('hex')}.part`);
+  const write = () => {
+    ensureFolder(staging);
+    ensureFolder(path.dirname(target));
+    fs.writeFileSync(temporary, bytes, { mode: 0o644 });
+    fs.renameSync(temporary, target);
+  };
   try {
-    await fs.promises.writeFile(temporary, bytes, { mode: 0o644 });
-    await fs.promises.rename(temporary, target);
+    write();
   } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
-    throw error;
+    fs.rmSync(temporary, { force: true });
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // A folder removed behind our back (a cache cleared by hand): make it again, once.
+    knownFolders.clear();
+    write();
   }
   return target;
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ServiceError } from '../../../src-shared/contract/errors';
 import type { Thumbnail } from '../../../src-shared/domain/studies';
-import { orderedInstances, seriesExists } from '../cache/series-queries';
+import { orderedInstances } from '../cache/series-queries';
 import { resolveStoredPath } from '../cache/stored-files';
 import { readDataSet } from '../dicom/read-dataset';
 import { encodePng } from './png-encoder';
@@ -27,10 +27,8 @@ function ready(seriesInstanceUid: string, png: Buffer): Thumbnail {
  */
 export function seriesThumbnail(db: Database.Database, cacheDir: string, seriesInstanceUid: string): Thumbnail {
   const cached = db.prepare('SELECT thumbnail FROM series WHERE series_instance_uid = ?').get(seriesInstanceUid) as { thumbnail: Buffer | null } | undefined;
-  if (!cached) {
-    if (!seriesExists(db, seriesInstanceUid)) throw new ServiceError('not-found', `The cache has no series with UID ${seriesInstanceUid}.`);
-  }
-  if (cached?.thumbnail) return ready(seriesInstanceUid, cached.thumbnail);
+  if (!cached) throw new ServiceError('not-found', `The cache has no series with UID ${seriesInstanceUid}.`);
+  if (cached.thumbnail) return ready(seriesInstanceUid, cached.thumbnail);
 
   const { instances } = orderedInstances(db, cacheDir, seriesInstanceUid);
   const unavailable = (reason: string): Thumbnail => ({ status: 'unavailable', seriesInstanceUid, reason });

@@ -25,6 +25,9 @@ export interface ParsedFile {
   readonly hasMetaHeader: boolean;
 }
 
+/** Deflated data sets larger than this once inflated are refused. */
+const maxInflatedBytes = 1024 * 1024 * 1024;
+
 const longLengthVrs = new Set(['OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'SQ', 'UT', 'UN', 'UC', 'UR', 'SV', 'UV']);
 
 function isUpperLetter(byte: number | undefined): boolean {
@@ -147,7 +150,8 @@ export function readDicomFile(bytes: Uint8Array): ParsedFile {
   let parseSyntax: string = storedSyntax;
   if (storedSyntax === transferSyntaxes.deflatedExplicitLittle) {
     try {
-      datasetBytes = zlib.inflateRawSync(datasetBytes);
+      // A deflate bomb must not take the importing process down with it.
+      datasetBytes = zlib.inflateRawSync(datasetBytes, { maxOutputLength: maxInflatedBytes });
     } catch (error) {
       throw new NotDicomError(`deflated data set cannot be inflated: ${describe(error)}`);
     }
