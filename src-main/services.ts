@@ -5,6 +5,7 @@ import { resolveDirs, type ResolvedDirs } from './platform/paths';
 import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
+import { createViewerService, type ViewerService } from './viewer/viewer-service';
 import { createImportService, type ImportService } from './studies/import/import-service';
 import type { ProviderChoice } from '../src-shared/contract/inference';
 import { createAppInference } from './inference/inference-wiring';
@@ -26,6 +27,7 @@ export interface Services {
   readonly dirs: ResolvedDirs;
   readonly events: EventBus;
   readonly studies: StudyService;
+  readonly viewer: ViewerService;
   readonly imports: ImportService;
   readonly inference: ReturnType<typeof createAppInference>;
   readonly handlers: CallHandlers;
@@ -54,6 +56,7 @@ export function createServices(config: ServicesConfig): Services {
   const dirs = resolveDirs(config);
   const events = new EventBus();
   const studies = createStudyService(dirs.cacheDir);
+  const viewer = createViewerService(dirs.cacheDir);
   const imports = createImportService(dirs.cacheDir, events);
   const inference = createAppInference({
     dirs,
@@ -81,6 +84,9 @@ export function createServices(config: ServicesConfig): Services {
     'app.about': () => about(),
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
     'studies.list': (request) => ({ studies: studies.list(request) }),
+    'viewer.study': (request) => viewer.study(request.studyInstanceUid),
+    'viewer.measurements.list': (request) => ({ measurements: viewer.measurements(request.studyInstanceUid) }),
+    'viewer.measurements.save': (request) => ({ saved: viewer.saveMeasurements(request.studyInstanceUid, request.measurements) }),
     'studies.series': (request) => ({ series: studies.series(request.studyInstanceUid) }),
     'studies.instances': (request) => studies.instances(request.seriesInstanceUid),
     'studies.tags': (request) => studies.tags(request.sopInstanceUid),
@@ -112,6 +118,7 @@ export function createServices(config: ServicesConfig): Services {
     dirs,
     events,
     studies,
+    viewer,
     imports,
     inference,
     handlers,
@@ -119,6 +126,7 @@ export function createServices(config: ServicesConfig): Services {
       await imports.close();
       await inference.closeAll();
       reportDatabase.close();
+      viewer.close();
       studies.close();
     },
   };

@@ -5,12 +5,14 @@ import { ImportProgressBar } from '../imports/ImportProgressBar';
 import { ImportReportDialog } from '../imports/ImportReportDialog';
 import { useImport } from '../imports/use-import';
 import { StudyBrowser } from '../studies/StudyBrowser';
+import { ViewerScreen } from '../viewer/ViewerScreen';
 import { AboutDialog } from './AboutDialog';
 import { useApi } from './api-context';
 
 export function App() {
   const api = useApi();
   const [showAbout, setShowAbout] = useState(false);
+  const [openStudy, setOpenStudy] = useState<string | undefined>();
   const [importPaths, setImportPaths] = useState<string[] | undefined>(undefined);
   const importer = useImport();
   const busy = importer.state.phase === 'running' || importer.state.phase === 'starting';
@@ -63,7 +65,7 @@ export function App() {
         </p>
       )}
       <main className="app-main">
-        <StudyBrowser />
+        {openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser onOpenStudy={setOpenStudy} />}
       </main>
       {importPaths !== undefined && (
         <ImportDialog

@@ -20,7 +20,7 @@ const columns: { title: string; sortKey?: SortKey }[] = [
   { title: 'Images' },
 ];
 
-export function StudyBrowser() {
+export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid: string) => void } = {}) {
   const api = useApi();
   const [filters, setFilters] = useState<StudyFilterValues>(emptyFilters);
   const [sort, setSort] = useState<{ key: SortKey; direction: Direction }>({ key: 'studyDate', direction: 'desc' });
@@ -81,7 +81,15 @@ export function StudyBrowser() {
               const patient = formatPersonName(study.patientName) || '(no name)';
               return (
                 <Fragment key={study.studyInstanceUid}>
-                  <tr className={`study-row${isOpen ? ' open' : ''}`} data-study-uid={study.studyInstanceUid} onClick={() => toggleExpanded(study.studyInstanceUid)}>
+                  <tr
+                    className={`study-row${isOpen ? ' open' : ''}`}
+                    data-study-uid={study.studyInstanceUid}
+                    title="Double-click or press Enter to open in the viewer"
+                    tabIndex={0}
+                    onClick={() => toggleExpanded(study.studyInstanceUid)}
+                    onDoubleClick={() => onOpenStudy?.(study.studyInstanceUid)}
+                    onKeyDown={(event) => event.key === 'Enter' && onOpenStudy?.(study.studyInstanceUid)}
+                  >
                     <td>
                       <button
                         type="button"

@@ -4,6 +4,7 @@ import { importCalls, importEvents } from './imports';
 import { reportCalls } from './reports';
 import { studyCalls, studyEvents } from './studies';
 import { inferenceCalls, inferenceEvents } from './inference';
+import { viewerCalls } from './viewer';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -12,6 +13,7 @@ import { inferenceCalls, inferenceEvents } from './inference';
 export const calls = {
   ...appCalls,
   ...studyCalls,
+  ...viewerCalls,
   ...importCalls,
   ...inferenceCalls,
   ...reportCalls,
@@ -56,6 +58,7 @@ export * from './errors';
 export * from './wire';
 export * from './app';
 export * from './studies';
+export * from './viewer';
 export * from './imports';
 export * from './inference';
 export * from './reports';

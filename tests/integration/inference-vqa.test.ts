@@ -83,7 +83,8 @@ Image.fromarray(np.stack([(x % 256), (y % 256), ((x + y) % 256)], -1).astype(np.
     dispatch(
       services.handlers,
       'inference.askClosed',
-      { provider, question: testImage.question, image: { width: testImage.width, height: testImage.height, pixelsBase64: Buffer.from(Uint8Array.from(testImage.pixels)).toString('base64') } },
+      // Named, because the shipped bundle offers vqa-closed too and would be chosen first.
+      { provider, bundleId: 'test-vqa', question: testImage.question, image: { width: testImage.width, height: testImage.height, pixelsBase64: Buffer.from(Uint8Array.from(testImage.pixels)).toString('base64') } },
       context,
     );
 
@@ -129,7 +130,7 @@ Image.fromarray(np.stack([(x % 256), (y % 256), ((x + y) % 256)], -1).astype(np.
     fs.writeFileSync(batch, [lines[0], lines[1], '{"image": "missing.png", "question": "is it dark"}', lines[2]].join('\n'));
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['infer', '--task', 'vqa-closed', '--batch', batch, '--models', path.join(temp.dir, 'models'), '--cache', path.join(temp.dir, 'cache'), '--provider', 'cpu', '--json'], {
+    const code = await runCli(['infer', '--task', 'vqa-closed', '--bundle', 'test-vqa', '--batch', batch, '--models', path.join(temp.dir, 'models'), '--cache', path.join(temp.dir, 'cache'), '--provider', 'cpu', '--json'], {
       out: (text) => out.push(text),
       err: (text) => err.push(text),
     });
@@ -146,7 +147,7 @@ Image.fromarray(np.stack([(x % 256), (y % 256), ((x + y) % 256)], -1).astype(np.
   });
 
   it('refuses an image whose bytes do not match its size, in plain words', async () => {
-    const bad = await dispatch(services.handlers, 'inference.askClosed', { question: 'is it dark', image: { width: 10, height: 10, pixelsBase64: Buffer.alloc(50).toString('base64') } }, context);
+    const bad = await dispatch(services.handlers, 'inference.askClosed', { bundleId: 'test-vqa', question: 'is it dark', image: { width: 10, height: 10, pixelsBase64: Buffer.alloc(50).toString('base64') } }, context);
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringContaining('10 × 10') } });
   });
 });

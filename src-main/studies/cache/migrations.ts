@@ -94,6 +94,26 @@ export const migrations: readonly Migration[] = [
   },
   importConflictsMigration,
   thumbnailStalenessMigration,
+  {
+    version: 4,
+    description: 'measurements drawn in the viewer, per study',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE measurements (
+          annotation_uid TEXT PRIMARY KEY,
+          study_instance_uid TEXT NOT NULL REFERENCES studies(study_instance_uid) ON DELETE CASCADE,
+          series_instance_uid TEXT NOT NULL,
+          sop_instance_uid TEXT,
+          tool_name TEXT NOT NULL,
+          label TEXT NOT NULL DEFAULT '',
+          annotation_json TEXT NOT NULL,
+          created_order INTEGER NOT NULL,
+          saved_at TEXT NOT NULL
+        );
+        CREATE INDEX measurements_by_study ON measurements(study_instance_uid, created_order);
+      `);
+    },
+  },
   reportDraftsMigration,
 ];
 

@@ -1,0 +1,65 @@
+import { metaData } from '@cornerstonejs/core';
+import type { ViewerSeries, ViewerStudy } from '../../src-shared/contract';
+import type { ViewportStatus } from './viewer-controller';
+
+function formatDate(value: string): string {
+  return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : value;
+}
+
+function personName(value: string): string {
+  return value.replace(/\^+/g, ' ').trim();
+}
+
+interface PlaneModule {
+  imagePositionPatient?: number[];
+  sliceThickness?: number;
+  sliceLocation?: number;
+}
+
+/** Four-corner text over a viewport. With PHI hidden, nothing identifies the patient. */
+export function Overlays({ study, series, status, hidePhi }: { study: ViewerStudy; series: ViewerSeries; status: ViewportStatus; hidePhi: boolean }) {
+  const plane = status.imageId ? (metaData.get('imagePlaneModule', status.imageId) as PlaneModule | undefined) : undefined;
+  const position = plane?.imagePositionPatient;
+  const location = plane?.sliceLocation ?? position?.[2];
+  const thickness = plane?.sliceThickness;
+  return (
+    <div className="viewport-overlays" aria-hidden="true">
+      <div className="corner top-left" data-testid="overlay-patient">
+        {hidePhi ? (
+          <div>Anonymous</div>
+        ) : (
+          <>
+            <div>{personName(study.patientName) || '(no name)'}</div>
+            <div>ID {study.patientId}</div>
+            <div>
+              {formatDate(study.patientBirthDate)} {study.patientSex}
+            </div>
+          </>
+        )}
+      </div>
+      <div className="corner top-right">
+        <div>{study.studyDescription}</div>
+        {!hidePhi && <div>{formatDate(study.studyDate)}</div>}
+        <div>
+          {series.modality} S{series.seriesNumber ?? '?'} {series.seriesDescription}
+        </div>
+      </div>
+      <div className="corner bottom-left">
+        <div data-testid="overlay-slice">
+          Im {status.imageCount > 0 ? status.imageIndex + 1 : 0}/{status.imageCount}
+        </div>
+        {location !== undefined && <div>Loc {location.toFixed(1)} mm</div>}
+        {thickness !== undefined && <div>Thk {thickness.toFixed(1)} mm</div>}
+      </div>
+      <div className="corner bottom-right">
+        <div data-testid="overlay-window">
+          {status.windowWidth !== undefined && status.windowCenter !== undefined
+            ? `W ${Math.round(status.windowWidth)} L ${Math.round(status.windowCenter)}`
+            : 'W – L –'}
+          {status.invert ? ' (inv)' : ''}
+        </div>
+        <div>Zoom {status.zoom !== undefined ? `${status.zoom.toFixed(2)}×` : '–'}</div>
+      </div>
+    </div>
+  );
+}

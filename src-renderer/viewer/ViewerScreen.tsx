@@ -1,0 +1,201 @@
+import { metaData } from '@cornerstonejs/core';
+import { utilities as toolUtilities } from '@cornerstonejs/tools';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ViewerStudy } from '../../src-shared/contract';
+import { useApi } from '../shell/api-context';
+import { defaultHanging, layouts, paneCount, type LayoutName } from './hanging';
+import { HelpDialog } from './HelpDialog';
+import { imageIdsForSeries } from './image-ids';
+import { MeasurementPanel } from './MeasurementPanel';
+import { handleViewerKey, presetsFor } from './shortcuts';
+import { SeriesPanel } from './SeriesPanel';
+import { TagBrowser } from './TagBrowser';
+import { Toolbar } from './Toolbar';
+import type { LeftTool } from './viewer-controller';
+import { exposeViewerApi, viewer } from './viewer-state';
+import { ViewportPane } from './ViewportPane';
+import './viewer.css';
+import { checkVolume } from './volume-check';
+
+const viewportIds = ['vp-0', 'vp-1', 'vp-2', 'vp-3'] as const;
+const toolKeys: Record<string, LeftTool> = { l: 'Length', a: 'Angle', e: 'EllipticalROI', g: 'RectangleROI', p: 'Probe', w: 'WindowLevel' };
+
+/** Opens a study: series thumbnails, a grid of viewports, tools, measurements and tags. */
+export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: string; onClose: () => void }) {
+  const api = useApi();
+  const [study, setStudy] = useState<ViewerStudy | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  const [ready, setReady] = useState(false);
+  const [layout, setLayout] = useState<LayoutName>('1x1');
+  const [assignments, setAssignments] = useState<(string | undefined)[]>([]);
+  const [tool, setTool] = useState<LeftTool>('WindowLevel');
+  const [hidePhi, setHidePhi] = useState(false);
+  const [cine, setCine] = useState({ playing: false, fps: 15 });
+  const [help, setHelp] = useState(false);
+  const [sideTab, setSideTab] = useState<'measurements' | 'tags'>('measurements');
+  const [notice, setNotice] = useState<string | undefined>();
+  const [, setTick] = useState(0);
+
+  useEffect(() => {
+    let alive = true;
+    viewer.init().then(
+      () => {
+        exposeViewerApi();
+        if (alive) setReady(true);
+      },
+      (error: unknown) => alive && setFailure(`The viewer could not start: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    api.call('viewer.study', { studyInstanceUid }).then(
+      (value) => {
+        if (!alive) return;
+        setStudy(value);
+        const hanging = defaultHanging(value.series);
+        setLayout(hanging.layout);
+        setAssignments(hanging.assignments);
+      },
+      (error: unknown) => alive && setFailure(error instanceof Error ? error.message : String(error)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [api, studyInstanceUid]);
+
+  useEffect(() => viewer.subscribe(() => setTick((tick) => tick + 1)), []);
+
+  const imageIds = useMemo(() => new Map((study?.series ?? []).map((s) => [s.seriesInstanceUid, imageIdsForSeries(api, s)])), [api, study]);
+  const firstImageIds = useMemo(() => new Map([...imageIds].map(([uid, ids]) => [uid, ids[0]])), [imageIds]);
+  const activeIndex = Math.max(0, viewportIds.indexOf((viewer.activeViewportId ?? 'vp-0') as (typeof viewportIds)[number]));
+  const activeSeries = study?.series.find((s) => s.seriesInstanceUid === assignments[activeIndex]);
+
+  const activeImageId = viewer.status()?.imageId;
+  const presets = useMemo(() => {
+    if (!activeSeries || !activeImageId) return [];
+    const pixels = viewer.viewport()?.getCornerstoneImage()?.getPixelData();
+    return presetsFor(activeSeries.modality, metaData.get('voiLutModule', activeImageId) as never, pixels);
+    // Recomputed per image: MR presets come from each image's own file and histogram.
+  }, [activeSeries, activeImageId]);
+
+  const applyPreset = useCallback(
+    (index: number) => {
+      const preset = presets[index];
+      if (preset) viewer.applyWindow(preset);
+    },
+    [presets],
+  );
+
+  const chooseTool = useCallback((next: LeftTool) => {
+    setTool(next);
+    viewer.setLeftTool(next);
+  }, []);
+
+  const updateCine = useCallback((playing: boolean, fps: number) => {
+    const element = viewer.viewport()?.element;
+    if (element) {
+      toolUtilities.cine.stopClip(element);
+      if (playing) toolUtilities.cine.playClip(element, { framesPerSecond: fps, loop: true });
+    }
+    setCine({ playing, fps });
+  }, []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const handled = handleViewerKey(event, {
+        applyPreset,
+        toggleCine: () => updateCine(!cine.playing, cine.fps),
+        showHelp: () => setHelp(true),
+        setTool: (key) => {
+          const next = toolKeys[key];
+          if (next) chooseTool(next);
+          return next !== undefined;
+        },
+      });
+      if (handled) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [applyPreset, chooseTool, updateCine, cine]);
+
+  useEffect(() => () => viewer.destroy(), []);
+
+  const showSeries = (viewportId: string, seriesUid: string) => {
+    const index = viewportIds.indexOf(viewportId as (typeof viewportIds)[number]);
+    setAssignments((current) => {
+      const next = [...current];
+      next[index] = seriesUid;
+      return next;
+    });
+  };
+
+  const onMpr = () => {
+    if (!activeSeries) return;
+    const check = checkVolume(activeSeries.instances);
+    setNotice(check.ok ? `MPR: this series forms a volume (slice spacing ${check.spacing.toFixed(2)} mm); MPR views are not built yet.` : `MPR refused: ${check.reason}`);
+  };
+
+  if (failure) return <p className="error" role="alert">{failure}</p>;
+  if (!study || !ready) return <p className="viewer-loading">Opening the study…</p>;
+  const [rows, columns] = layouts[layout];
+  const shown = new Set(assignments.slice(0, paneCount(layout)).filter((uid): uid is string => uid !== undefined));
+
+  return (
+    <section className="viewer" aria-label="Viewer" data-testid="viewer">
+      <Toolbar
+        layout={layout}
+        onLayout={setLayout}
+        tool={tool}
+        onTool={chooseTool}
+        presets={presets}
+        onPreset={applyPreset}
+        hidePhi={hidePhi}
+        onHidePhi={setHidePhi}
+        cinePlaying={cine.playing}
+        cineFps={cine.fps}
+        onCine={updateCine}
+        onMpr={onMpr}
+        mprLabel="MPR"
+        onHelp={() => setHelp(true)}
+        onClose={onClose}
+      />
+      {notice && (
+        <p className="viewer-notice" role="status" data-testid="viewer-notice">
+          {notice} <button type="button" onClick={() => setNotice(undefined)}>×</button>
+        </p>
+      )}
+      <div className="viewer-body">
+        <SeriesPanel series={study.series} firstImageIds={firstImageIds} shown={shown} onPick={(uid) => showSeries(viewer.activeViewportId ?? 'vp-0', uid)} />
+        <div className="viewport-grid" style={{ gridTemplateRows: `repeat(${rows}, 1fr)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
+          {viewportIds.slice(0, paneCount(layout)).map((viewportId, index) => {
+            const series = study.series.find((s) => s.seriesInstanceUid === assignments[index]);
+            return (
+              <ViewportPane
+                key={viewportId}
+                viewportId={viewportId}
+                study={study}
+                series={series}
+                imageIds={series ? imageIds.get(series.seriesInstanceUid) : undefined}
+                active={viewer.activeViewportId === viewportId}
+                hidePhi={hidePhi}
+                onDropSeries={showSeries}
+              />
+            );
+          })}
+        </div>
+        <aside className="side-panel">
+          <div className="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={sideTab === 'measurements'} onClick={() => setSideTab('measurements')}>
+              Measurements
+            </button>
+            <button type="button" role="tab" aria-selected={sideTab === 'tags'} onClick={() => setSideTab('tags')}>
+              Tags
+            </button>
+          </div>
+          <div hidden={sideTab !== 'measurements'}>
+            <MeasurementPanel api={api} study={study} />
+          </div>
+          {sideTab === 'tags' && <TagBrowser imageId={activeImageId} />}
+        </aside>
+      </div>
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
+    </section>
+  );
+}

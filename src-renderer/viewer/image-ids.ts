@@ -1,0 +1,30 @@
+import type { RadstationApi, StackInstance, ViewerSeries } from '../../src-shared/contract';
+
+/**
+ * Cornerstone image IDs for a series, one per frame: `wadouri:` and the host's file URL
+ * for the instance. The URL carries only the SOP Instance UID, so the renderer can
+ * never name a path.
+ */
+export function imageIdFor(api: RadstationApi, sopInstanceUid: string, frame?: number): string {
+  const url = api.instanceFileUrl(sopInstanceUid);
+  return frame === undefined ? `wadouri:${url}` : `wadouri:${url}?frame=${frame}`;
+}
+
+export function imageIdsForInstances(api: RadstationApi, instances: readonly StackInstance[]): string[] {
+  return instances.flatMap((instance) =>
+    instance.numberOfFrames > 1
+      ? Array.from({ length: instance.numberOfFrames }, (_, index) => imageIdFor(api, instance.sopInstanceUid, index + 1))
+      : [imageIdFor(api, instance.sopInstanceUid)],
+  );
+}
+
+export function imageIdsForSeries(api: RadstationApi, series: ViewerSeries): string[] {
+  return imageIdsForInstances(api, series.instances);
+}
+
+/** The SOP Instance UID and 1-based frame an image ID addresses. */
+export function parseImageId(imageId: string): { sopInstanceUid: string; frame: number | undefined } | undefined {
+  const match = /\/files\/instances\/([0-9.%A-Fa-f]+?)(?:\?frame=(\d+))?$/.exec(imageId);
+  if (!match?.[1]) return undefined;
+  return { sopInstanceUid: decodeURIComponent(match[1]), frame: match[2] ? Number(match[2]) : undefined };
+}

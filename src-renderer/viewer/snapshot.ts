@@ -1,0 +1,64 @@
+/**
+ * The viewport as on screen (image, measurements, overlay text) drawn into one canvas,
+ * for "Save as PNG" and "Copy". Everything is local: no external image is referenced,
+ * so the canvas is never tainted.
+ */
+export async function snapshotViewport(container: HTMLElement): Promise<HTMLCanvasElement> {
+  const source = container.querySelector('canvas');
+  if (!source) throw new Error('The viewport has no canvas');
+  const rect = container.getBoundingClientRect();
+  const scale = source.width / Math.max(1, source.clientWidth || rect.width);
+  const out = document.createElement('canvas');
+  out.width = source.width;
+  out.height = source.height;
+  const context = out.getContext('2d');
+  if (!context) throw new Error('No 2D canvas');
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, out.width, out.height);
+  context.drawImage(source, 0, 0);
+  const sourceRect = source.getBoundingClientRect();
+  for (const svg of Array.from(container.querySelectorAll('svg'))) {
+    const svgRect = svg.getBoundingClientRect();
+    const clone = svg.cloneNode(true) as SVGSVGElement;
+    clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    clone.setAttribute('width', String(svgRect.width));
+    clone.setAttribute('height', String(svgRect.height));
+    const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(clone)], { type: 'image/svg+xml' }));
+    try {
+      const image = new Image();
+      image.src = url;
+      await image.decode();
+      context.drawImage(image, (svgRect.left - sourceRect.left) * scale, (svgRect.top - sourceRect.top) * scale, svgRect.width * scale, svgRect.height * scale);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+  context.font = `${Math.round(12 * scale)}px sans-serif`;
+  context.fillStyle = '#e8e8e8';
+  context.textBaseline = 'top';
+  for (const corner of Array.from(container.querySelectorAll<HTMLElement>('.viewport-overlays .corner'))) {
+    const right = corner.classList.contains('top-right') || corner.classList.contains('bottom-right');
+    context.textAlign = right ? 'right' : 'left';
+    for (const line of Array.from(corner.children) as HTMLElement[]) {
+      const r = line.getBoundingClientRect();
+      const x = ((right ? r.right : r.left) - sourceRect.left) * scale;
+      context.fillText(line.textContent ?? '', x, (r.top - sourceRect.top) * scale);
+    }
+  }
+  return out;
+}
+
+export async function savePng(container: HTMLElement, fileName: string): Promise<void> {
+  const canvas = await snapshotViewport(container);
+  const link = document.createElement('a');
+  link.download = fileName;
+  link.href = canvas.toDataURL('image/png');
+  link.click();
+}
+
+export async function copyPng(container: HTMLElement): Promise<void> {
+  const canvas = await snapshotViewport(container);
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  if (!blob) throw new Error('Could not encode the view');
+  await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
+}

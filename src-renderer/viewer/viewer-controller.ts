@@ -1,0 +1,254 @@
+import { Enums as CoreEnums, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
+import { Enums as ToolEnums, ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
+import { initCornerstone, toolClasses } from './cornerstone-init';
+import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
+
+export const renderingEngineId = 'radstation-viewer';
+const toolGroupId = 'radstation-stack';
+
+/** Tools the left mouse button can take; the others have fixed buttons. */
+export const leftTools = ['WindowLevel', 'Pan', 'Zoom', 'StackScroll', 'PlanarRotate', 'Length', 'Angle', 'EllipticalROI', 'RectangleROI', 'Probe'] as const;
+export type LeftTool = (typeof leftTools)[number];
+export const measurementTools: readonly string[] = ['Length', 'Angle', 'EllipticalROI', 'RectangleROI', 'Probe'];
+
+export interface ViewportStatus {
+  viewportId: string;
+  imageId: string | undefined;
+  imageIndex: number;
+  imageCount: number;
+  windowCenter: number | undefined;
+  windowWidth: number | undefined;
+  /** Screen pixels per image pixel. */
+  zoom: number | undefined;
+  invert: boolean;
+}
+
+/**
+ * Owns Cornerstone's rendering engine and tool group for the viewer: enabling panes,
+ * putting stacks in them and the view operations the toolbar and keys ask for. Kept
+ * apart from React so AI panels and tests can drive it too.
+ */
+export class ViewerController {
+  private engine: RenderingEngine | undefined;
+  private readonly listeners = new Set<() => void>();
+  private readonly stacks = new Map<string, string[]>();
+  activeViewportId: string | undefined;
+  leftTool: LeftTool = 'WindowLevel';
+
+  async init(): Promise<void> {
+    await initCornerstone();
+    if (this.engine) return;
+    this.engine = new RenderingEngine(renderingEngineId);
+    const group = ToolGroupManager.getToolGroup(toolGroupId) ?? ToolGroupManager.createToolGroup(toolGroupId);
+    if (!group) throw new Error('Could not create the viewer tool group');
+    for (const tool of toolClasses) if (!group.hasTool(tool.toolName)) group.addTool(tool.toolName);
+    group.setToolActive('StackScroll', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
+    group.setToolActive('Pan', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+    group.setToolActive('Zoom', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift }] });
+    this.bindLeftAndRight('WindowLevel');
+  }
+
+  private get group(): ToolTypes.IToolGroup {
+    const group = ToolGroupManager.getToolGroup(toolGroupId);
+    if (!group) throw new Error('The viewer is not initialised');
+    return group;
+  }
+
+  private bindLeftAndRight(tool: LeftTool): void {
+    const group = this.group;
+    for (const name of measurementTools) group.setToolPassive(name);
+    for (const name of ['PlanarRotate'] as const) group.setToolPassive(name);
+    // Right-drag is always window/level; shift+right zooms, middle pans, the wheel scrolls.
+    const bindings: ToolTypes.IToolBinding[] = [{ mouseButton: ToolEnums.MouseBindings.Secondary }];
+    if (tool === 'WindowLevel') bindings.push({ mouseButton: ToolEnums.MouseBindings.Primary });
+    group.setToolActive('WindowLevel', { bindings });
+    group.setToolActive('Pan', {
+      bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }, ...(tool === 'Pan' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
+    });
+    group.setToolActive('Zoom', {
+      bindings: [
+        { mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift },
+        ...(tool === 'Zoom' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : []),
+      ],
+    });
+    group.setToolActive('StackScroll', {
+      bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }, ...(tool === 'StackScroll' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
+    });
+    if (tool !== 'WindowLevel' && tool !== 'Pan' && tool !== 'Zoom' && tool !== 'StackScroll') {
+      group.setToolActive(tool, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+    }
+  }
+
+  setLeftTool(tool: LeftTool): void {
+    this.leftTool = tool;
+    this.bindLeftAndRight(tool);
+    this.notify();
+  }
+
+  enablePane(viewportId: string, element: HTMLDivElement): void {
+    const engine = this.requireEngine();
+    engine.enableElement({ viewportId, type: CoreEnums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
+    this.group.addViewport(viewportId, renderingEngineId);
+    this.activeViewportId ??= viewportId;
+  }
+
+  disablePane(viewportId: string): void {
+    if (!this.engine?.getViewport(viewportId)) return;
+    this.group.removeViewports(renderingEngineId, viewportId);
+    this.engine.disableElement(viewportId);
+    this.stacks.delete(viewportId);
+    if (this.activeViewportId === viewportId) this.activeViewportId = undefined;
+  }
+
+  resize(): void {
+    this.engine?.resize(true, true);
+  }
+
+  private requireEngine(): RenderingEngine {
+    if (!this.engine) throw new Error('ViewerController.init() has not run');
+    return this.engine;
+  }
+
+  viewport(viewportId = this.activeViewportId): StackViewport | undefined {
+    if (!viewportId || !this.engine) return undefined;
+    return this.engine.getViewport(viewportId) as StackViewport | undefined;
+  }
+
+  /** Shows a stack: the chosen image first, then the rest prefetched outwards from it. */
+  async showStack(viewportId: string, imageIds: string[], startIndex = 0): Promise<void> {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) throw new Error(`No viewport ${viewportId}`);
+    this.stacks.set(viewportId, imageIds);
+    await viewport.setStack(imageIds, Math.min(Math.max(0, startIndex), imageIds.length - 1));
+    viewport.render();
+    toolUtilities.stackPrefetch.enable(viewport.element);
+    this.notify();
+  }
+
+  stackOf(viewportId: string): string[] | undefined {
+    return this.stacks.get(viewportId);
+  }
+
+  setActive(viewportId: string): void {
+    if (this.activeViewportId === viewportId) return;
+    this.activeViewportId = viewportId;
+    this.notify();
+  }
+
+  async scrollTo(index: number, viewportId = this.activeViewportId): Promise<void> {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    const count = viewport.getImageIds().length;
+    if (count === 0) return;
+    await viewport.setImageIdIndex(Math.min(count - 1, Math.max(0, Math.round(index))));
+  }
+
+  async scrollBy(delta: number, viewportId = this.activeViewportId): Promise<void> {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    await this.scrollTo(viewport.getCurrentImageIdIndex() + delta, viewportId);
+  }
+
+  applyWindow(preset: Pick<WindowPreset, 'center' | 'width'>, viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    viewport.setProperties({ voiRange: toVoiRange(preset) });
+    viewport.render();
+  }
+
+  invert(viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    viewport.setProperties({ invert: !viewport.getProperties().invert });
+    viewport.render();
+  }
+
+  rotate(degrees: number, viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    viewport.setViewPresentation({ rotation: (viewport.getRotation() + degrees + 360) % 360 });
+    viewport.render();
+  }
+
+  flip(direction: 'horizontal' | 'vertical', viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    const camera = viewport.getCamera();
+    viewport.setCamera(direction === 'horizontal' ? { flipHorizontal: !camera.flipHorizontal } : { flipVertical: !camera.flipVertical });
+    viewport.render();
+  }
+
+  fit(viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    viewport.resetCamera({ resetPan: true, resetZoom: true });
+    viewport.render();
+  }
+
+  zoomBy(factor: number, viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    const camera = viewport.getCamera();
+    viewport.setCamera({ parallelScale: (camera.parallelScale ?? 1) / factor });
+    viewport.render();
+  }
+
+  /** One image pixel to one screen (CSS) pixel. */
+  actualSize(viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    const image = viewport?.getCornerstoneImage();
+    if (!viewport || !image) return;
+    const rowSpacing = image.rowPixelSpacing || 1;
+    viewport.setCamera({ parallelScale: (viewport.element.clientHeight * rowSpacing) / 2 });
+    viewport.render();
+  }
+
+  reset(viewportId = this.activeViewportId): void {
+    const viewport = this.viewport(viewportId);
+    if (!viewport) return;
+    viewport.resetProperties();
+    viewport.setViewPresentation({ rotation: 0 });
+    viewport.setCamera({ flipHorizontal: false, flipVertical: false });
+    viewport.resetCamera();
+    viewport.render();
+  }
+
+  status(viewportId = this.activeViewportId): ViewportStatus | undefined {
+    const viewport = this.viewport(viewportId);
+    if (!viewport || !viewportId) return undefined;
+    const imageIds = viewport.getImageIds();
+    const properties = viewport.getProperties();
+    const window = properties.voiRange ? fromVoiRange(properties.voiRange) : undefined;
+    const image = viewport.getCornerstoneImage() as Types.IImage | undefined;
+    const parallelScale = viewport.getCamera().parallelScale;
+    const zoom =
+      image && parallelScale ? viewport.element.clientHeight / ((2 * parallelScale) / (image.rowPixelSpacing || 1)) : undefined;
+    return {
+      viewportId,
+      imageId: imageIds.length > 0 ? viewport.getCurrentImageId() : undefined,
+      imageIndex: viewport.getCurrentImageIdIndex(),
+      imageCount: imageIds.length,
+      windowCenter: window?.center,
+      windowWidth: window?.width,
+      zoom,
+      invert: properties.invert ?? false,
+    };
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  destroy(): void {
+    ToolGroupManager.destroyToolGroup(toolGroupId);
+    this.engine?.destroy();
+    this.engine = undefined;
+    this.stacks.clear();
+    this.activeViewportId = undefined;
+  }
+}

@@ -1,0 +1,121 @@
+import { cache, imageLoader, metaData, utilities } from '@cornerstonejs/core';
+import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import { annotation } from '@cornerstonejs/tools';
+import { parseImageId } from './image-ids';
+import { initCornerstone } from './cornerstone-init';
+import { currentMeasurements, type MeasurementSummary } from './measurements';
+import { ViewerController } from './viewer-controller';
+
+/** The one viewer controller of this window. */
+export const viewer = new ViewerController();
+
+/** What AI panels (and tests) may read about the viewer: the active viewport's image and window. */
+export interface ActiveImage {
+  viewportId: string;
+  imageId: string;
+  sopInstanceUid: string | undefined;
+  /** 1-based frame of a multi-frame instance, else undefined. */
+  frame: number | undefined;
+  imageIndex: number;
+  imageCount: number;
+  windowCenter: number | undefined;
+  windowWidth: number | undefined;
+}
+
+export function getActiveImage(): ActiveImage | undefined {
+  const status = viewer.status();
+  if (!status?.imageId) return undefined;
+  const ref = parseImageId(status.imageId);
+  return {
+    viewportId: status.viewportId,
+    imageId: status.imageId,
+    sopInstanceUid: ref?.sopInstanceUid,
+    frame: ref?.frame,
+    imageIndex: status.imageIndex,
+    imageCount: status.imageCount,
+    windowCenter: status.windowCenter,
+    windowWidth: status.windowWidth,
+  };
+}
+
+/** Called on slice, window, layout or tool changes. */
+export function onViewerChange(listener: () => void): () => void {
+  return viewer.subscribe(listener);
+}
+
+/** Decoded pixels of an image as the loader produced them (after the modality LUT when it pre-scales). */
+export interface DecodedPixels {
+  rows: number;
+  columns: number;
+  samplesPerPixel: number;
+  photometricInterpretation: string;
+  preScaled: boolean;
+  pixels: number[];
+}
+
+export async function decodedPixels(imageId: string): Promise<DecodedPixels> {
+  await initCornerstone();
+  const image = await imageLoader.loadAndCacheImage(imageId);
+  const pixelModule = metaData.get('imagePixelModule', imageId) as { photometricInterpretation?: string } | undefined;
+  const data = image.getPixelData();
+  return {
+    rows: image.rows,
+    columns: image.columns,
+    samplesPerPixel: image.numberOfComponents ?? (image.color ? 3 : 1),
+    photometricInterpretation: pixelModule?.photometricInterpretation ?? '',
+    preScaled: image.preScale?.scaled ?? false,
+    pixels: Array.from(data),
+  };
+}
+
+export interface ViewerTestHooks {
+  getActiveImage: typeof getActiveImage;
+  measurements: () => MeasurementSummary[];
+  /** Handles of a measurement in image pixel coordinates (column, row). */
+  measurementHandles: (annotationUid: string) => [number, number][] | undefined;
+  decodedPixels: typeof decodedPixels;
+  scrollTo: (index: number) => Promise<void>;
+  cacheBytes: () => number;
+  /** How many of a viewport's images are decoded and cached. */
+  loadedCount: (viewportId: string) => { loaded: number; total: number };
+  /** Forgets every decoded image and parsed file (tests re-point UIDs at other files). */
+  purgeImageCache: () => void;
+}
+
+declare global {
+  interface Window {
+    /** The viewer's read API, for AI panels in this window and for end-to-end tests. */
+    radstationViewer?: ViewerTestHooks;
+  }
+}
+
+export function exposeViewerApi(): void {
+  window.radstationViewer = {
+    getActiveImage,
+    measurements: currentMeasurements,
+    measurementHandles: (uid) => {
+      const item = annotation.state.getAnnotation(uid);
+      const imageId = item?.metadata?.referencedImageId;
+      if (!item || !imageId) return undefined;
+      const points = (item.data as { handles?: { points?: [number, number, number][] } }).handles?.points ?? [];
+      return points.map((point) => {
+        const [column, row] = utilities.worldToImageCoords(imageId, point) ?? [NaN, NaN];
+        return [column, row];
+      });
+    },
+    decodedPixels,
+    scrollTo: (index) => viewer.scrollTo(index),
+    cacheBytes: () => cache.getCacheSize(),
+    loadedCount: (viewportId) => {
+      const ids = viewer.viewport(viewportId)?.getImageIds() ?? [];
+      return { loaded: ids.filter((id) => cache.isLoaded(id)).length, total: ids.length };
+    },
+    purgeImageCache: () => {
+      cache.purgeCache();
+      dicomImageLoader.wadouri.dataSetCacheManager.purge();
+    },
+  };
+}
+
+// Available from the start, so AI panels and tests need not wait for a study to open.
+exposeViewerApi();

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { defineCall } from './define';
+import { dicomUidSchema } from '../domain/studies';
+
+/** One image of a stack, with the geometry the viewer needs before any pixel arrives. */
+export const stackInstanceSchema = z.object({
+  sopInstanceUid: dicomUidSchema,
+  instanceNumber: z.number().int().nullable(),
+  numberOfFrames: z.number().int(),
+  rows: z.number().int().nullable(),
+  columns: z.number().int().nullable(),
+  /** Image Position (Patient), three numbers, or null when absent. */
+  imagePositionPatient: z.array(z.number()).nullable(),
+  /** Image Orientation (Patient), six numbers, or null when absent. */
+  imageOrientationPatient: z.array(z.number()).nullable(),
+  pixelSpacing: z.array(z.number()).nullable(),
+  sliceThickness: z.number().nullable(),
+});
+export type StackInstance = z.infer<typeof stackInstanceSchema>;
+
+export const viewerSeriesSchema = z.object({
+  seriesInstanceUid: dicomUidSchema,
+  modality: z.string(),
+  seriesNumber: z.number().int().nullable(),
+  seriesDescription: z.string(),
+  seriesDate: z.string(),
+  seriesTime: z.string(),
+  /** Ordered along the slice normal (by position), else by instance number. */
+  instances: z.array(stackInstanceSchema),
+});
+export type ViewerSeries = z.infer<typeof viewerSeriesSchema>;
+
+export const viewerStudySchema = z.object({
+  studyInstanceUid: dicomUidSchema,
+  patientName: z.string(),
+  patientId: z.string(),
+  patientBirthDate: z.string(),
+  patientSex: z.string(),
+  studyDate: z.string(),
+  studyTime: z.string(),
+  studyDescription: z.string(),
+  accessionNumber: z.string(),
+  series: z.array(viewerSeriesSchema),
+});
+export type ViewerStudy = z.infer<typeof viewerStudySchema>;
+
+/** A measurement as the viewer persists it: Cornerstone's annotation, kept as opaque JSON. */
+export const storedMeasurementSchema = z.object({
+  annotationUid: z.string().min(1).max(100),
+  toolName: z.string().min(1).max(64),
+  seriesInstanceUid: dicomUidSchema,
+  sopInstanceUid: dicomUidSchema.nullable(),
+  /** One line for the side panel, e.g. "Length 42.1 mm". */
+  label: z.string().max(500),
+  /** The annotation (handles in world coordinates, metadata) as JSON text. */
+  annotationJson: z.string().max(200_000),
+});
+export type StoredMeasurement = z.infer<typeof storedMeasurementSchema>;
+
+export const viewerCalls = {
+  'viewer.study': defineCall({
+    summary: 'A study with its series and their images in stack order, for the viewer',
+    request: z.object({ studyInstanceUid: dicomUidSchema }),
+    response: viewerStudySchema,
+  }),
+  'viewer.measurements.list': defineCall({
+    summary: 'Measurements saved for a study',
+    request: z.object({ studyInstanceUid: dicomUidSchema }),
+    response: z.object({ measurements: z.array(storedMeasurementSchema) }),
+  }),
+  'viewer.measurements.save': defineCall({
+    summary: 'Replaces the measurements saved for a study',
+    request: z.object({ studyInstanceUid: dicomUidSchema, measurements: z.array(storedMeasurementSchema).max(5000) }),
+    response: z.object({ saved: z.number().int() }),
+  }),
+} as const;

@@ -1,0 +1,320 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import dicomParser from 'dicom-parser';
+import { hasZstd, readRawImage, readZstdRawImage, type RawImage } from '../helpers/dicom-pixels';
+import { dicomFilesIn, seedCache, type SeededInstance } from '../helpers/viewer-seed';
+import { sharedDataPath } from '../helpers/shared-data';
+import { expect, test } from './fixtures';
+
+/**
+ * The viewer in Chromium against the web host, on real files from the shared data.
+ * Expected values come from the files, read here with dicom-parser, never from the viewer.
+ */
+const ctFiles = dicomFilesIn(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'));
+
+async function openStudy(page: Page, url: string, studyUid: string): Promise<void> {
+  await page.goto(url);
+  await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+  await expect(page.getByTestId('viewer')).toBeVisible();
+  await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/\d+$/);
+}
+
+/** Luminance statistics and a fingerprint of what a viewport's canvas shows. */
+async function canvasStats(page: Page, viewportId = 'vp-0'): Promise<{ mean: number; sd: number; fingerprint: number }> {
+  return page.evaluate((id) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-viewport-id="${id}"] canvas`);
+    if (!canvas) throw new Error('no canvas');
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d');
+    if (!context) throw new Error('no 2d context');
+    context.drawImage(canvas, 0, 0);
+    const data = context.getImageData(0, 0, copy.width, copy.height).data;
+    let sum = 0;
+    let sumSq = 0;
+    let fingerprint = 0;
+    const n = data.length / 4;
+    for (let i = 0; i < n; i++) {
+      const y = ((data[i * 4] ?? 0) + (data[i * 4 + 1] ?? 0) + (data[i * 4 + 2] ?? 0)) / 3;
+      sum += y;
+      sumSq += y * y;
+      fingerprint = (fingerprint * 31 + Math.round(y)) % 1_000_000_007;
+    }
+    const mean = sum / n;
+    return { mean, sd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)), fingerprint };
+  }, viewportId);
+}
+
+interface MeasurementView {
+  annotationUid: string;
+  toolName: string;
+  imageId: string | undefined;
+  values: Record<string, number>;
+}
+
+async function measurements(page: Page): Promise<MeasurementView[]> {
+  return page.evaluate(() => window.radstationViewer?.measurements() ?? []);
+}
+
+async function handles(page: Page, uid: string): Promise<[number, number][]> {
+  const points = await page.evaluate((id) => window.radstationViewer?.measurementHandles(id), uid);
+  if (!points) throw new Error('no handles');
+  return points;
+}
+
+async function dragOnViewport(page: Page, from: [number, number], to: [number, number]): Promise<void> {
+  const box = await page.getByTestId('viewport-vp-0').boundingBox();
+  if (!box) throw new Error('no viewport');
+  const x = (f: number) => box.x + box.width * f;
+  const y = (f: number) => box.y + box.height * f;
+  await page.mouse.move(x(from[0]), y(from[1]));
+  await page.mouse.down();
+  await page.mouse.move(x((from[0] + to[0]) / 2), y((from[1] + to[1]) / 2), { steps: 4 });
+  await page.mouse.move(x(to[0]), y(to[1]), { steps: 4 });
+  await page.mouse.up();
+}
+
+/** The file shown at a stack position: the viewer's image ID names the SOP Instance UID. */
+function fileForImageId(seeded: SeededInstance[], imageId: string | undefined): string {
+  const uid = decodeURIComponent(/\/files\/instances\/([^?]+)/.exec(imageId ?? '')?.[1] ?? '');
+  const match = seeded.find((s) => s.sopInstanceUid === uid);
+  if (!match) throw new Error(`no seeded file for ${imageId}`);
+  return match.file;
+}
+
+test.describe.serial('viewer on the tilted GE head CT', () => {
+  let seeded: SeededInstance[] = [];
+  let studyUid = '';
+
+  test.beforeAll(({ webHost }) => {
+    // Imported as a user would, with the CLI into the host's cache, linking the files in place.
+    const report = execFileSync(process.execPath, webHost.cliArgs(['import', path.dirname(ctFiles[0] ?? ''), '--link', '--json']), { encoding: 'utf8' });
+    const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
+    expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(ctFiles.length);
+    seeded = ctFiles.map((file) => {
+      const bytes = fs.readFileSync(file);
+      const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+      return { file, studyInstanceUid: ds.string('x0020000d') ?? '', seriesInstanceUid: ds.string('x0020000e') ?? '', sopInstanceUid: ds.string('x00080018') ?? '' };
+    });
+    studyUid = seeded[0]?.studyInstanceUid ?? '';
+  });
+
+  test('opens the series, scrolls, applies a preset and measures a length in mm', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 1/28');
+    await expect.poll(async () => (await canvasStats(page)).sd, { message: 'the canvas shows an image, not a blank' }).toBeGreaterThan(5);
+    const first = await canvasStats(page);
+
+    await page.getByTestId('viewport-vp-0').click();
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 10/28');
+    await expect.poll(async () => (await canvasStats(page)).fingerprint, { message: 'the view changes on scroll' }).not.toBe(first.fingerprint);
+    expect((await canvasStats(page)).sd).toBeGreaterThan(5);
+
+    await page.keyboard.press('1');
+    await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40');
+
+    await page.getByRole('button', { name: 'Length', exact: true }).click();
+    await dragOnViewport(page, [0.35, 0.4], [0.65, 0.6]);
+    await expect(page.getByTestId('measurement')).toHaveCount(1);
+    const [length] = await measurements(page);
+    expect(length?.toolName).toBe('Length');
+    const file = readRawImage(fileForImageId(seeded, length?.imageId));
+    const [a, b] = await handles(page, length?.annotationUid ?? '');
+    const [rowSpacing, columnSpacing] = file.pixelSpacing ?? [NaN, NaN];
+    const expectedMm = Math.hypot(((b?.[0] ?? NaN) - (a?.[0] ?? NaN)) * columnSpacing, ((b?.[1] ?? NaN) - (a?.[1] ?? NaN)) * rowSpacing);
+    expect(expectedMm).toBeGreaterThan(20);
+    expect(length?.values.length).toBeCloseTo(expectedMm, 1);
+    await expect(page.getByTestId('measurement').first()).toContainText(`${expectedMm.toFixed(1)} mm`);
+
+    fs.mkdirSync('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: path.join('docs', 'screenshots', 'viewer.png') });
+  });
+
+  test('a rectangle ROI reports the HU mean and SD of the raw pixels with rescale applied', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    await page.getByTestId('viewport-vp-0').click();
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 10/28');
+    await page.getByRole('button', { name: 'Rectangle', exact: true }).click();
+    await dragOnViewport(page, [0.42, 0.42], [0.55, 0.58]);
+    await expect(page.getByTestId('measurement').filter({ hasText: 'Rectangle' })).toHaveCount(1);
+    await expect.poll(async () => (await measurements(page)).find((m) => m.toolName === 'RectangleROI')?.values.mean).toBeDefined();
+    const roi = (await measurements(page)).find((m) => m.toolName === 'RectangleROI');
+    if (!roi) throw new Error('no ROI');
+    const raw = readRawImage(fileForImageId(seeded, roi.imageId));
+    const corners = await handles(page, roi.annotationUid);
+    const xs = corners.map((c) => c[0]);
+    const ys = corners.map((c) => c[1]);
+    // Pixels whose centres (i + 0.5 in these corner-origin image coordinates) lie inside the rectangle.
+    const values: number[] = [];
+    for (let row = 0; row < raw.rows; row++) {
+      for (let column = 0; column < raw.columns; column++) {
+        const cx = column + 0.5;
+        const cy = row + 0.5;
+        if (cx >= Math.min(...xs) && cx <= Math.max(...xs) && cy >= Math.min(...ys) && cy <= Math.max(...ys)) {
+          values.push((raw.values[row * raw.columns + column] ?? NaN) * raw.rescaleSlope + raw.rescaleIntercept);
+        }
+      }
+    }
+    expect(values.length).toBeGreaterThan(500);
+    const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length);
+    console.log(`ROI: ${values.length} px, expected mean ${mean.toFixed(2)} HU SD ${sd.toFixed(2)}; viewer mean ${roi.values.mean?.toFixed(2)} SD ${roi.values.stdDev?.toFixed(2)}`);
+    expect(Math.abs((roi.values.mean ?? NaN) - mean)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs((roi.values.stdDev ?? NaN) - sd)).toBeLessThanOrEqual(0.5);
+    await expect(page.getByTestId('measurement').filter({ hasText: 'Rectangle' })).toContainText('HU');
+  });
+
+  test('keeps measurements per study in the cache across a reload', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    await expect(page.getByTestId('measurement')).toHaveCount(2);
+    await page.reload();
+    await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+    await expect(page.getByTestId('measurement')).toHaveCount(2);
+    await expect(page.getByTestId('measurement').filter({ hasText: 'Length' })).toHaveCount(1);
+  });
+
+  test('hides PHI, shows tags, and refuses MPR of the tilted series', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    const file = readRawImage(ctFiles[0] ?? '');
+    expect(file.rows).toBe(512);
+    await page.getByLabel('Hide PHI').check();
+    await expect(page.getByTestId('overlay-patient')).toHaveText('Anonymous');
+    await page.getByRole('tab', { name: 'Tags' }).click();
+    await page.getByLabel('Search tags').fill('PixelSpacing');
+    await expect(page.getByTestId('tag-table')).toContainText('(0028,0030)');
+    await page.getByRole('button', { name: 'MPR' }).click();
+    await expect(page.getByTestId('viewer-notice')).toContainText(/refused.*tilt/i);
+  });
+});
+
+test.describe.serial('decoding in the browser', () => {
+  interface Decoded {
+    rows: number;
+    columns: number;
+    samplesPerPixel: number;
+    preScaled: boolean;
+    photometricInterpretation: string;
+    base64: string;
+  }
+
+  async function decode(page: Page, sopInstanceUid: string, frame?: number): Promise<Decoded> {
+    return page.evaluate(
+      async ({ uid, frame }) => {
+        const hooks = window.radstationViewer;
+        if (!hooks) throw new Error('no viewer API');
+        const imageId = `wadouri:/files/instances/${encodeURIComponent(uid)}${frame ? `?frame=${frame}` : ''}`;
+        const d = await Promise.race([
+          hooks.decodedPixels(imageId),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no decode within 30 s')), 30_000)),
+        ]);
+        const bytes = new Uint8Array(Float64Array.from(d.pixels).buffer);
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return { rows: d.rows, columns: d.columns, samplesPerPixel: d.samplesPerPixel, preScaled: d.preScaled, photometricInterpretation: d.photometricInterpretation, base64: btoa(text) };
+      },
+      { uid: sopInstanceUid, frame },
+    );
+  }
+
+  function pixelsOf(decoded: Decoded): Float64Array {
+    const bytes = Buffer.from(decoded.base64, 'base64');
+    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  }
+
+  /** Compares a decoded frame with the reference's stored values (rescaled when the loader pre-scales). */
+  function mismatches(decoded: Decoded, reference: RawImage, frame: number): number {
+    const pixels = pixelsOf(decoded);
+    const samples = reference.samplesPerPixel;
+    const size = reference.rows * reference.columns;
+    const step = decoded.samplesPerPixel;
+    let bad = 0;
+    for (let p = 0; p < size; p++) {
+      for (let s = 0; s < samples; s++) {
+        const stored = reference.values[frame * size * samples + p * samples + s] ?? NaN;
+        const expected = decoded.preScaled ? stored * reference.rescaleSlope + reference.rescaleIntercept : stored;
+        // A pre-scaled image holds float32 values: allow float32 rounding, far below one stored step (× slope).
+        const tolerance = decoded.preScaled ? 1e-6 * Math.max(1, Math.abs(expected)) : 0;
+        if (!(Math.abs((pixels[p * step + s] ?? NaN) - expected) <= tolerance)) bad++;
+      }
+    }
+    return bad;
+  }
+
+  test('lossless WG04 files (J2KR, JLSL, JPLL, RLE) decode to exactly the uncompressed references', async ({ page, webHost }) => {
+    test.setTimeout(540_000);
+    test.skip(!hasZstd(), 'the zstd tool is not installed (apt-get install zstd); the references are zstd-compressed');
+    const wg04 = sharedDataPath('dicom', 'conformance', 'wg04');
+    const files = ['J2KR', 'JLSL', 'JPLL', 'RLE'].flatMap((dir) => dicomFilesIn(path.join(wg04, dir)));
+    const seeded = seedCache(webHost.cacheDir, files);
+    await page.goto(webHost.url);
+    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+    const failures: string[] = [];
+    const references = new Map<string, RawImage>();
+    for (const item of seeded) {
+      const name = path.basename(item.file);
+      const refName = `${name.split('_')[0] ?? ''}_UNC.zst`;
+      const reference = references.get(refName) ?? readZstdRawImage(path.join(wg04, 'REF', refName));
+      references.set(refName, reference);
+      const frames = [...new Set([1, reference.frames])];
+      for (const frame of frames) {
+        const decoded = await decode(page, item.sopInstanceUid, reference.frames > 1 ? frame : undefined);
+        expect(decoded.rows, name).toBe(reference.rows);
+        expect(decoded.columns, name).toBe(reference.columns);
+        const bad = mismatches(decoded, reference, frame - 1);
+        console.log(`${name} frame ${frame}: ${bad === 0 ? 'exact' : `${bad} samples differ`}`);
+        if (bad > 0) failures.push(`${name} frame ${frame}: ${bad} samples differ (${decoded.photometricInterpretation}, ${decoded.samplesPerPixel} samples)`);
+      }
+      await page.evaluate(() => window.radstationViewer?.purgeImageCache());
+    }
+    console.log(`Checked ${seeded.length} lossless WG04 files against their references; ${failures.length} differ.`);
+    expect(failures).toEqual([]);
+  });
+
+  test('every transfer syntax in the conformance corpora decodes, HTJ2K included', async ({ page, webHost }) => {
+    test.setTimeout(540_000);
+    const dirs = [sharedDataPath('dicom', 'conformance', 'cornerstone'), sharedDataPath('dicom', 'conformance', 'pydicom-data')];
+    const candidates = dirs.flatMap((dir) => dicomFilesIn(dir));
+    await page.goto(webHost.url);
+    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+    const results = new Map<string, { ok: number; failed: string[] }>();
+    // Several files share a SOP Instance UID (one image in many syntaxes): seed them one at a time.
+    for (const file of candidates) {
+      let item: SeededInstance | undefined;
+      let syntax = '';
+      try {
+        item = seedCache(webHost.cacheDir, [file])[0];
+        syntax = readSyntax(file);
+      } catch {
+        continue; // not an image file (SR, RT, truncated on purpose)
+      }
+      if (!item || !syntax) continue;
+      const entry = results.get(syntax) ?? { ok: 0, failed: [] };
+      results.set(syntax, entry);
+      try {
+        await page.evaluate(() => window.radstationViewer?.purgeImageCache());
+        const decoded = await decode(page, item.sopInstanceUid, undefined);
+        if (decoded.rows > 0 && pixelsOf(decoded).length >= decoded.rows * decoded.columns) entry.ok++;
+        else entry.failed.push(path.basename(file));
+      } catch (error) {
+        entry.failed.push(`${path.basename(file)} (${String(error).split('\n')[0]?.slice(0, 120)})`);
+      }
+    }
+    for (const [syntax, entry] of results) console.log(`${syntax}: ${entry.ok} decoded, failed: ${entry.failed.join(', ') || 'none'}`);
+    for (const htj2k of ['1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.203']) expect(results.get(htj2k)?.ok ?? 0, htj2k).toBeGreaterThan(0);
+    // Deflated Image Frame Compression (2024) is not in Cornerstone 5.x's loader: a known gap, reported, not hidden.
+    const unsupported = new Set(['1.2.840.10008.1.2.8.1']);
+    for (const syntax of unsupported) if (results.has(syntax)) console.log(`${syntax}: not supported by the DICOM image loader yet (known gap); ${results.get(syntax)?.ok ?? 0} decoded`);
+    for (const [syntax, entry] of results) if (!unsupported.has(syntax)) expect(entry.ok, `${syntax} decodes at least one file`).toBeGreaterThan(0);
+  });
+});
+
+function readSyntax(file: string): string {
+  const bytes = fs.readFileSync(file);
+  const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x00080016' });
+  return (ds.string('x00020010') ?? '').trim();
+}
