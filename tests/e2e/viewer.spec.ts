@@ -6,6 +6,7 @@ import dicomParser from 'dicom-parser';
 import { hasZstd, readRawImage, readZstdRawImage, type RawImage } from '../helpers/dicom-pixels';
 import { dicomFilesIn, seedCache, type SeededInstance } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
+import { emptyCache } from './empty-cache';
 import { expect, test } from './fixtures';
 
 /**
@@ -101,6 +102,8 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
     });
     studyUid = seeded[0]?.studyInstanceUid ?? '';
   });
+  // The host is shared by every spec in the worker: leave its cache empty (linked originals are never touched).
+  test.afterAll(async ({ webHost }) => emptyCache(webHost));
 
   test('opens the series, scrolls, applies a preset and measures a length in mm', async ({ page, webHost }) => {
     await openStudy(page, webHost.url, studyUid);
@@ -198,6 +201,7 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
 });
 
 test.describe.serial('decoding in the browser', () => {
+  test.afterAll(async ({ webHost }) => emptyCache(webHost));
   interface Decoded {
     rows: number;
     columns: number;
