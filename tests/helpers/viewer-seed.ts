@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
+import { dicomUidSchema } from '../../src-shared/domain/studies';
 import { openCacheDatabase } from '../../src-main/studies/cache/database';
 
 /**
@@ -39,6 +40,12 @@ function nullable(ds: dicomParser.DataSet, tag: string): string | null {
   return value === '' ? null : value;
 }
 
+/** A valid, repeatable UID under the 2.25 root, for test seeding only. */
+function testUid(kind: string, from: string): string {
+  const digest = crypto.createHash('sha256').update(`${kind}:${from}`).digest('hex').slice(0, 30);
+  return `2.25.${BigInt(`0x${digest}`).toString()}`;
+}
+
 export function seedCache(cacheDir: string, files: readonly string[]): SeededInstance[] {
   const db = openCacheDatabase(cacheDir);
   const now = new Date().toISOString();
@@ -46,9 +53,15 @@ export function seedCache(cacheDir: string, files: readonly string[]): SeededIns
   const insert = db.transaction((file: string) => {
     const bytes = fs.readFileSync(file);
     const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
-    const studyUid = text(ds, 'x0020000d');
-    const seriesUid = text(ds, 'x0020000e');
     const sopUid = text(ds, 'x00080018');
+    // Some conformance files (the HTJ2K samples) carry no study or series UID. The import
+    // refuses them; the decode tests only need their pixels, so they get UIDs made from
+    // the SOP Instance UID here, valid so the cache's calls (delete, files) accept them.
+    const studyUid = text(ds, 'x0020000d') || testUid('study', sopUid);
+    const seriesUid = text(ds, 'x0020000e') || testUid('series', sopUid);
+    for (const uid of [studyUid, seriesUid, sopUid]) {
+      if (!dicomUidSchema.safeParse(uid).success) throw new Error(`${file}: ${JSON.stringify(uid)} is not a valid DICOM UID`);
+    }
     db.prepare('INSERT OR IGNORE INTO patients (patient_id, patient_name, birth_date, sex) VALUES (?, ?, ?, ?)').run(
       text(ds, 'x00100020'),
       text(ds, 'x00100010'),
