@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportEntry } from '../../src-shared/domain/reports';
 import { dispatch } from '../../src-main/dispatch';
 import { createServices, type Services } from '../../src-main/services';
-import { runPythonJson } from '../helpers/python';
+import { runPydicom } from '../helpers/pydicom';
 import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -26,7 +26,7 @@ async function importPaths(paths: string[]): Promise<void> {
 }
 
 /** Header facts read independently, with pydicom. */
-const header = runPythonJson<{ studyUid: string; sopUid: string; thickness: string; spacing: string[]; manufacturer: string; model: string; kvp: string }>(
+const header = runPydicom<{ studyUid: string; sopUid: string; thickness: string; spacing: string[]; manufacturer: string; model: string; kvp: string }>(
   `import pydicom, sys, json
 d = pydicom.dcmread(sys.argv[1], stop_before_pixels=True)
 print(json.dumps({"studyUid": d.StudyInstanceUID, "sopUid": d.SOPInstanceUID, "thickness": str(d.SliceThickness), "spacing": [str(v) for v in d.PixelSpacing],
@@ -145,7 +145,7 @@ describe('metadata questions', () => {
 
   it('finds the prior study of the same patient in the cache', async () => {
     // Two studies of one patient, made from a real slice with new UIDs and dates.
-    const made = runPythonJson<{ files: string[]; laterSop: string }>(
+    const made = runPydicom<{ files: string[]; laterSop: string }>(
       `import pydicom, sys, json, os
 from pydicom.uid import generate_uid
 out = sys.argv[2]; files = []; later = None
