@@ -3,6 +3,7 @@ import { connectApi } from './bridge/create-api';
 import { ApiProvider } from './shell/api-context';
 import { App } from './shell/App';
 import './shell/theme.css';
+import './panels/all-panels';
 
 const api = connectApi();
 const root = document.getElementById('root');

@@ -2,6 +2,8 @@ import { metaData } from '@cornerstonejs/core';
 import { utilities as toolUtilities } from '@cornerstonejs/tools';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ViewerStudy } from '../../src-shared/contract';
+import { PanelHost } from '../panels/PanelHost';
+import { useInstalledModels } from '../panels/use-models';
 import { useApi } from '../shell/api-context';
 import { defaultHanging, layouts, paneCount, type LayoutName } from './hanging';
 import { HelpDialog } from './HelpDialog';
@@ -32,7 +34,8 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   const [hidePhi, setHidePhi] = useState(false);
   const [cine, setCine] = useState({ playing: false, fps: 15 });
   const [help, setHelp] = useState(false);
-  const [sideTab, setSideTab] = useState<'measurements' | 'tags'>('measurements');
+  const [studyVersion, setStudyVersion] = useState(0);
+  const models = useInstalledModels(api);
   const [notice, setNotice] = useState<string | undefined>();
   const [, setTick] = useState(0);
 
@@ -45,20 +48,30 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
       },
       (error: unknown) => alive && setFailure(`The viewer could not start: ${error instanceof Error ? error.message : String(error)}`),
     );
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    let alive = true;
     api.call('viewer.study', { studyInstanceUid }).then(
       (value) => {
         if (!alive) return;
         setStudy(value);
-        const hanging = defaultHanging(value.series);
-        setLayout(hanging.layout);
-        setAssignments(hanging.assignments);
+        // The default hanging applies when the study opens; a refresh (a derived series saved) keeps the reader's layout.
+        if (studyVersion === 0) {
+          const hanging = defaultHanging(value.series);
+          setLayout(hanging.layout);
+          setAssignments(hanging.assignments);
+        }
       },
       (error: unknown) => alive && setFailure(error instanceof Error ? error.message : String(error)),
     );
     return () => {
       alive = false;
     };
-  }, [api, studyInstanceUid]);
+  }, [api, studyInstanceUid, studyVersion]);
 
   useEffect(() => viewer.subscribe(() => setTick((tick) => tick + 1)), []);
 
@@ -117,14 +130,28 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
 
   useEffect(() => () => viewer.destroy(), []);
 
-  const showSeries = (viewportId: string, seriesUid: string) => {
+  const showSeries = useCallback((viewportId: string, seriesUid: string) => {
     const index = viewportIds.indexOf(viewportId as (typeof viewportIds)[number]);
     setAssignments((current) => {
       const next = [...current];
       next[index] = seriesUid;
       return next;
     });
-  };
+  }, []);
+
+  /** For panels: a series in the active viewport, or beside it (a 1×2 layout when only one pane shows). */
+  const showSeriesFromPanel = useCallback(
+    (seriesUid: string, options?: { beside?: boolean }) => {
+      if (!options?.beside) {
+        showSeries(viewer.activeViewportId ?? 'vp-0', seriesUid);
+        return;
+      }
+      setLayout((current) => (paneCount(current) < 2 ? '1x2' : current));
+      showSeries(activeIndex === 1 ? 'vp-0' : 'vp-1', seriesUid);
+    },
+    [activeIndex, showSeries],
+  );
+  const refreshStudy = useCallback(() => setStudyVersion((version) => version + 1), []);
 
   const onMpr = () => {
     if (!activeSeries) return;
@@ -180,20 +207,13 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
             );
           })}
         </div>
-        <aside className="side-panel">
-          <div className="tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={sideTab === 'measurements'} onClick={() => setSideTab('measurements')}>
-              Measurements
-            </button>
-            <button type="button" role="tab" aria-selected={sideTab === 'tags'} onClick={() => setSideTab('tags')}>
-              Tags
-            </button>
-          </div>
-          <div hidden={sideTab !== 'measurements'}>
-            <MeasurementPanel api={api} study={study} />
-          </div>
-          {sideTab === 'tags' && <TagBrowser imageId={activeImageId} />}
-        </aside>
+        <PanelHost
+          builtIn={[
+            { id: 'measurements', title: 'Measurements', content: <MeasurementPanel api={api} study={study} />, keepMounted: true },
+            { id: 'tags', title: 'Tags', content: <TagBrowser imageId={activeImageId} /> },
+          ]}
+          context={{ study, activeSeries, bundles: models.bundles, providers: models.providers, showSeries: showSeriesFromPanel, refreshStudy }}
+        />
       </div>
       {help && <HelpDialog onClose={() => setHelp(false)} />}
     </section>
