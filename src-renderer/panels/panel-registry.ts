@@ -16,8 +16,11 @@ export interface PanelContext {
   bundles: BundleSummary[] | undefined;
   /** The machine's execution providers, fastest first, as the main process reports them. */
   providers: string[];
-  /** Shows a series of the open study in a viewport (the side-by-side and saved-result paths). */
-  showSeries: (seriesInstanceUid: string, options?: { beside?: boolean }) => void;
+  /**
+   * Shows a series of the open study in a viewport (the side-by-side and saved-result paths).
+   * Returns the ID of the viewport it goes to, so a panel can link the two (viewer/viewport-sync).
+   */
+  showSeries: (seriesInstanceUid: string, options?: { beside?: boolean }) => string | void;
   /** Asks the viewer to list the study's series again, after a derived series was saved. */
   refreshStudy: () => void;
 }

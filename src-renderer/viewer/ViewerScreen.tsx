@@ -141,13 +141,16 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
 
   /** For panels: a series in the active viewport, or beside it (a 1×2 layout when only one pane shows). */
   const showSeriesFromPanel = useCallback(
-    (seriesUid: string, options?: { beside?: boolean }) => {
+    (seriesUid: string, options?: { beside?: boolean }): string => {
       if (!options?.beside) {
-        showSeries(viewer.activeViewportId ?? 'vp-0', seriesUid);
-        return;
+        const viewportId = viewer.activeViewportId ?? 'vp-0';
+        showSeries(viewportId, seriesUid);
+        return viewportId;
       }
       setLayout((current) => (paneCount(current) < 2 ? '1x2' : current));
-      showSeries(activeIndex === 1 ? 'vp-0' : 'vp-1', seriesUid);
+      const besideId = activeIndex === 1 ? 'vp-0' : 'vp-1';
+      showSeries(besideId, seriesUid);
+      return besideId;
     },
     [activeIndex, showSeries],
   );

@@ -1,0 +1,29 @@
+/** A rectangle of image pixels: x0/y0 inclusive, x1/y1 exclusive. */
+export interface PixelRegion {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * The last rectangle ROI the reader drew on this image, in image pixels, read through the
+ * viewer's public API (window.radstationViewer), or undefined when there is none.
+ */
+export function rectangleRoiOn(imageId: string | undefined): PixelRegion | undefined {
+  const api = window.radstationViewer;
+  if (!api || !imageId) return undefined;
+  const rectangles = api.measurements().filter((m) => m.toolName === 'RectangleROI' && m.imageId === imageId);
+  const last = rectangles[rectangles.length - 1];
+  const points = last ? api.measurementHandles(last.annotationUid) : undefined;
+  if (!points || points.length === 0) return undefined;
+  const columns = points.map(([column]) => column);
+  const rows = points.map(([, row]) => row);
+  const region = { x0: Math.floor(Math.min(...columns)), y0: Math.floor(Math.min(...rows)), x1: Math.ceil(Math.max(...columns)), y1: Math.ceil(Math.max(...rows)) };
+  return [region.x0, region.y0, region.x1, region.y1].every(Number.isFinite) && region.x1 > region.x0 && region.y1 > region.y0 ? region : undefined;
+}
+
+/** The same region at an output scale. */
+export function scaleRegion(region: PixelRegion, scale: number): PixelRegion {
+  return { x0: region.x0 * scale, y0: region.y0 * scale, x1: region.x1 * scale, y1: region.y1 * scale };
+}

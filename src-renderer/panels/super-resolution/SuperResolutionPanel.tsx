@@ -1,0 +1,154 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useApi } from '../../shell/api-context';
+import { AiLabel } from '../AiLabel';
+import type { PanelProps } from '../panel-registry';
+import { taskAvailability } from '../task-availability';
+import { useActiveImage } from '../use-active-image';
+import { cropImage, upsampleBicubic, type FloatImage } from '../imaging/bicubic';
+import { rectangleRoiOn, scaleRegion, type PixelRegion } from '../imaging/roi';
+import { SeriesJobStatus } from '../imaging/SeriesJobStatus';
+import { SplitView } from '../imaging/SplitView';
+import { useSeriesJob } from '../imaging/use-inference-job';
+import { useSlicePreview, type SlicePreview } from '../imaging/use-slice-preview';
+import { upsampleNearest } from '../imaging/windowing';
+import { linkViewports } from '../../viewer/viewport-sync';
+
+export const superResolutionTasks = ['superres-x2', 'superres-x4'] as const;
+const scaleOfTask: Record<string, number> = { 'superres-x2': 2, 'superres-x4': 4 };
+type Region = 'slice' | 'roi';
+type Baseline = 'bicubic' | 'original';
+
+/** The three images the before/after view compares, over the chosen region, at the output size. */
+function comparison(preview: SlicePreview, scale: number, region: PixelRegion | undefined): { ai: FloatImage; bicubic: FloatImage; original: FloatImage } {
+  const whole = { x0: 0, y0: 0, x1: preview.source.width, y1: preview.source.height };
+  const area = region ?? whole;
+  // The bicubic is computed on the whole slice and then cropped, so the ROI's borders see their neighbours as the model did.
+  const bicubic = cropImage(upsampleBicubic(preview.source, scale), scaleRegion(area, scale));
+  const ai = cropImage(preview.output, scaleRegion(area, scale));
+  const original = upsampleNearest(cropImage(preview.source, area), scale);
+  return { ai, bicubic, original };
+}
+
+/** ×2 / ×4 super-resolution of the active slice, an ROI of it, or the whole series. */
+export function SuperResolutionPanel({ activeSeries, bundles, visible, showSeries, refreshStudy }: PanelProps) {
+  const api = useApi();
+  const image = useActiveImage();
+  const tasks = useMemo(
+    () => taskAvailability(bundles ?? [], superResolutionTasks, activeSeries?.modality, { 'superres-x2': '×2', 'superres-x4': '×4' }),
+    [bundles, activeSeries?.modality],
+  );
+  const [taskId, setTaskId] = useState<string>('superres-x2');
+  const [region, setRegion] = useState<Region>('slice');
+  const [baseline, setBaseline] = useState<Baseline>('bicubic');
+  const [roiProblem, setRoiProblem] = useState<string | undefined>();
+  const [roi, setRoi] = useState<PixelRegion | undefined>();
+  const preview = useSlicePreview(api);
+  const job = useSeriesJob(api, () => refreshStudy());
+  const chosen = tasks.find((task) => task.taskId === taskId);
+  const scale = scaleOfTask[taskId] ?? 2;
+  const running = job.state.status === 'running' || job.state.status === 'starting';
+
+  useEffect(() => {
+    // Opening the model while the reader looks at the panel saves the load time of the first preview.
+    if (visible && chosen?.available) api.call('inference.warmUp', { taskId, bundleId: chosen.bundleId, provider: 'auto' }).catch(() => undefined);
+  }, [api, visible, taskId, chosen?.available, chosen?.available ? chosen.bundleId : undefined]);
+
+  const runPreview = () => {
+    if (!chosen?.available) return;
+    let area: PixelRegion | undefined;
+    if (region === 'roi') {
+      area = rectangleRoiOn(image?.imageId);
+      if (!area) {
+        setRoiProblem('Draw a rectangle ROI on this slice first (G, then drag on the image).');
+        return;
+      }
+    }
+    setRoiProblem(undefined);
+    setRoi(area);
+    void preview.run(taskId, chosen.bundleId, image);
+  };
+
+  const shown = preview.state.status === 'ready' && preview.state.preview.taskId === taskId ? preview.state.preview : undefined;
+  const images = useMemo(() => (shown ? comparison(shown, scale, roi) : undefined), [shown, scale, roi]);
+  const result = job.state.status === 'completed' ? job.state.result : undefined;
+  const provenance = chosen?.available ? { model: `${chosen.bundleName} · super-resolution ${chosen.label}`, version: chosen.bundleVersion } : undefined;
+
+  const openBeside = (seriesUid: string) => {
+    const sourceViewport = image?.viewportId;
+    const resultViewport = showSeries(seriesUid, { beside: true });
+    if (sourceViewport && resultViewport && activeSeries) {
+      linkViewports({ viewportId: sourceViewport, seriesInstanceUid: activeSeries.seriesInstanceUid }, { viewportId: resultViewport, seriesInstanceUid: seriesUid });
+    }
+  };
+
+  if (!activeSeries) return <p className="hint">Show a series in a viewport to upsample it.</p>;
+  return (
+    <div className="imaging-panel" data-testid="superres-panel">
+      {bundles === undefined && <p className="hint">Listing the installed models…</p>}
+      <fieldset disabled={running}>
+        <legend>Scale</legend>
+        {tasks.map((task) => (
+          <label key={task.taskId} title={task.available ? undefined : task.reason}>
+            <input type="radio" name="superres-scale" checked={taskId === task.taskId} disabled={!task.available} onChange={() => setTaskId(task.taskId)} data-testid={`superres-${task.taskId}`} />{' '}
+            {task.label}
+          </label>
+        ))}
+        {tasks.map((task) =>
+          task.available ? null : (
+            <p key={task.taskId} className="hint">
+              {task.label}: {task.reason}
+            </p>
+          ),
+        )}
+      </fieldset>
+      <fieldset disabled={running}>
+        <legend>Region of the current slice</legend>
+        <label>
+          <input type="radio" name="superres-region" checked={region === 'slice'} onChange={() => setRegion('slice')} data-testid="superres-region-slice" /> Whole slice
+        </label>
+        <label>
+          <input type="radio" name="superres-region" checked={region === 'roi'} onChange={() => setRegion('roi')} data-testid="superres-region-roi" /> Rectangle ROI
+        </label>
+      </fieldset>
+      <button type="button" onClick={runPreview} disabled={!chosen?.available || preview.state.status === 'running'} data-testid="superres-preview">
+        {preview.state.status === 'running' ? 'Upsampling…' : `Preview ×${scale} of slice ${image ? image.imageIndex + 1 : '–'}`}
+      </button>
+      {roiProblem && <p className="error" role="alert">{roiProblem}</p>}
+      {preview.state.status === 'failed' && <p className="error" role="alert" data-testid="superres-error">{preview.state.message}</p>}
+      {shown && images && (
+        <>
+          {provenance && <AiLabel model={provenance.model} version={provenance.version} provider={shown.provider} />}
+          <label>
+            Compare the AI with{' '}
+            <select value={baseline} onChange={(event) => setBaseline(event.target.value as Baseline)} data-testid="superres-baseline">
+              <option value="bicubic">bicubic ×{scale}</option>
+              <option value="original">original pixels</option>
+            </select>
+          </label>
+          <SplitView before={baseline === 'bicubic' ? images.bicubic : images.original} after={images.ai} beforeLabel={baseline === 'bicubic' ? 'Bicubic' : 'Original'} afterLabel="AI" window={shown.window} testId="superres-compare" />
+          <p className="hint" data-testid="superres-preview-info" data-rows={shown.output.height} data-columns={shown.output.width}>
+            Slice {shown.imageIndex + 1}: {shown.source.width}×{shown.source.height} → {shown.output.width}×{shown.output.height}
+            {shown.pixelSpacing ? `, spacing ${shown.pixelSpacing[0].toFixed(3)}×${shown.pixelSpacing[1].toFixed(3)} mm` : ''} · model {shown.timings.inferenceMs.toFixed(0)} ms. Not saved.
+          </p>
+        </>
+      )}
+      <button
+        type="button"
+        onClick={() => chosen?.available && void job.start({ taskId, bundleId: chosen.bundleId, seriesInstanceUid: activeSeries.seriesInstanceUid }, activeSeries.instances.length)}
+        disabled={!chosen?.available || running}
+        data-testid="superres-save"
+      >
+        Save the whole series ×{scale} as a derived series
+      </button>
+      {(running || result) && provenance && (
+        <AiLabel model={provenance.model} version={provenance.version} provider={job.state.status === 'running' ? (job.state.progress.provider ?? undefined) : result?.provider} />
+      )}
+      <SeriesJobStatus state={job.state} onCancel={job.cancel} savedText={(slices) => `Saved ${slices} slices ×${scale} as a derived series (pixel spacing ÷${scale})`} />
+      {result && (
+        <button type="button" onClick={() => openBeside(result.seriesInstanceUid)} data-testid="superres-open-result" data-series-uid={result.seriesInstanceUid}>
+          Open the derived series beside the source
+        </button>
+      )}
+    </div>
+  );
+}

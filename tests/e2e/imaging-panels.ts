@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import dicomParser from 'dicom-parser';
+import { expect } from './fixtures';
+import type { RunningHost } from './fixtures';
+
+/** Shared steps of the imaging panels' tests (super-resolution, modality conversion). */
+
+/** Imports files or folders with the CLI into the host's cache, linked in place, as a user would. */
+export function importLinked(host: RunningHost, paths: string[]): { instances: number; duplicates: number } {
+  const report = execFileSync(process.execPath, host.cliArgs(['import', ...paths, '--link', '--json']), { encoding: 'utf8' });
+  const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
+  return { instances: parsed.instances ?? 0, duplicates: parsed.duplicates ?? 0 };
+}
+
+export async function openStudy(page: Page, url: string, studyUid: string): Promise<void> {
+  await page.goto(url);
+  await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+  await expect(page.getByTestId('viewer')).toBeVisible();
+  await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/\d+$/);
+}
+
+/** The header fields of a DICOM file that the checks need, read with dicom-parser (not the app). */
+export interface DicomHeader {
+  sopInstanceUid: string;
+  seriesInstanceUid: string;
+  studyInstanceUid: string;
+  rows: number;
+  columns: number;
+  pixelSpacing: [number, number];
+  imageType: string;
+  seriesDescription: string;
+}
+
+export function readHeader(file: string): DicomHeader {
+  const bytes = fs.readFileSync(file);
+  const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+  const spacing = (ds.string('x00280030') ?? '').split('\\').map(Number);
+  return {
+    sopInstanceUid: ds.string('x00080018') ?? '',
+    seriesInstanceUid: ds.string('x0020000e') ?? '',
+    studyInstanceUid: ds.string('x0020000d') ?? '',
+    rows: ds.uint16('x00280010') ?? 0,
+    columns: ds.uint16('x00280011') ?? 0,
+    pixelSpacing: [spacing[0] ?? NaN, spacing[1] ?? NaN],
+    imageType: ds.string('x00080008') ?? '',
+    seriesDescription: ds.string('x0008103e') ?? '',
+  };
+}
+
+/** The derived series' files as saved into the cache (the runtime's path, <cache>/derived/<UID>/). */
+export function derivedFiles(host: RunningHost, seriesUid: string): string[] {
+  const folder = path.join(host.cacheDir, 'derived', seriesUid);
+  return fs.existsSync(folder) ? fs.readdirSync(folder).map((name) => path.join(folder, name)).filter((file) => fs.statSync(file).isFile()) : [];
+}
+
+/** Everything under <cache>/derived: series folders and any staging left behind. */
+export function derivedEntries(host: RunningHost): string[] {
+  const folder = path.join(host.cacheDir, 'derived');
+  return fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+}
+
+/** Panel screenshots go to docs/screenshots only when asked, so a test run leaves the tree clean. */
+export function screenshotPath(name: string): string {
+  const dir = process.env.RADSTATION_UPDATE_SCREENSHOTS ? path.join('docs', 'screenshots') : 'test-results';
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}
+
+export async function activeImage(page: Page) {
+  return page.evaluate(() => window.radstationViewer?.getActiveImage());
+}

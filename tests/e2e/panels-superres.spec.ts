@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { dicomFilesIn } from '../helpers/viewer-seed';
+import { sharedDataPath } from '../helpers/shared-data';
+import { emptyCache } from './empty-cache';
+import { expect, test } from './fixtures';
+import { activeImage, derivedFiles, importLinked, openStudy, readHeader, screenshotPath } from './imaging-panels';
+
+/**
+ * The super-resolution panel in Chromium against the web host and the shipped compact bundle.
+ * Sizes and spacings expected come from the source files, read here with dicom-parser.
+ * Eight consecutive slices of the MPRAGE series are imported, not all 176: the ×4 model takes
+ * about two seconds a slice on this CPU, and the checks are per slice.
+ */
+const mrFolder = sharedDataPath('dicom', 'series', 'mr-brain-t1-mprage-siemens');
+const mrFiles = dicomFilesIn(mrFolder)
+  .sort()
+  .slice(84, 92);
+
+test.describe.serial('super-resolution panel @panels', () => {
+  const headers = mrFiles.map((file) => ({ file, ...readHeader(file) }));
+  const studyUid = headers[0]?.studyInstanceUid ?? '';
+  let derivedUid = '';
+
+  test.beforeAll(({ webHost }) => {
+    const report = importLinked(webHost, mrFiles);
+    expect(report.instances + report.duplicates).toBe(mrFiles.length);
+  });
+  test.afterAll(async ({ webHost }) => emptyCache(webHost));
+
+  test('previews ×4 of the current slice at four times its size, with the bicubic beside it @panels', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    await page.keyboard.press('Alt+KeyS');
+    const panel = page.getByTestId('superres-panel');
+    await expect(panel).toBeVisible();
+    await panel.getByTestId('superres-superres-x4').check();
+    await panel.getByTestId('superres-preview').click();
+    const canvas = panel.getByTestId('superres-compare-canvas');
+    await expect(canvas).toBeVisible({ timeout: 60_000 });
+
+    const shown = await activeImage(page);
+    const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
+    expect(source, 'the active slice is one of the imported files').toBeDefined();
+    const size = await canvas.evaluate((element) => [(element as HTMLCanvasElement).width, (element as HTMLCanvasElement).height]);
+    expect(size).toEqual([(source?.columns ?? 0) * 4, (source?.rows ?? 0) * 4]);
+    await expect(panel.getByTestId('ai-label')).toContainText('AI-generated — not for diagnosis');
+    await expect(panel.getByTestId('ai-label')).toContainText(/super-resolution ×4 .* · (CPU|WEBGPU|CUDA)$/);
+
+    // The before side is the bicubic upsample: switching to the original pixels changes what is drawn.
+    const fingerprint = () =>
+      canvas.evaluate((element) => {
+        const c = element as HTMLCanvasElement;
+        const data = c.getContext('2d')?.getImageData(0, 0, c.width / 2, c.height).data ?? new Uint8ClampedArray();
+        let hash = 0;
+        for (let i = 0; i < data.length; i += 4) hash = (hash * 31 + (data[i] ?? 0)) % 1_000_000_007;
+        return hash;
+      });
+    const withBicubic = await fingerprint();
+    await panel.getByTestId('superres-baseline').selectOption('original');
+    await expect.poll(fingerprint).not.toBe(withBicubic);
+    await panel.getByTestId('superres-baseline').selectOption('bicubic');
+
+    // The divider moves where it is dragged, and the loupe follows the pointer.
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('no canvas box');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5, { steps: 4 });
+    await page.mouse.up();
+    await expect(panel.getByTestId('superres-compare-divider')).toHaveValue(/^(29|30|31)$/);
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.4);
+    await expect(panel.getByTestId('loupe')).toBeVisible();
+    await page.screenshot({ path: screenshotPath('panel-super-resolution.png') });
+  });
+
+  test('saves the series ×4; it appears in the study with a quarter of the pixel spacing @panels', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    await expect(page.getByTestId('series-item')).toHaveCount(1);
+    await page.keyboard.press('Alt+KeyS');
+    const panel = page.getByTestId('superres-panel');
+    await panel.getByTestId('superres-superres-x4').check();
+    await panel.getByTestId('superres-save').click();
+    await expect(panel.getByTestId('job-progress-count')).toHaveText(new RegExp(`^Slice \\d+/${mrFiles.length}$`));
+    await expect(panel.getByTestId('job-completed')).toBeVisible({ timeout: 110_000 });
+    derivedUid = (await panel.getByTestId('superres-open-result').getAttribute('data-series-uid')) ?? '';
+    expect(derivedUid).toMatch(/^[0-9.]+$/);
+
+    // The study now lists the derived series, and it opens beside its source.
+    await expect(page.locator(`[data-testid="series-item"][data-series-uid="${derivedUid}"]`)).toBeVisible();
+    await panel.getByTestId('superres-open-result').click();
+    await expect(page.locator(`[data-testid="viewport-vp-1"][data-series-uid="${derivedUid}"]`)).toBeVisible();
+
+    // The saved files, read independently: four times the matrix, a quarter of the spacing.
+    const files = derivedFiles(webHost, derivedUid);
+    expect(files).toHaveLength(mrFiles.length);
+    const source = headers[0];
+    if (!source) throw new Error('no source header');
+    for (const file of files) {
+      const derived = readHeader(file);
+      expect(derived.seriesInstanceUid).toBe(derivedUid);
+      expect(derived.studyInstanceUid).toBe(studyUid);
+      expect([derived.rows, derived.columns]).toEqual([source.rows * 4, source.columns * 4]);
+      expect(derived.pixelSpacing[0]).toBeCloseTo(source.pixelSpacing[0] / 4, 6);
+      expect(derived.pixelSpacing[1]).toBeCloseTo(source.pixelSpacing[1] / 4, 6);
+      expect(derived.imageType).toMatch(/^DERIVED\\SECONDARY/);
+    }
+    expect(fs.existsSync(path.join(webHost.cacheDir, 'derived', derivedUid))).toBe(true);
+  });
+});
