@@ -1,3 +1,4 @@
+import { registeredPanels } from '../panels/panel-registry';
 import { shortcutList } from './shortcuts';
 
 export function HelpDialog({ onClose }: { onClose: () => void }) {
@@ -13,6 +14,18 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
                 <td>{item.action}</td>
               </tr>
             ))}
+            {registeredPanels().map((panel) => (
+              <tr key={panel.id}>
+                <th scope="row">Alt+{panel.shortcutKey.toUpperCase()}</th>
+                <td>Open the {panel.title} panel</td>
+              </tr>
+            ))}
+            {registeredPanels().length > 0 && (
+              <tr>
+                <th scope="row">Esc</th>
+                <td>Cancel the running AI job</td>
+              </tr>
+            )}
           </tbody>
         </table>
         <button type="button" onClick={onClose} autoFocus>

@@ -71,6 +71,31 @@ test.describe.serial('super-resolution panel @panels', () => {
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.4);
     await expect(panel.getByTestId('loupe')).toBeVisible();
     await page.screenshot({ path: screenshotPath('panel-super-resolution.png') });
+
+    // A rectangle ROI drawn on the slice: the preview covers just that region, at 4× its size.
+    const viewport = await page.getByTestId('viewport-vp-0').boundingBox();
+    if (!viewport) throw new Error('no viewport box');
+    await page.keyboard.press('g');
+    await page.mouse.move(viewport.x + viewport.width * 0.4, viewport.y + viewport.height * 0.35);
+    await page.mouse.down();
+    await page.mouse.move(viewport.x + viewport.width * 0.5, viewport.y + viewport.height * 0.45, { steps: 4 });
+    await page.mouse.move(viewport.x + viewport.width * 0.6, viewport.y + viewport.height * 0.55, { steps: 4 });
+    await page.mouse.up();
+    const rectangle = await page.evaluate(() => window.radstationViewer?.measurements().find((m) => m.toolName === 'RectangleROI'));
+    expect(rectangle, 'a rectangle ROI was drawn').toBeDefined();
+    const corners = await page.evaluate((uid) => window.radstationViewer?.measurementHandles(uid), rectangle?.annotationUid ?? '');
+    if (!corners) throw new Error('no ROI handles');
+    // The region is every source pixel the rectangle touches: whole pixels from the lowest to the highest handle.
+    const xs = corners.map(([x]) => x);
+    const ys = corners.map(([, y]) => y);
+    const roiWidth = Math.ceil(Math.max(...xs)) - Math.floor(Math.min(...xs));
+    const roiHeight = Math.ceil(Math.max(...ys)) - Math.floor(Math.min(...ys));
+    expect(roiWidth).toBeGreaterThan(10);
+    await panel.getByTestId('superres-region-roi').check();
+    await panel.getByTestId('superres-preview').click();
+    await expect
+      .poll(() => canvas.evaluate((element) => [(element as HTMLCanvasElement).width, (element as HTMLCanvasElement).height]), { timeout: 60_000 })
+      .toEqual([roiWidth * 4, roiHeight * 4]);
   });
 
   test('saves the series ×4; it appears in the study with a quarter of the pixel spacing @panels', async ({ page, webHost }) => {

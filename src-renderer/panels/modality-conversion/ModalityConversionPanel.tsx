@@ -46,9 +46,11 @@ export function ModalityConversionPanel({ activeSeries, bundles, visible, showSe
   const job = useSeriesJob(api, openResult);
   const running = job.state.status === 'running' || job.state.status === 'starting';
 
+  const bundleId = chosen?.available ? chosen.bundleId : undefined;
   useEffect(() => {
-    if (visible && chosen?.available) api.call('inference.warmUp', { taskId: chosen.taskId, bundleId: chosen.bundleId, provider: 'auto' }).catch(() => undefined);
-  }, [api, visible, chosen?.taskId, chosen?.available]);
+    // Opening the model while the reader picks a task saves the load time of the first preview.
+    if (visible && taskId && bundleId) api.call('inference.warmUp', { taskId, bundleId, provider: 'auto' }).catch(() => undefined);
+  }, [api, visible, taskId, bundleId]);
 
   const runSeries = () => {
     if (!chosen?.available || !activeSeries) return;

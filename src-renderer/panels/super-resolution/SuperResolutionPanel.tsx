@@ -48,10 +48,11 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
   const scale = scaleOfTask[taskId] ?? 2;
   const running = job.state.status === 'running' || job.state.status === 'starting';
 
+  const bundleId = chosen?.available ? chosen.bundleId : undefined;
   useEffect(() => {
     // Opening the model while the reader looks at the panel saves the load time of the first preview.
-    if (visible && chosen?.available) api.call('inference.warmUp', { taskId, bundleId: chosen.bundleId, provider: 'auto' }).catch(() => undefined);
-  }, [api, visible, taskId, chosen?.available, chosen?.available ? chosen.bundleId : undefined]);
+    if (visible && bundleId) api.call('inference.warmUp', { taskId, bundleId, provider: 'auto' }).catch(() => undefined);
+  }, [api, visible, taskId, bundleId]);
 
   const runPreview = () => {
     if (!chosen?.available) return;
