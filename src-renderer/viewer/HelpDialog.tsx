@@ -22,8 +22,8 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
             ))}
             {registeredPanels().length > 0 && (
               <tr>
-                <th scope="row">Esc</th>
-                <td>Cancel the running AI job</td>
+                <th scope="row">Esc, while an AI job runs</th>
+                <td>Cancel the job (the view is not reset)</td>
               </tr>
             )}
           </tbody>

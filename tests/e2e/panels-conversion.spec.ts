@@ -37,6 +37,11 @@ async function sliceText(page: Page, viewportId: string): Promise<string> {
   return (await page.locator(`[data-testid="viewport-${viewportId}"] [data-testid="overlay-slice"]`).textContent()) ?? '';
 }
 
+/** The viewport's zoom as its overlay shows it, e.g. "Zoom 3.33×". */
+async function zoomText(page: Page, viewportId: string): Promise<string> {
+  return (await page.getByTestId(`viewport-${viewportId}`).getByText(/^Zoom /).textContent()) ?? '';
+}
+
 const canRun = pydicomAvailable();
 test.describe.serial('modality conversion panel @panels', () => {
   test.skip(!canRun, `${pythonWithPydicom} lacks pydicom, numpy or nibabel, needed to write the T1 volume as DICOM`);
@@ -55,7 +60,7 @@ test.describe.serial('modality conversion panel @panels', () => {
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  test('T1→T2: preview, run with progress, cancel (nothing saved), run again, open side by side with scroll synchronised @panels', async ({ page, webHost }) => {
+  test('T1→T2: preview, run with progress, cancel (nothing saved), run again, open side by side with scroll and zoom synchronised @panels', async ({ page, webHost }) => {
     await openStudy(page, webHost.url, converted.studyUid);
     await page.keyboard.press('Alt+KeyM');
     const panel = page.getByTestId('conversion-panel');
@@ -74,6 +79,13 @@ test.describe.serial('modality conversion panel @panels', () => {
     expect(await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([converted.columns, converted.rows]);
     await expect(panel.getByTestId('ai-label')).toContainText(/T1 → T2 .* · (CPU|WEBGPU|CUDA)$/);
 
+    // Zoomed in before the run: Esc will cancel the job without resetting this view.
+    await page.getByTestId('viewport-vp-0').click();
+    const fitted = await zoomText(page, 'vp-0');
+    await page.keyboard.press('+');
+    await expect.poll(() => zoomText(page, 'vp-0')).not.toBe(fitted);
+    const zoomed = await zoomText(page, 'vp-0');
+
     // First run: progress k/N, then Esc cancels it and nothing is saved.
     await panel.getByTestId('conversion-run').click();
     await expect(panel.getByTestId('job-progress-count')).toHaveText(new RegExp(`^Slice \\d+/${sliceCount}$`));
@@ -81,6 +93,7 @@ test.describe.serial('modality conversion panel @panels', () => {
     await page.keyboard.press('Escape');
     await expect(panel.getByTestId('job-cancelled')).toBeVisible({ timeout: 60_000 });
     expect(derivedEntries(webHost), 'no derived series or staging folder is left behind').toEqual([]);
+    expect(await zoomText(page, 'vp-0'), 'Esc cancelled the job only; the view kept its zoom').toBe(zoomed);
     await expect(page.getByTestId('series-item')).toHaveCount(1);
 
     // Second run: completes, saved, and opened beside the source.
@@ -110,6 +123,18 @@ test.describe.serial('modality conversion panel @panels', () => {
     await expect.poll(() => sliceText(page, 'vp-1'), { message: 'the wheel scrolls the result' }).not.toBe(`Im 8/${sliceCount}`);
     const moved = await sliceText(page, 'vp-1');
     await expect.poll(() => sliceText(page, 'vp-0')).toBe(moved);
+
+    // Zoom follows too, both ways.
+    await expect.poll(() => zoomText(page, 'vp-1')).toBe(await zoomText(page, 'vp-0'));
+    const before = await zoomText(page, 'vp-0');
+    await source.click();
+    await page.keyboard.press('+');
+    await expect.poll(() => zoomText(page, 'vp-0')).not.toBe(before);
+    await expect.poll(() => zoomText(page, 'vp-1')).toBe(await zoomText(page, 'vp-0'));
+    await result.click();
+    await page.keyboard.press('-');
+    await expect.poll(() => zoomText(page, 'vp-1')).toBe(before);
+    await expect.poll(() => zoomText(page, 'vp-0')).toBe(before);
     await page.screenshot({ path: screenshotPath('panel-modality-conversion.png') });
   });
 });
