@@ -2,4 +2,4 @@
  * The one place that decides which AI panels the app has: importing a panel module registers it.
  * The viewer and the shell never import a panel directly.
  */
-export {};
+import './report-qa';
