@@ -240,4 +240,36 @@ test.describe.serial('Report Q&A with a (tiny) HealthGPT bundle installed', () =
     expect(seen.length).toBeGreaterThan(2);
     for (const partial of seen) expect(shown.startsWith(partial)).toBe(true);
   });
+
+  test('@panels Esc stops a streaming answer and leaves the view as it was', async ({ page }) => {
+    const panel = await openPanelOnAskedSlice(page, host.url);
+    // Inverted, so a reset of the view (the viewer's own Esc) would show.
+    await page.keyboard.press('i');
+    await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
+    // The tiny model answers this one at length (it runs until its context is full).
+    const question = 'what do you see?';
+    const full = JSON.parse(
+      execFileSync(process.execPath, ['bin/radstation.js', 'ask', '--bundle', bundleDir, '--question', question, '--dicom', askedFile, '--window', '40,80', '--json'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop() ?? '{}',
+    ) as { answer: string; tokens: number };
+    expect(full.tokens).toBeGreaterThan(100);
+
+    await panel.getByTestId('chat-question').fill(question);
+    await panel.getByTestId('chat-question').press('Enter');
+    const turn = panel.getByTestId('chat-turn').last();
+    await expect(turn.getByTestId('chat-answer-text')).toHaveText(/.+/);
+    await expect(panel.getByTestId('chat-stop')).toBeVisible();
+    // Focus off the question box, so the viewer would see the key too.
+    await panel.getByTestId('chat-question').blur();
+    await page.keyboard.press('Escape');
+    await expect(turn).toHaveAttribute('data-status', 'cancelled');
+    await expect(turn.getByTestId('chat-note')).toHaveText('Stopped before the end of the answer.');
+    const shown = (await turn.getByTestId('chat-answer-text').textContent()) ?? '';
+    expect(shown.length).toBeLessThan(full.answer.length);
+    // A cancelled answer may end inside a multi-byte character, decoded as U+FFFD.
+    expect(full.answer.startsWith(shown.replace(/\uFFFD+$/, ''))).toBe(true);
+    await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
+  });
 });

@@ -50,6 +50,8 @@ export function useReportChat(api: RadstationApi, bundles: readonly BundleSummar
       buffered.finished = payload;
       early.current.set(payload.requestId, buffered);
       byRequest(payload.requestId, () => finishedChange(payload));
+      // Kept a while for a reply still on its way, then dropped.
+      window.setTimeout(() => early.current.delete(payload.requestId), 60_000);
     });
     return () => {
       offToken();
@@ -142,7 +144,7 @@ export function useReportChat(api: RadstationApi, bundles: readonly BundleSummar
     if (running?.requestId) void api.call('vlm.cancel', { requestId: running.requestId }).catch(() => undefined);
   }, [api, running?.requestId]);
 
-  return { turns, ask, cancel, running, closedTask, openTask, busy: turns.some((turn) => turn.status === 'answering' || turn.status === 'streaming') };
+  return { turns, ask, cancel, running, closedTask, openTask };
 }
 
 function finishedChange(payload: { answer: string; stopReason: string; error?: string }): Partial<ChatTurn> {
