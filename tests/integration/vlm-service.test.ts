@@ -7,6 +7,7 @@ import type { EventPayload } from '../../src-shared/contract';
 import { dispatch } from '../../src-main/dispatch';
 import { createServices, type Services } from '../../src-main/services';
 import { runCli } from '../../src-main/cli/main';
+import { VlmWorkerClient } from '../../src-main/inference/vlm/vlm-worker-client';
 import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -138,4 +139,13 @@ describe.skipIf(skipReason !== undefined)('VLM service: streamed answers about a
     // A compact bundle without a vlm-generate task is not an answerer of open questions.
     await expect(call('vlm.ask', { bundleId: 'radstation-compact', sopInstanceUid, question })).rejects.toThrow(/vlm-generate/);
   });
+
+  it('fails the answer in words when its worker dies, and closes at once after', async () => {
+    const client = await VlmWorkerClient.open(bundleDir, { intraOpNumThreads: 1 });
+    const pending = client.ask({ question, maxNewTokens: 400, ignoreStopTokens: true });
+    // Stands in for the operating system killing the thread (out of memory, say).
+    await client['worker'].terminate();
+    await expect(pending.answer).rejects.toThrow(/the VLM worker stopped/);
+    await client.close();
+  }, 60_000);
 });
