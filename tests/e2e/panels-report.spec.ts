@@ -160,8 +160,21 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
     await expect(reopened.getByTestId('report-save-state')).toHaveText('Saved');
   });
 
-  test('@panels saves the draft as a DICOM Basic Text SR in the study, readable by dicom-parser', async ({ page, webHost }) => {
+  test('@panels exports the draft as a PDF and saves it as a DICOM Basic Text SR in the study, readable by dicom-parser', async ({ page, webHost }) => {
     const panel = await openPanelOnAskedSlice(page, webHost.url);
+    const downloading = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Export PDF' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/-report-draft\.pdf$/);
+    const pdfFile = path.join(os.tmpdir(), `radstation-e2e-${process.pid}-report.pdf`);
+    await download.saveAs(pdfFile);
+    try {
+      const pdfText = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+      expect(pdfText).toContain('What modality is this?');
+      expect(pdfText).toContain('No acute intracranial abnormality.');
+    } finally {
+      fs.rmSync(pdfFile, { force: true });
+    }
     await panel.getByRole('button', { name: 'Save as DICOM SR' }).click();
     await expect(panel.getByTestId('report-export-message')).toContainText('Saved into the study as a DICOM Basic Text SR');
 
