@@ -11,6 +11,8 @@ import type { ProviderChoice } from '../src-shared/contract/inference';
 import { createAppInference } from './inference/inference-wiring';
 import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
+import { createVlmService } from './inference/vlm/vlm-service';
+import { cacheSeriesSource } from './inference/series-source';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -66,6 +68,12 @@ export function createServices(config: ServicesConfig): Services {
   });
   const reportDatabase = openCacheDatabase(dirs.cacheDir);
   const reports = createReportService(reportDatabase, imports);
+  const cachedInstances = cacheSeriesSource(reportDatabase);
+  const vlm = createVlmService({
+    bundles: inference,
+    instanceFile: (sopInstanceUid) => cachedInstances.instanceFile(sopInstanceUid),
+    emit: (name, payload) => events.emit(name, payload),
+  });
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -112,6 +120,8 @@ export function createServices(config: ServicesConfig): Services {
     },
     'reports.exportSr': (request) => reports.exportSr(request.studyInstanceUid),
     'reports.answerFromMetadata': (request) => reports.answerFromMetadata(request.sopInstanceUid, request.question),
+    'vlm.ask': (request) => vlm.ask(request),
+    'vlm.cancel': (request) => ({ cancelled: vlm.cancel(request.requestId) }),
   };
 
   return {
@@ -124,6 +134,7 @@ export function createServices(config: ServicesConfig): Services {
     handlers,
     close: async () => {
       await imports.close();
+      await vlm.close();
       await inference.closeAll();
       reportDatabase.close();
       viewer.close();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import dicomParser from 'dicom-parser';
 import { ServiceError, type CallResponse, type EventPayload, type ParsedCallRequest } from '../../src-shared/contract';
 import type { ProviderChoice } from '../../src-shared/contract/inference';
-import { BundleRegistry, type ModelSource } from './bundles/bundle-registry';
+import { BundleRegistry, type LoadedBundle, type ModelSource, type RunnableTaskKind } from './bundles/bundle-registry';
 import { BundleVerifier } from './bundles/bundle-verification';
 import { InferenceJobQueue, removeAbandonedStaging, type JobOutcome } from './jobs/job-queue';
 import { providerOrder } from './providers';
@@ -183,6 +183,11 @@ export function createInferenceService(config: InferenceServiceConfig) {
     },
 
     cancel: (jobId: string): boolean => jobs.cancel(jobId),
+
+    /** The installed bundles as the registry reads them now (the VLM service finds its bundles here). */
+    listBundles: (): Promise<LoadedBundle[]> => registry.list(),
+    /** A runnable task of a given kind, or a ServiceError saying plainly why not. */
+    resolveTask: <Kind extends RunnableTaskKind>(taskId: string, bundleId: string | undefined, kind: Kind) => registry.resolveTask(taskId, bundleId, kind),
 
     /** Opens the task's session ahead of the first slice, so the first result is not slowed by loading. */
     async warmUp(selection: TaskSelection) {

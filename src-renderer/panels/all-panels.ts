@@ -2,5 +2,6 @@
  * The one place that decides which AI panels the app has: importing a panel module registers it.
  * The viewer and the shell never import a panel directly.
  */
+import './report-qa';
 import './modality-conversion';
 import './super-resolution';

@@ -1,6 +1,12 @@
 import { registeredPanels } from '../panels/panel-registry';
 import { shortcutList } from './shortcuts';
 
+/** The AI panels' keys, from the registry, so a new panel is listed without editing this dialog. */
+function panelShortcuts(): { keys: string; action: string }[] {
+  const panels = registeredPanels().map((panel) => ({ keys: `Alt+${panel.shortcutKey.toUpperCase()}`, action: `Open the ${panel.title} panel` }));
+  return panels.length > 0 ? [...panels, { keys: 'Esc (while an AI job runs)', action: "Cancel the panel's job or answer (the view is not reset)" }] : [];
+}
+
 export function HelpDialog({ onClose }: { onClose: () => void }) {
   return (
     <div className="dialog-backdrop" onClick={onClose}>
@@ -8,24 +14,12 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
         <h2 id="help-title">Viewer shortcuts</h2>
         <table className="shortcut-table">
           <tbody>
-            {shortcutList.map((item) => (
+            {[...shortcutList, ...panelShortcuts()].map((item) => (
               <tr key={item.keys}>
                 <th scope="row">{item.keys}</th>
                 <td>{item.action}</td>
               </tr>
             ))}
-            {registeredPanels().map((panel) => (
-              <tr key={panel.id}>
-                <th scope="row">Alt+{panel.shortcutKey.toUpperCase()}</th>
-                <td>Open the {panel.title} panel</td>
-              </tr>
-            ))}
-            {registeredPanels().length > 0 && (
-              <tr>
-                <th scope="row">Esc, while an AI job runs</th>
-                <td>Cancel the job (the view is not reset)</td>
-              </tr>
-            )}
           </tbody>
         </table>
         <button type="button" onClick={onClose} autoFocus>

@@ -5,6 +5,7 @@ import { reportCalls } from './reports';
 import { studyCalls, studyEvents } from './studies';
 import { inferenceCalls, inferenceEvents } from './inference';
 import { viewerCalls } from './viewer';
+import { vlmCalls, vlmEvents } from './vlm';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -17,6 +18,7 @@ export const calls = {
   ...importCalls,
   ...inferenceCalls,
   ...reportCalls,
+  ...vlmCalls,
 } as const;
 
 export const events = {
@@ -24,6 +26,7 @@ export const events = {
   ...studyEvents,
   ...importEvents,
   ...inferenceEvents,
+  ...vlmEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -62,3 +65,4 @@ export * from './viewer';
 export * from './imports';
 export * from './inference';
 export * from './reports';
+export * from './vlm';

@@ -1,5 +1,5 @@
-// Report Q&A: ask a vision-language model bundle about one instance. Joined into contract/index.ts by
-// the service that implements it (src-main/inference/vlm/ holds the runtime it will call).
+// Report Q&A: ask a vision-language model bundle about one instance. Joined into contract/index.ts;
+// implemented by src-main/inference/vlm/vlm-service.ts.
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 
@@ -56,7 +56,15 @@ export const vlmCalls = {
   'vlm.ask': defineCall({
     summary: 'Ask a vision-language model about an instance; tokens stream as vlm.token events, the answer as vlm.finished',
     request: vlmAskRequestSchema,
-    response: z.object({ requestId: z.string() }),
+    response: z.object({
+      requestId: z.string(),
+      /** What will answer, for the AI label: the bundle, its task and the execution provider. */
+      bundleId: z.string(),
+      bundleName: z.string(),
+      bundleVersion: z.string(),
+      taskId: z.string(),
+      provider: z.string(),
+    }),
   }),
   'vlm.cancel': defineCall({
     summary: 'Stop a running answer; vlm.finished follows with stopReason cancelled',

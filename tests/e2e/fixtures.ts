@@ -14,7 +14,7 @@ export interface RunningHost {
 }
 
 /** Starts `radstation serve` as a user would, on a free port with a temporary cache, and stops it after. */
-async function startHost(extraArgs: string[] = []): Promise<{ host: RunningHost; stop: () => Promise<void> }> {
+export async function startHost(extraArgs: string[] = []): Promise<{ host: RunningHost; stop: () => Promise<void> }> {
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radstation-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['bin/radstation.js', 'serve', '--cache', cacheDir, '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],

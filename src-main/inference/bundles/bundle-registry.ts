@@ -19,10 +19,9 @@ export interface LoadedBundle {
   dir: string;
 }
 
-/** Task kinds this runtime runs; the others are listed but run elsewhere (or not yet). */
-const runnableKinds = new Set<BundleTask['kind']>(['image-to-image', 'vqa-closed']);
-/** The task kinds this runtime runs itself; vlm-generate has its own runtime. */
-export type RunnableTaskKind = 'image-to-image' | 'vqa-closed';
+/** Task kinds the app runs: images and closed questions in the inference worker, vlm-generate in the VLM service. */
+const runnableKinds = new Set<BundleTask['kind']>(['image-to-image', 'vqa-closed', 'vlm-generate']);
+export type RunnableTaskKind = 'image-to-image' | 'vqa-closed' | 'vlm-generate';
 
 /** Problems a schema cannot see: references to files the manifest does not list, repeated task IDs. */
 function consistencyProblems(manifest: BundleManifest): string[] {
@@ -32,7 +31,11 @@ function consistencyProblems(manifest: BundleManifest): string[] {
   for (const task of manifest.tasks) {
     if (seen.has(task.id)) problems.push(`task ${task.id} is declared twice`);
     seen.add(task.id);
-    const referenced = [...task.graphs, ...(task.kind === 'vqa-closed' ? [task.vqa.answersFile, task.vqa.questionVocabularyFile] : [])];
+    const referenced = [
+      ...task.graphs,
+      ...(task.kind === 'vqa-closed' ? [task.vqa.answersFile, task.vqa.questionVocabularyFile] : []),
+      ...(task.kind === 'vlm-generate' ? [task.generation.tokenizer.file] : []),
+    ];
     for (const file of referenced) if (!listed.has(file)) problems.push(`task ${task.id} uses ${file}, which the manifest's files do not list (so it cannot be verified)`);
   }
   return problems;
@@ -42,7 +45,7 @@ function summarizeTask(task: BundleTask, bundleValid: boolean): TaskSummary {
   const base = { id: task.id, label: task.label, kind: task.kind, modalities: task.accepts.modalities };
   if (!bundleValid) return { ...base, runnable: false, reason: 'the bundle is invalid' };
   if (task.availability.status === 'needs-model') return { ...base, runnable: false, reason: task.availability.reason };
-  if (!runnableKinds.has(task.kind)) return { ...base, runnable: false, reason: `${task.kind} tasks are not run by the image inference runtime` };
+  if (!runnableKinds.has(task.kind)) return { ...base, runnable: false, reason: `${task.kind} tasks are not run by this version of Radstation` };
   return { ...base, runnable: true };
 }
 

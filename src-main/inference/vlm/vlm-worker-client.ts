@@ -15,10 +15,16 @@ export class VlmWorkerClient {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (a: VlmAnswer) => void; reject: (e: Error) => void; onToken?: (e: TokenEvent) => void }>();
   private opened?: { resolve: () => void; reject: (e: Error) => void };
+  private exited = false;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: FromVlmWorker) => this.receive(message));
     worker.on('error', (error) => this.failAll(error));
+    // A worker that dies (out of memory, say) must not leave answers waiting for ever.
+    worker.once('exit', (code) => {
+      this.exited = true;
+      this.failAll(new Error(`the VLM worker stopped (exit code ${code})`));
+    });
   }
 
   static async open(bundleDir: string, options: VlmSessionOptions = {}): Promise<VlmWorkerClient> {
@@ -41,8 +47,10 @@ export class VlmWorkerClient {
   }
 
   async close(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.post({ type: 'close' });
-    await new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    await exited;
   }
 
   private post(message: ToVlmWorker): void {

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceError } from '../../../src-shared/contract/errors';
+import type { CallResponse, EventPayload, ParsedCallRequest } from '../../../src-shared/contract';
+import type { LoadedBundle, RunnableTaskKind } from '../bundles/bundle-registry';
+import type { BundleManifest, BundleTask } from '../../../src-shared/inference/manifest';
+import { readDicomSlice } from './dicom-slice';
+import type { PixelImage } from './image-preprocess';
+import type { VlmSessionOptions } from './vlm-session';
+import { VlmWorkerClient, type PendingAnswer } from './vlm-worker-client';
+
+/**
+ * Report Q&A's open questions: a vision-language bundle (HealthGPT) answers about one cached
+ * instance, as displayed with the reader's window. Generation runs in a worker thread; each token
+ * is pushed as a vlm.token event and the end as vlm.finished, so the renderer can stream and cancel.
+ * The slice is read from the study cache by its SOP Instance UID: a renderer never names a file.
+ */
+
+type VlmEventName = 'vlm.token' | 'vlm.finished';
+
+export interface VlmServiceConfig {
+  /** The app's bundle registry, as the inference service exposes it. */
+  bundles: {
+    listBundles(): Promise<LoadedBundle[]>;
+    resolveTask<Kind extends RunnableTaskKind>(
+      taskId: string,
+      bundleId: string | undefined,
+      kind: Kind,
+    ): Promise<{ bundle: LoadedBundle & { manifest: BundleManifest }; task: Extract<BundleTask, { kind: Kind }> }>;
+  };
+  /** The cached file of an instance, or undefined when the cache has none. */
+  instanceFile(sopInstanceUid: string): string | undefined;
+  emit<Name extends VlmEventName>(name: Name, payload: EventPayload<Name>): void;
+  /** Session settings for the worker; the CPU unless a caller says otherwise. */
+  sessionOptions?: VlmSessionOptions;
+}
+
+export type VlmService = ReturnType<typeof createVlmService>;
+
+interface RunningAnswer {
+  cancelled: boolean;
+  pending?: PendingAnswer;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function createVlmService(config: VlmServiceConfig) {
+  const executionProviders = config.sessionOptions?.executionProviders ?? ['cpu'];
+  const sessionOptions: VlmSessionOptions = { ...config.sessionOptions, executionProviders };
+  // One worker per bundle folder, opened on first use and kept: loading a full model takes seconds.
+  const clients = new Map<string, Promise<VlmWorkerClient>>();
+  const running = new Map<string, RunningAnswer>();
+  // One answer at a time: two generations at once would only share the same cores and both be slow.
+  let queue: Promise<void> = Promise.resolve();
+
+  function clientFor(dir: string): Promise<VlmWorkerClient> {
+    let client = clients.get(dir);
+    if (!client) {
+      client = VlmWorkerClient.open(dir, sessionOptions);
+      clients.set(dir, client);
+      client.catch(() => clients.delete(dir));
+    }
+    return client;
+  }
+
+  async function forget(dir: string): Promise<void> {
+    const client = clients.get(dir);
+    clients.delete(dir);
+    await client?.then((c) => c.close()).catch(() => undefined);
+  }
+
+  async function resolveBundle(bundleId: string, taskId: string | undefined) {
+    const listed = (await config.bundles.listBundles()).find((bundle) => bundle.summary.id === bundleId);
+    if (!listed) throw new ServiceError('not-found', `There is no model bundle "${bundleId}".`);
+    const id = taskId ?? listed.manifest?.tasks.find((task) => task.kind === 'vlm-generate')?.id;
+    if (!id) throw new ServiceError('unavailable', `The ${listed.summary.name} bundle cannot answer open questions: it has no vlm-generate task.`);
+    return config.bundles.resolveTask(id, bundleId, 'vlm-generate');
+  }
+
+  function displayedSlice(request: ParsedCallRequest<'vlm.ask'>): PixelImage {
+    const file = config.instanceFile(request.sopInstanceUid);
+    if (!file) throw new ServiceError('not-found', `The cache has no instance ${request.sopInstanceUid}.`);
+    try {
+      const { image } = readDicomSlice(file, request.window, request.frame);
+      if (request.roi && (request.roi.x + request.roi.width > image.width || request.roi.y + request.roi.height > image.height)) {
+        throw new Error(`the region ${request.roi.width}×${request.roi.height} at (${request.roi.x}, ${request.roi.y}) lies outside the ${image.width}×${image.height} image`);
+      }
+      return image;
+    } catch (error) {
+      throw new ServiceError('invalid-request', `This image cannot be given to the model: ${message(error)}.`);
+    }
+  }
+
+  const finished = (requestId: string, rest: Partial<EventPayload<'vlm.finished'>> & Pick<EventPayload<'vlm.finished'>, 'stopReason'>) =>
+    config.emit('vlm.finished', {
+      requestId,
+      answer: '',
+      generatedTokens: 0,
+      promptTokens: 0,
+      timings: { imageMs: 0, prefillMs: 0, decodeMs: 0 },
+      aiGenerated: true,
+      ...rest,
+    });
+
+  async function generate(requestId: string, job: RunningAnswer, dir: string, image: PixelImage, request: ParsedCallRequest<'vlm.ask'>) {
+    try {
+      if (job.cancelled) return finished(requestId, { stopReason: 'cancelled' });
+      const client = await clientFor(dir);
+      if (job.cancelled) return finished(requestId, { stopReason: 'cancelled' });
+      job.pending = client.ask(
+        {
+          question: request.question,
+          image,
+          ...(request.roi ? { roi: request.roi } : {}),
+          ...(request.maxNewTokens ? { maxNewTokens: request.maxNewTokens } : {}),
+          sampling: request.sampling,
+        },
+        (event) => config.emit('vlm.token', { requestId, index: event.index, text: event.text }),
+      );
+      const answer = await job.pending.answer;
+      const { imageMs, prefillMs, decodeMs } = answer.timings;
+      return finished(requestId, {
+        answer: answer.text,
+        stopReason: answer.stopReason,
+        generatedTokens: answer.tokenIds.length,
+        promptTokens: answer.promptTokens,
+        timings: { imageMs, prefillMs, decodeMs },
+      });
+    } catch (error) {
+      // A failed worker is not trusted with the next question: it is closed and opened afresh.
+      await forget(dir);
+      return finished(requestId, { stopReason: 'failed', error: message(error) });
+    } finally {
+      running.delete(requestId);
+    }
+  }
+
+  return {
+    /** Checks the bundle and the image, then queues the answer; tokens follow as events. */
+    async ask(request: ParsedCallRequest<'vlm.ask'>): Promise<CallResponse<'vlm.ask'>> {
+      const { bundle, task } = await resolveBundle(request.bundleId, request.taskId);
+      const image = displayedSlice(request);
+      const requestId = randomUUID();
+      const job: RunningAnswer = { cancelled: false };
+      running.set(requestId, job);
+      queue = queue.then(() => generate(requestId, job, bundle.dir, image, request));
+      return {
+        requestId,
+        bundleId: bundle.manifest.id,
+        bundleName: bundle.manifest.name,
+        bundleVersion: bundle.manifest.version,
+        taskId: task.id,
+        provider: executionProviders[0] ?? 'cpu',
+      };
+    },
+
+    /** Stops a queued or running answer; its vlm.finished says 'cancelled'. */
+    cancel(requestId: string): boolean {
+      const job = running.get(requestId);
+      if (!job || job.cancelled) return false;
+      job.cancelled = true;
+      job.pending?.cancel();
+      return true;
+    },
+
+    /** Waits for every queued answer, then closes the workers. */
+    async close(): Promise<void> {
+      for (const job of running.values()) {
+        job.cancelled = true;
+        job.pending?.cancel();
+      }
+      await queue;
+      await Promise.all([...clients.keys()].map((dir) => forget(dir)));
+    },
+  };
+}

@@ -1,0 +1,288 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import dicomParser from 'dicom-parser';
+import { sharedDataPath } from '../helpers/shared-data';
+import { emptyCache } from './empty-cache';
+import { expect, startHost, test, type RunningHost } from './fixtures';
+
+/**
+ * The Report Q&A panel in Chromium against the web host, with the real compact bundle, on the
+ * real GE head CT. Expected values come from the files (read here with dicom-parser) and from
+ * the CLI, never from the panel.
+ */
+const ctFolder = sharedDataPath('dicom', 'series', 'ct-head-ge-tilted');
+// The compact model names this slice's modality with confidence well above its abstention threshold.
+const askedFile = path.join(ctFolder, '05.dcm');
+const BASIC_TEXT_SR = '1.2.840.10008.5.1.4.1.1.88.11';
+
+function header(file: string): dicomParser.DataSet {
+  const bytes = fs.readFileSync(file);
+  return dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+}
+const asked = header(askedFile);
+const studyUid = asked.string('x0020000d') ?? '';
+const askedSopUid = asked.string('x00080018') ?? '';
+
+function importCt(host: RunningHost): void {
+  const report = execFileSync(process.execPath, host.cliArgs(['import', ctFolder, '--link', '--json']), { encoding: 'utf8' });
+  const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
+  expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(28);
+}
+
+/** Opens the CT, shows the asked slice in the brain window (W 80 L 40) and opens Report Q&A with Alt+Q. */
+async function openPanelOnAskedSlice(page: Page, url: string): Promise<Locator> {
+  await page.goto(url);
+  await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+  await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/28$/);
+  await page.evaluate(async (uid) => {
+    const viewer = window.radstationViewer;
+    if (!viewer) throw new Error('no viewer API');
+    for (let index = 0; index < 28; index++) {
+      await viewer.scrollTo(index);
+      if (viewer.getActiveImage()?.sopInstanceUid === uid) return;
+    }
+    throw new Error(`slice ${uid} is not in the stack`);
+  }, askedSopUid);
+  await page.getByTestId('viewport-vp-0').click();
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40');
+  await page.keyboard.press('Alt+q');
+  const panel = page.getByTestId('panel-report-qa');
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+async function ask(panel: Locator, question: string): Promise<Locator> {
+  const before = await panel.getByTestId('chat-turn').count();
+  await panel.getByTestId('chat-question').fill(question);
+  await panel.getByTestId('chat-question').press('Enter');
+  const turn = panel.getByTestId('chat-turn').nth(before);
+  await expect(turn).not.toHaveAttribute('data-status', /answering|streaming/, { timeout: 60_000 });
+  return turn;
+}
+
+/** Every file under a folder whose SOP class is Basic Text SR. */
+function srFilesUnder(dir: string): { file: string; dataSet: dicomParser.DataSet }[] {
+  const found: { file: string; dataSet: dicomParser.DataSet }[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    try {
+      const bytes = fs.readFileSync(file);
+      const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      if (dataSet.string('x00080016') === BASIC_TEXT_SR) found.push({ file, dataSet });
+    } catch {
+      // not DICOM (the database, thumbnails)
+    }
+  }
+  return found;
+}
+
+/** The TextValue of every item in an SR's content tree. */
+function srTexts(dataSet: dicomParser.DataSet): string[] {
+  const texts: string[] = [];
+  const walk = (ds: dicomParser.DataSet) => {
+    const value = ds.string('x0040a160');
+    if (value) texts.push(value);
+    for (const item of ds.elements['x0040a730']?.items ?? []) if (item.dataSet) walk(item.dataSet);
+  };
+  walk(dataSet);
+  return texts;
+}
+
+test.describe.serial('Report Q&A panel on the GE head CT', () => {
+  test.beforeAll(({ webHost }) => importCt(webHost));
+  // The host is shared by every spec in the worker: leave its cache empty (linked originals are never touched).
+  test.afterAll(async ({ webHost }) => emptyCache(webHost));
+
+  test('@panels answers "what modality is this?" on a CT with CT, its confidence and provenance', async ({ page, webHost }) => {
+    const panel = await openPanelOnAskedSlice(page, webHost.url);
+    const turn = await ask(panel, 'What modality is this?');
+    await expect(turn).toHaveAttribute('data-status', 'answered');
+    await expect(turn).toHaveAttribute('data-route', 'closed');
+    expect(asked.string('x00080060')).toBe('CT');
+    await expect(turn.getByTestId('chat-answer-text')).toHaveText(/^ct$/i);
+    const confidence = Number((await turn.getByTestId('chat-confidence').textContent())?.replace('%', ''));
+    expect(confidence).toBeGreaterThanOrEqual(50);
+    expect(confidence).toBeLessThanOrEqual(100);
+    const provenance = turn.getByTestId('chat-provenance');
+    await expect(provenance).toContainText(`Image ${askedSopUid} · frame 1 · W/L 80/40`);
+    await expect(provenance).toContainText('answered by Radstation compact unified model 0.1.0');
+    await expect(turn.getByTestId('ai-label')).toContainText('AI-generated — not for diagnosis.');
+    await expect(turn.getByTestId('ai-label')).toContainText(/Radstation compact unified model 0\.1\.0 · (CPU|WEBGPU|CUDA)/);
+
+    // A metadata question is answered from the header, marked as such, with no AI label.
+    const thickness = await ask(panel, 'What is the slice thickness?');
+    await expect(thickness).toHaveAttribute('data-route', 'metadata');
+    await expect(thickness.getByTestId('chat-answer-text')).toContainText(`Slice thickness ${asked.string('x00180050')?.trim()} mm`);
+    await expect(thickness.getByTestId('chat-provenance')).toContainText('From the DICOM header');
+    await expect(thickness.getByTestId('ai-label')).toHaveCount(0);
+
+    const screenshotDir = process.env.RADSTATION_UPDATE_SCREENSHOTS ? path.join('docs', 'screenshots') : 'test-results';
+    fs.mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: path.join(screenshotDir, 'report-qa.png') });
+  });
+
+  test('@panels says an open question needs the full model when no HealthGPT bundle is installed', async ({ page, webHost }) => {
+    const panel = await openPanelOnAskedSlice(page, webHost.url);
+    await expect(panel.getByTestId('report-qa-models')).toContainText('Open questions: needs a HealthGPT bundle');
+    const turn = await ask(panel, 'Describe the findings.');
+    await expect(turn).toHaveAttribute('data-status', 'needs-model');
+    await expect(turn.getByTestId('chat-note')).toContainText('it needs the full model (a HealthGPT bundle, see docs/healthgpt.md)');
+    await expect(turn.getByRole('button', { name: 'Add to report' })).toHaveCount(0);
+  });
+
+  test('@panels adds an answer to the report draft, which survives a reload', async ({ page, webHost }) => {
+    const panel = await openPanelOnAskedSlice(page, webHost.url);
+    const turn = await ask(panel, 'What modality is this?');
+    await turn.getByRole('button', { name: 'Add to report' }).click();
+    await expect(turn.getByRole('button', { name: 'Added to report' })).toBeDisabled();
+    const entries = panel.getByTestId('report-entry');
+    await expect(entries).toHaveCount(1);
+    await expect(panel.getByTestId('report-save-state')).toHaveText('Saved');
+    // The CT template's Findings heading is there to fill in.
+    await expect(panel.getByTestId('report-findings')).toHaveValue(/Technique: \nComparison: \n\nFindings:\n/);
+    // Typed, then the page is left at once: pagehide saves what the debounce had not yet.
+    await panel.getByTestId('report-impression').fill('No acute intracranial abnormality.');
+    await page.reload();
+
+    const reopened = await openPanelOnAskedSlice(page, webHost.url);
+    await expect(reopened.getByTestId('report-impression')).toHaveValue('No acute intracranial abnormality.');
+    await expect(reopened.getByTestId('report-entry')).toHaveCount(1);
+    const entry = reopened.getByTestId('report-entry').first();
+    await expect(entry).toContainText('Q: What modality is this?');
+    await expect(entry).toContainText(/A: ct/i);
+    await expect(entry).toContainText(`AI-generated, not for diagnosis — Radstation compact unified model 0.1.0`);
+    await expect(entry).toContainText(`image ${askedSopUid} frame 1, W/L 80/40`);
+    await expect(reopened.getByTestId('report-save-state')).toHaveText('Saved');
+  });
+
+  test('@panels exports the draft as a PDF and saves it as a DICOM Basic Text SR in the study, readable by dicom-parser', async ({ page, webHost }) => {
+    const panel = await openPanelOnAskedSlice(page, webHost.url);
+    const downloading = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Export PDF' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/-report-draft\.pdf$/);
+    const pdfFile = path.join(os.tmpdir(), `radstation-e2e-${process.pid}-report.pdf`);
+    await download.saveAs(pdfFile);
+    try {
+      const pdfText = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+      expect(pdfText).toContain('What modality is this?');
+      expect(pdfText).toContain('No acute intracranial abnormality.');
+    } finally {
+      fs.rmSync(pdfFile, { force: true });
+    }
+    await panel.getByRole('button', { name: 'Save as DICOM SR' }).click();
+    await expect(panel.getByTestId('report-export-message')).toContainText('Saved into the study as a DICOM Basic Text SR');
+
+    const srs = srFilesUnder(webHost.cacheDir);
+    expect(srs).toHaveLength(1);
+    const sr = srs[0]!.dataSet;
+    expect(sr.string('x0020000d')).toBe(studyUid);
+    expect(sr.string('x00100020')).toBe(asked.string('x00100020'));
+    expect(sr.string('x00080060')).toBe('SR');
+    const text = srTexts(sr).join('\n');
+    expect(text).toContain('Q: What modality is this?');
+    expect(text).toMatch(/A: ct/i);
+    expect(text).toContain(askedSopUid);
+    expect(text).toContain('No acute intracranial abnormality.');
+    const seriesUid = sr.string('x0020000e') ?? '';
+
+    // It is a series of the study in the study browser.
+    await page.getByRole('button', { name: '← Studies' }).click();
+    await page.locator(`tr[data-study-uid="${studyUid}"]`).getByRole('button', { name: /^Show series of/ }).click();
+    const series = page.getByRole('list', { name: 'Series' });
+    await expect(series.locator(`[data-series-uid="${seriesUid}"]`)).toContainText('SR');
+    await expect(series.locator(`[data-series-uid="${seriesUid}"]`)).toContainText('Report draft (Radstation)');
+  });
+});
+
+const PYTHON = process.env['RADSTATION_PYTHON'] ?? '/usr/bin/python3';
+const pythonReady = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { encoding: 'utf8' }).status === 0;
+
+test.describe.serial('Report Q&A with a (tiny) HealthGPT bundle installed', () => {
+  test.skip(!pythonReady, `${PYTHON} lacks torch/onnx/numpy, needed to build the tiny HealthGPT bundle`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'radstation-e2e-healthgpt-'));
+  const bundleDir = path.join(work, 'bundle-fp32');
+  let host: RunningHost;
+  let stop: (() => Promise<void>) | undefined;
+
+  test.beforeAll(async () => {
+    const made = spawnSync(PYTHON, [path.resolve('build/model/healthgpt/make_tiny_checkpoint.py'), work, '--convert'], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    ({ host, stop } = await startHost(['--models', bundleDir]));
+    importCt(host);
+  });
+  test.afterAll(async () => {
+    await stop?.();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('@panels streams an open answer token by token, the same answer as radstation ask', async ({ page }) => {
+    const panel = await openPanelOnAskedSlice(page, host.url);
+    await expect(panel.getByTestId('report-qa-models')).toContainText('Open questions: HealthGPT-M3 (comprehension) 1.0.0-fp32');
+    // Every text the answer shows on its way, recorded in the page as it changes.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenAnswers: string[] }).seenAnswers = seen;
+      new MutationObserver(() => {
+        const texts = [...document.querySelectorAll('[data-testid="chat-answer-text"]')].map((node) => node.textContent ?? '');
+        const last = texts.at(-1);
+        if (last !== undefined && seen.at(-1) !== last) seen.push(last);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const turn = await ask(panel, 'describe the findings.');
+    await expect(turn).toHaveAttribute('data-route', 'open');
+    await expect(turn).toHaveAttribute('data-status', 'answered');
+    const shown = (await turn.getByTestId('chat-answer-text').textContent()) ?? '';
+    await expect(turn.getByTestId('ai-label')).toContainText('HealthGPT-M3 (comprehension) 1.0.0-fp32 · CPU');
+
+    const cli = JSON.parse(
+      execFileSync(process.execPath, ['bin/radstation.js', 'ask', '--bundle', bundleDir, '--question', 'describe the findings.', '--dicom', askedFile, '--window', '40,80', '--json'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop() ?? '{}',
+    ) as { answer: string; tokens: number };
+    expect(cli.tokens).toBeGreaterThan(2);
+    expect(shown).toBe(cli.answer);
+    const seen = await page.evaluate(() => (window as unknown as { seenAnswers: string[] }).seenAnswers);
+    // The answer grew in several steps, each a prefix of the final text.
+    expect(seen.length).toBeGreaterThan(2);
+    for (const partial of seen) expect(shown.startsWith(partial)).toBe(true);
+  });
+
+  test('@panels Esc stops a streaming answer and leaves the view as it was', async ({ page }) => {
+    const panel = await openPanelOnAskedSlice(page, host.url);
+    // Inverted, so a reset of the view (the viewer's own Esc) would show.
+    await page.keyboard.press('i');
+    await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
+    // The tiny model answers this one at length (it runs until its context is full).
+    const question = 'what do you see?';
+    const full = JSON.parse(
+      execFileSync(process.execPath, ['bin/radstation.js', 'ask', '--bundle', bundleDir, '--question', question, '--dicom', askedFile, '--window', '40,80', '--json'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop() ?? '{}',
+    ) as { answer: string; tokens: number };
+    expect(full.tokens).toBeGreaterThan(100);
+
+    await panel.getByTestId('chat-question').fill(question);
+    await panel.getByTestId('chat-question').press('Enter');
+    const turn = panel.getByTestId('chat-turn').last();
+    await expect(turn.getByTestId('chat-answer-text')).toHaveText(/.+/);
+    await expect(panel.getByTestId('chat-stop')).toBeVisible();
+    // Focus off the question box, so the viewer would see the key too.
+    await panel.getByTestId('chat-question').blur();
+    await page.keyboard.press('Escape');
+    await expect(turn).toHaveAttribute('data-status', 'cancelled');
+    await expect(turn.getByTestId('chat-note')).toHaveText('Stopped before the end of the answer.');
+    const shown = (await turn.getByTestId('chat-answer-text').textContent()) ?? '';
+    expect(shown.length).toBeLessThan(full.answer.length);
+    // A cancelled answer may end inside a multi-byte character, decoded as U+FFFD.
+    expect(full.answer.startsWith(shown.replace(/\uFFFD+$/, ''))).toBe(true);
+    await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
+  });
+});
