@@ -6,6 +6,7 @@ import type { Locator, Page } from '@playwright/test';
 import dicomParser from 'dicom-parser';
 import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
+import { callHost } from './host-call';
 import { expect, startHost, test, type RunningHost } from './fixtures';
 
 /**
@@ -36,7 +37,7 @@ function importCt(host: RunningHost): void {
 async function openPanelOnAskedSlice(page: Page, url: string): Promise<Locator> {
   await page.goto(url);
   await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
-  await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/28$/);
+  await expect(page.getByTestId('viewport-vp-0').getByTestId('overlay-slice')).toHaveText(/^Im 1\/28$/);
   await page.evaluate(async (uid) => {
     const viewer = window.radstationViewer;
     if (!viewer) throw new Error('no viewer API');
@@ -48,7 +49,7 @@ async function openPanelOnAskedSlice(page: Page, url: string): Promise<Locator> 
   }, askedSopUid);
   await page.getByTestId('viewport-vp-0').click();
   await page.keyboard.press('1');
-  await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40');
+  await expect(page.getByTestId('viewport-vp-0').getByTestId('overlay-window')).toHaveText('W 80 L 40');
   await page.keyboard.press('Alt+q');
   const panel = page.getByTestId('panel-report-qa');
   await expect(panel).toBeVisible();
@@ -160,6 +161,29 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
     await expect(reopened.getByTestId('report-save-state')).toHaveText('Saved');
   });
 
+  test('@panels tells a save conflict with another window apart, and keeps this window\'s edit on request', async ({ page, webHost }) => {
+    const panel = await openPanelOnAskedSlice(page, webHost.url);
+    await expect(panel.getByTestId('report-save-state')).toHaveText('Saved');
+    interface Draft { revision: number; findings: string; impression: string; entries: unknown[] }
+    // Another window saves first.
+    const stored = await callHost<Draft>(webHost, 'reports.get', { studyInstanceUid: studyUid });
+    await callHost(webHost, 'reports.save', { studyInstanceUid: studyUid, baseRevision: stored.revision, findings: stored.findings, impression: 'Edited elsewhere.', entries: stored.entries });
+
+    const findings = `${stored.findings}No haemorrhage seen.`;
+    await panel.getByTestId('report-findings').fill(findings);
+    await expect(panel.getByTestId('report-save-state')).toHaveText('Changed in another window');
+    await expect(panel.getByTestId('report-problem')).toContainText('saved in another window');
+    await expect(panel.getByTestId('report-findings')).toHaveValue(findings);
+
+    await panel.getByRole('button', { name: 'Keep mine' }).click();
+    await expect(panel.getByTestId('report-save-state')).toHaveText('Saved');
+    const after = await callHost<Draft>(webHost, 'reports.get', { studyInstanceUid: studyUid });
+    expect(after.revision).toBe(stored.revision + 2);
+    expect(after.findings).toBe(findings);
+    expect(after.impression).toBe('No acute intracranial abnormality.');
+    expect(after.entries).toHaveLength(1);
+  });
+
   test('@panels exports the draft as a PDF and saves it as a DICOM Basic Text SR in the study, readable by dicom-parser', async ({ page, webHost }) => {
     const panel = await openPanelOnAskedSlice(page, webHost.url);
     const downloading = page.waitForEvent('download');
@@ -197,6 +221,46 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
     const series = page.getByRole('list', { name: 'Series' });
     await expect(series.locator(`[data-series-uid="${seriesUid}"]`)).toContainText('SR');
     await expect(series.locator(`[data-series-uid="${seriesUid}"]`)).toContainText('Report draft (Radstation)');
+  });
+
+  // Last in this group: the rectangle is saved with the study's measurements.
+  test('@panels records the rectangle drawn on the image as the answer\'s region of interest', async ({ page, webHost }) => {
+    const panel = await openPanelOnAskedSlice(page, webHost.url);
+    const box = await page.getByTestId('viewport-vp-0').boundingBox();
+    if (!box) throw new Error('no viewport');
+    await page.getByTestId('viewport-vp-0').click();
+    await page.keyboard.press('g');
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 4 });
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.55, { steps: 4 });
+    await page.mouse.up();
+    const corners = await page.evaluate(() => {
+      const viewer = window.radstationViewer;
+      const rectangle = viewer?.measurements().find((item) => item.toolName === 'RectangleROI');
+      return rectangle ? viewer?.measurementHandles(rectangle.annotationUid) : undefined;
+    });
+    if (!corners || corners.length === 0) throw new Error('the rectangle was not drawn');
+    const xs = corners.map(([x]) => x);
+    const ys = corners.map(([, y]) => y);
+
+    const turn = await ask(panel, 'What modality is this?');
+    await expect(turn).toHaveAttribute('data-route', 'closed');
+    const provenance = (await turn.getByTestId('chat-provenance').textContent()) ?? '';
+    const match = /ROI (\d+)×(\d+) at \((\d+), (\d+)\)/.exec(provenance);
+    if (!match) throw new Error(`no ROI in "${provenance}"`);
+    const [width, height, x, y] = match.slice(1).map(Number) as [number, number, number, number];
+    // The whole-pixel box that just contains the rectangle.
+    expect(x).toBeLessThanOrEqual(Math.min(...xs));
+    expect(x + 1).toBeGreaterThan(Math.min(...xs));
+    expect(x + width).toBeGreaterThanOrEqual(Math.max(...xs));
+    expect(x + width).toBeLessThan(Math.max(...xs) + 1);
+    expect(y).toBeLessThanOrEqual(Math.min(...ys));
+    expect(y + 1).toBeGreaterThan(Math.min(...ys));
+    expect(y + height).toBeGreaterThanOrEqual(Math.max(...ys));
+    expect(y + height).toBeLessThan(Math.max(...ys) + 1);
+    expect(width).toBeGreaterThan(20);
+    await expect(turn.getByTestId('ai-label')).toContainText('Radstation compact unified model');
   });
 });
 
@@ -258,7 +322,7 @@ test.describe.serial('Report Q&A with a (tiny) HealthGPT bundle installed', () =
     const panel = await openPanelOnAskedSlice(page, host.url);
     // Inverted, so a reset of the view (the viewer's own Esc) would show.
     await page.keyboard.press('i');
-    await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
+    await expect(page.getByTestId('viewport-vp-0').getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
     // The tiny model answers this one at length (it runs until its context is full).
     const question = 'what do you see?';
     const full = JSON.parse(
@@ -283,6 +347,6 @@ test.describe.serial('Report Q&A with a (tiny) HealthGPT bundle installed', () =
     expect(shown.length).toBeLessThan(full.answer.length);
     // A cancelled answer may end inside a multi-byte character, decoded as U+FFFD.
     expect(full.answer.startsWith(shown.replace(/\uFFFD+$/, ''))).toBe(true);
-    await expect(page.getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
+    await expect(page.getByTestId('viewport-vp-0').getByTestId('overlay-window')).toHaveText('W 80 L 40 (inv)');
   });
 });

@@ -66,12 +66,17 @@ export function ReportEditor({ api, studyInstanceUid, report, onSrSaved }: { api
         </span>
       </div>
       {problem && saveState !== 'saved' && (
-        <p className="error" role="alert">
-          {problem}{' '}
+        <p className="error" role="alert" data-testid="report-problem">
+          {saveState === 'conflict' ? 'This report was saved in another window after you opened it; your edits here are kept on screen but not saved.' : problem}{' '}
           {saveState === 'conflict' && (
-            <button type="button" onClick={report.reload}>
-              Reload the report
-            </button>
+            <span className="report-actions">
+              <button type="button" onClick={report.reload}>
+                Use the saved version
+              </button>
+              <button type="button" onClick={() => void report.keepMine()}>
+                Keep mine
+              </button>
+            </span>
           )}
         </p>
       )}

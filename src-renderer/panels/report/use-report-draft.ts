@@ -16,8 +16,10 @@ export interface ReportDraftHandle {
   addEntry(entry: ReportEntry): void;
   /** Saves now whatever is not yet saved (before an export, say). */
   flush(): Promise<void>;
-  /** Drops local edits and reads the stored draft again (after a conflict). */
+  /** After a conflict: drops local edits and shows the draft saved elsewhere. */
   reload(): void;
+  /** After a conflict: saves this window's draft over the one saved elsewhere. */
+  keepMine(): Promise<void>;
 }
 
 /** Typing pauses this long before an autosave; pagehide and unmount save at once. */
@@ -130,5 +132,17 @@ export function useReportDraft(api: RadstationApi, studyInstanceUid: string): Re
     addEntry: (entry) => edit((current) => ({ entries: [...current.entries, entry] })),
     flush,
     reload: () => setLoadKey((key) => key + 1),
+    keepMine: async () => {
+      try {
+        const stored = await api.call('reports.get', { studyInstanceUid });
+        if (!latest.current) return;
+        latest.current = { ...latest.current, revision: stored.revision };
+        dirty.current = true;
+        await flush();
+      } catch (error) {
+        setSaveState('failed');
+        setProblem(error instanceof Error ? error.message : String(error));
+      }
+    },
   };
 }
