@@ -81,9 +81,9 @@ def tiny_tokenizer():
     }
 
 
-def tiny_config(tokenizer_length: int) -> HealthGptConfig:
+def tiny_config(tokenizer_length: int, max_positions: int = 256) -> HealthGptConfig:
     llm = Phi3Config(hidden_size=64, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
-                     vocab_size=tokenizer_length + 9, rms_norm_eps=1e-5, rope_theta=10000.0, max_position_embeddings=256)
+                     vocab_size=tokenizer_length + 9, rms_norm_eps=1e-5, rope_theta=10000.0, max_position_embeddings=max_positions)
     vision = ClipVisionConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=3, num_attention_heads=2, image_size=56, patch_size=14,
                               layer_norm_eps=1e-5, image_mean=[0.48145466, 0.4578275, 0.40821073], image_std=[0.26862954, 0.26130258, 0.27577711])
     return HealthGptConfig(llm=llm, vision=vision, hlora=HLoraConfig(r=8, alpha=16, experts=4), vq_idx_nums=TINY_VQ_IDX)
@@ -94,11 +94,11 @@ def write_json(path: str, value) -> None:
         json.dump(value, f, ensure_ascii=False, indent=1)
 
 
-def main(out: str, seed: int = 0) -> None:
+def main(out: str, seed: int = 0, max_positions: int = 256) -> None:
     torch.manual_seed(seed)
     tok = tiny_tokenizer()
     tok_len = max(list(tok['model']['vocab'].values()) + [t['id'] for t in tok['added_tokens']]) + 1
-    cfg = tiny_config(tok_len)
+    cfg = tiny_config(tok_len, max_positions)
     added = len(healthgpt_added_tokens(cfg.vq_idx_nums))
     model = HealthGptReference(cfg, tok_len + added)
     with torch.no_grad():
@@ -180,11 +180,19 @@ def main(out: str, seed: int = 0) -> None:
 
 
 if __name__ == '__main__':
-    main(sys.argv[1])
-    if len(sys.argv) > 2 and sys.argv[2] == '--convert':
+    import argparse
+    parser = argparse.ArgumentParser(description='Write a tiny HealthGPT-shaped checkpoint with random weights, in the official layouts.')
+    parser.add_argument('out')
+    parser.add_argument('--convert', action='store_true', help='also convert it to fp32 and int4 bundles under OUT/bundle*')
+    # Rotary positions are computed, not learned, so a longer context changes no answer, only how long one may run:
+    # the end-to-end cancel test needs an answer that lasts well past the first token on a fast machine.
+    parser.add_argument('--max-positions', type=int, default=256)
+    options = parser.parse_args()
+    main(options.out, max_positions=options.max_positions)
+    if options.convert:
         # The parity test converts in the same process: one Python start-up less on a busy machine.
         import convert
         convert.convert(convert.parse_args([
-            '--phi3', os.path.join(sys.argv[1], 'phi3'), '--clip', os.path.join(sys.argv[1], 'clip'),
-            '--hlora', os.path.join(sys.argv[1], 'com_hlora_weights.bin'), '--out', os.path.join(sys.argv[1], 'bundle'),
+            '--phi3', os.path.join(options.out, 'phi3'), '--clip', os.path.join(options.out, 'clip'),
+            '--hlora', os.path.join(options.out, 'com_hlora_weights.bin'), '--out', os.path.join(options.out, 'bundle'),
             '--precision', 'fp32,int4', '--vq-idx-nums', str(TINY_VQ_IDX), '--hlora-r', '8', '--hlora-alpha', '16', '--bundle-id', 'tiny-healthgpt']))
