@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { pydicomAvailable, pythonWithPydicom } from '../helpers/pydicom';
+import { pydicomAvailable, pythonWithPydicom, runPydicom } from '../helpers/pydicom';
 import { sharedDataPath } from '../helpers/shared-data';
 import { execFileSync } from 'node:child_process';
 import { emptyCache } from './empty-cache';
@@ -105,7 +105,10 @@ test.describe.serial('modality conversion panel @panels', () => {
     expect(files).toHaveLength(sliceCount);
     const header = readHeader(files[0] ?? '');
     expect([header.rows, header.columns, header.studyInstanceUid]).toEqual([converted.rows, converted.columns, converted.studyUid]);
-    expect(header.seriesDescription).toMatch(/^AI:/);
+    // The description names the task with its arrow; pydicom decodes it by the file's character set.
+    const description = runPydicom<string>('import sys, json, pydicom; print(json.dumps(str(pydicom.dcmread(sys.argv[1]).SeriesDescription)))', [files[0] ?? '']);
+    expect(description).toMatch(/^AI: .*T1 → T2/);
+    await expect(page.locator(`[data-testid="series-item"][data-series-uid="${derivedUid}"]`)).toContainText('T1 → T2');
 
     const source = page.getByTestId('viewport-vp-0');
     const result = page.getByTestId('viewport-vp-1');

@@ -107,6 +107,9 @@ export function buildDerivedDataset(source: NaturalDataset, spec: DerivedSliceSp
     SeriesInstanceUID: spec.seriesInstanceUid,
     SeriesNumber: spec.seriesNumber,
     InstanceNumber: spec.instanceNumber,
+    // dcmjs writes every string as UTF-8, and task labels use "→" and "×": without this, a source
+    // with no character set gave "AI: MR T1 â\u0086\u0092 T2" in every reader.
+    SpecificCharacterSet: 'ISO_IR 192',
     SeriesDescription: `AI: ${spec.task.label}${sourceDescription}`.slice(0, 64),
     SeriesDate: date,
     SeriesTime: time,
