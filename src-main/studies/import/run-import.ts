@@ -137,7 +137,8 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
       slots[index] = undefined;
       // While the next result is on its way, prepare a later file here rather than wait.
       while (slot.result === undefined) {
-        if (scheduler.prepareOneHere()) await yieldToEvents();
+        // Helpers' answers arrive as events, so with helpers the loop lets them in after each file.
+        if (scheduler.prepareOneHere()) await (scheduler.helperCount > 0 ? yieldToEvents() : Promise.resolve());
         // Zip entries reach the queue only once read: wake for them too, or nobody would take them.
         else await Promise.race([slot.done, scheduler.nextQueued()]);
       }

@@ -46,6 +46,10 @@ export class PrepareScheduler {
     });
   }
 
+  get helperCount(): number {
+    return this.helpers.length;
+  }
+
   /** Prepares the oldest queued task on this thread; false when nothing is queued. */
   prepareOneHere(): boolean {
     const queued = this.queue.shift();
