@@ -23,8 +23,9 @@ function batchFromEnvironment(): number | undefined {
 
 /** Helper threads beside the importing one (0 prepares every file on one thread); unset lets the import choose by core count. */
 function helpersFromEnvironment(): number | undefined {
-  const value = Number(process.env.RADSTATION_IMPORT_HELPERS);
-  return process.env.RADSTATION_IMPORT_HELPERS !== undefined && Number.isInteger(value) && value >= 0 ? value : undefined;
+  const setting = process.env.RADSTATION_IMPORT_HELPERS?.trim();
+  const value = Number(setting);
+  return setting && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 export const importCommand: CliCommand = {

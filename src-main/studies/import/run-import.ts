@@ -43,10 +43,18 @@ function cleanOrphans(db: Database.Database, cacheDir: string): void {
   removeOrphans(cacheDir, (file) => referenced.get(file, file) !== undefined);
 }
 
+/**
+ * Helpers pay for themselves only on cores nobody else is using: each costs its start-up and
+ * its own warm-up of the parsing code, which on a busy machine is time taken from the import.
+ * So they are started for spare cores only, as the one-minute load average tells them
+ * (Windows reports no load average, and gets one helper per core but one).
+ */
 function helperCount(options: RunImportOptions, files: number): number {
   if (options.helperThreads !== undefined) return options.helperThreads;
   if (files < minFilesForHelpers) return 0;
-  return Math.max(0, Math.min(maxHelperThreads, os.availableParallelism() - 1));
+  const cores = os.availableParallelism();
+  const spareCores = Math.floor(cores - os.loadavg()[0]!);
+  return Math.max(0, Math.min(maxHelperThreads, cores - 1, spareCores));
 }
 
 /** One file on its way: submitted for preparing, its result filled in when it arrives. */
