@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { ImportReport, StorageMode } from '../../../src-shared/domain/imports';
-import { conflictsFolderName, moveStoredContent, putContentSync, putFileCopySync, sha256Hex } from '../store/file-store';
+import { conflictsFolderName, moveStoredContent, putContentSync, sha256Hex } from '../store/file-store';
 import type { CacheWriter } from './cache-writer';
 import type { PreparedFile } from './prepare/prepare-file';
 import type { ImportItem } from './sources/import-item';
@@ -81,8 +81,8 @@ export class InstancePlacer {
     }
   }
 
+  /** Reads the file again (the prepared bytes were not kept) and writes it from memory; the checksum must still match. */
   private async copyFromSource(item: ImportItem, sha256: string): Promise<string> {
-    if (item.diskPath !== undefined) return putFileCopySync(this.cacheDir, item.diskPath, sha256, conflictsFolderName);
     const bytes = await item.read();
     if (sha256Hex(bytes) !== sha256) throw new Error('its content changed while it was being imported');
     return putContentSync(this.cacheDir, bytes, sha256, conflictsFolderName);

@@ -105,17 +105,6 @@ export function moveStoredContent(cacheDir: string, storedPath: string, sha256: 
   return target;
 }
 
-/** Copies a file on disk into a store folder under the given checksum (for conflicts, which keep a file the import did not hold in memory). */
-export function putFileCopySync(cacheDir: string, sourcePath: string, sha256: string, folder: string): string {
-  const target = storedPathFor(cacheDir, sha256, folder);
-  writeStaged(cacheDir, folder, sha256, target, (temporary) => {
-    fs.copyFileSync(sourcePath, temporary);
-    fs.chmodSync(temporary, 0o644);
-    if (sha256Hex(fs.readFileSync(temporary)) !== sha256) throw new Error(`${sourcePath} changed while it was being imported`);
-  });
-  return target;
-}
-
 function listStoredFiles(root: string): string[] {
   const found: string[] = [];
   const visit = (folder: string) => {
