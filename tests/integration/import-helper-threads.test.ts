@@ -94,16 +94,16 @@ describe('imports prepared on helper threads', () => {
     }
   });
 
-  it('a cancelled import keeps its committed rows and removes the copies it made for files it did not place', async () => {
+  it.each([0, 2])('a cancelled import (%i helpers) keeps its committed rows and removes the copies it made for files it did not place', async (helperThreads) => {
     const series = sharedDataPath('dicom', 'series', 'mr-brain-t1-mprage-siemens');
-    const cacheDir = path.join(temp.dir, 'cancelled');
+    const cacheDir = path.join(temp.dir, `cancelled-${helperThreads}`);
     const cancellation = { cancelled: false };
     const result = await runImport({
       importId: 'c',
       cacheDir,
       paths: [series],
       mode: 'copy',
-      helperThreads: 2,
+      helperThreads,
       batchSize: 10,
       cancellation,
       onStudiesChanged: () => {

@@ -176,6 +176,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
   } finally {
     // Files prepared ahead of a cancel or failure: wait for them (zip reads must end before
     // their archives close), then remove the store copies no row took.
+    scheduler?.stop();
     const unplaced = await Promise.all(slots.slice(placed).flatMap((slot) => (slot ? [slot.done] : [])));
     try {
       for (const prepared of unplaced) if (prepared.kind === 'instance') placer?.discardUnused(prepared as PreparedInstance);

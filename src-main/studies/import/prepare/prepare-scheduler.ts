@@ -16,6 +16,8 @@ interface Helper {
   readonly inFlight: Map<number, QueuedTask>;
 }
 
+const notPrepared: PreparedFile = { kind: 'failed', reason: 'not imported: the import stopped first' };
+
 /** Tasks handed to one helper before it answers: enough that it never waits on the importing thread. */
 const tasksPerHelper = 4;
 
@@ -32,6 +34,7 @@ export class PrepareScheduler {
   private readonly helpers: Helper[] = [];
   private nextId = 0;
   private onQueued: (() => void) | undefined;
+  private stopped = false;
 
   constructor(cacheDir: string, helperCount: number) {
     this.local = new FilePreparer(cacheDir);
@@ -40,6 +43,10 @@ export class PrepareScheduler {
 
   submit(task: PrepareTask): Promise<PreparedFile> {
     return new Promise((settle) => {
+      if (this.stopped) {
+        settle(notPrepared);
+        return;
+      }
       this.queue.push({ id: this.nextId++, task, settle });
       this.dispatch();
       if (this.queue.length > 0) this.onQueued?.();
@@ -66,6 +73,16 @@ export class PrepareScheduler {
         resolve();
       };
     });
+  }
+
+  /**
+   * For an import that stops early: tasks nobody has started are answered at once as not
+   * prepared (they stored nothing), as is anything submitted later, so waiting on every
+   * submitted task ends once the helpers finish the files they hold.
+   */
+  stop(): void {
+    this.stopped = true;
+    for (const queued of this.queue.splice(0)) queued.settle(notPrepared);
   }
 
   async close(): Promise<void> {
