@@ -18,6 +18,8 @@ export default defineConfig({
         'electron-main': 'src-main/app/electron-main.ts',
         // Started by the import service as a worker thread, so it must be its own file.
         'import-worker': 'src-main/studies/import/import-worker.ts',
+        // The import's helper threads (src-main/studies/import/prepare/prepare-scheduler.ts starts them).
+        'prepare-worker': 'src-main/studies/import/prepare/prepare-worker.ts',
         // A worker_threads entry, loaded by path at run time (src-main/inference/worker-client.ts).
         'inference-worker': 'src-main/inference/worker/inference-worker.ts',
         // The VLM runtime's worker thread (src-main/inference/vlm/vlm-worker-client.ts starts it).

@@ -6,6 +6,7 @@ import { appPackage } from './platform/app-root';
 import { onnxruntimeVersion } from './platform/versions';
 import { createStudyService, type StudyService } from './studies/study-service';
 import { createViewerService, type ViewerService } from './viewer/viewer-service';
+import { adoptFiles } from './studies/import/adopt-files';
 import { createImportService, type ImportService } from './studies/import/import-service';
 import type { ProviderChoice } from '../src-shared/contract/inference';
 import { createAppInference } from './inference/inference-wiring';
@@ -37,20 +38,6 @@ export interface Services {
 }
 
 /**
- * Derived series (AI results) enter the cache through the same import path as any file,
- * so they get checksums and search like every other series. They are already written
- * inside the cache folder (derived/), so they are linked in place rather than copied.
- */
-async function importDerivedFiles(imports: ImportService, files: string[]): Promise<void> {
-  const { importId } = imports.start({ paths: files, mode: 'link' });
-  const finished = await imports.whenFinished(importId);
-  const failure = finished?.report.failed[0];
-  if (!finished || finished.status !== 'completed' || failure) {
-    throw new Error(`the derived series could not be added to the cache: ${failure ? `${failure.path}: ${failure.reason}` : (finished?.message ?? 'the import did not finish')}`);
-  }
-}
-
-/**
  * The one place services are built and wired together. Both hosts and the CLI call
  * this, so they all run the same code against the same cache.
  */
@@ -64,7 +51,10 @@ export function createServices(config: ServicesConfig): Services {
     dirs,
     events,
     ...(config.provider ? { provider: config.provider } : {}),
-    importDerivedSeries: (files) => importDerivedFiles(imports, files),
+    // Derived series (AI results) enter the cache through the same import path as any file,
+    // so they get checksums and search like every other series, and are then owned by the
+    // cache's store: deleting the study removes them.
+    importDerivedSeries: (files) => adoptFiles(imports, dirs.cacheDir, files),
   });
   const reportDatabase = openCacheDatabase(dirs.cacheDir);
   const reports = createReportService(reportDatabase, imports);

@@ -21,6 +21,13 @@ function batchFromEnvironment(): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
+/** Helper threads beside the importing one (0 prepares every file on one thread); unset lets the import choose by core count. */
+function helpersFromEnvironment(): number | undefined {
+  const setting = process.env.RADSTATION_IMPORT_HELPERS?.trim();
+  const value = Number(setting);
+  return setting && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import DICOM files, folders, DICOMDIRs or zips into the study cache',
@@ -52,6 +59,7 @@ export const importCommand: CliCommand = {
       mode,
       delayPerFileMs: delayFromEnvironment(),
       batchSize: batchFromEnvironment(),
+      helperThreads: helpersFromEnvironment(),
     });
     if (finished.status === 'failed') throw new Error(`import failed: ${finished.message ?? 'unknown error'}`);
     const { report } = finished;

@@ -20,7 +20,7 @@ export interface InferenceServiceConfig {
   /** Finished derived series land in <derivedRoot>/<Series Instance UID>/. */
   derivedRoot: string;
   /** Adds a finished derived series to the cache (the import service, once wired). */
-  importDerivedSeries?: (files: string[]) => Promise<void>;
+  importDerivedSeries?: (files: string[]) => Promise<string[]>;
   emit: <Name extends 'inference.progress' | 'inference.finished'>(name: Name, payload: EventPayload<Name>) => void;
   /** A setting or --provider: used whenever a request says 'auto'. */
   providerSetting?: ProviderChoice;

@@ -47,7 +47,7 @@ export function createAppInference(options: {
   dirs: ResolvedDirs;
   events: EventBus;
   provider?: ProviderChoice;
-  importDerivedSeries: (files: string[]) => Promise<void>;
+  importDerivedSeries: (files: string[]) => Promise<string[]>;
 }): InferenceService & { closeAll(): Promise<void> } {
   const db = openCacheDatabase(options.dirs.cacheDir);
   const providerSetting = options.provider ?? providerSettingFromEnv();

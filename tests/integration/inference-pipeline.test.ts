@@ -38,6 +38,7 @@ describe.skipIf(problem !== undefined)('inference pipeline: DICOM in, derived DI
       derivedRoot: path.join(temp.dir, 'cache', 'derived'),
       importDerivedSeries: async (files) => {
         insertDerivedSeries(db, files);
+        return files;
       },
       emit: (name, payload) => events.push({ name, payload }),
     });

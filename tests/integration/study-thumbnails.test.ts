@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Thumbnail } from '../../src-shared/domain/studies';
 import { openCacheDatabase } from '../../src-main/studies/cache/database';
 import { createStudyService, type StudyService } from '../../src-main/studies/study-service';
+import { decodeJpegBaselineFrame } from '../../src-main/studies/thumbnails/jpeg-baseline-frame';
 import { pydicomAvailable, runPydicom } from '../helpers/pydicom';
 import { dicomFilesIn, seedFiles } from '../helpers/seed-cache';
 import { sharedDataPath } from '../helpers/shared-data';
@@ -157,5 +159,97 @@ describe('series thumbnails', () => {
   it('says so when the files are missing, and refuses an unknown series', () => {
     expect(service.thumbnail(series.gone)).toMatchObject({ status: 'unavailable', reason: expect.stringMatching(/missing/) });
     expect(() => service.thumbnail('1.2.3')).toThrow(/no series/);
+  });
+});
+
+/**
+ * JPEG baseline frames, decoded independently with Pillow (through pydicom's fragment
+ * reader): the raw frame, then for the CT the same rescale, window and 4×4 block means as
+ * above, and for the colour test pattern 5×5 block means of Pillow's RGB.
+ */
+const expectedJpegScript = `
+import io, json, sys, pydicom, numpy as np
+from PIL import Image
+from pydicom.encaps import generate_pixel_data_frame
+out = {}
+for f in sys.argv[1:]:
+    d = pydicom.dcmread(f)
+    raw = np.array(Image.open(io.BytesIO(next(generate_pixel_data_frame(d.PixelData)))))
+    if raw.ndim == 2:
+        hu = raw.astype(float) * float(getattr(d, 'RescaleSlope', 1)) + float(getattr(d, 'RescaleIntercept', 0))
+        wc = d.WindowCenter; ww = d.WindowWidth
+        c = float(wc[0] if isinstance(wc, pydicom.multival.MultiValue) else wc)
+        w = float(ww[0] if isinstance(ww, pydicom.multival.MultiValue) else ww)
+        g = ((hu - (c - 0.5)) / (w - 1) + 0.5) * 255
+        g = np.where(hu <= c - 0.5 - (w - 1) / 2, 0, np.where(hu > c - 0.5 + (w - 1) / 2, 255, g))
+        g = np.round(np.clip(g, 0, 255))
+        h, wd = g.shape
+        small = g.reshape(h // 4, 4, wd // 4, 4).mean(axis=(1, 3))
+    else:
+        h, wd, _ = raw.shape
+        small = raw.astype(float).reshape(h // 5, 5, wd // 5, 5, 3).mean(axis=(1, 3))
+    out[str(d.SeriesInstanceUID)] = {"raw": raw.ravel().tolist(), "pixels": np.round(small).astype(int).ravel().tolist()}
+print(json.dumps(out))
+`;
+
+describe('thumbnails of JPEG baseline series', () => {
+  const temp = makeTempDir();
+  let service: StudyService;
+  const ct = sharedDataPath('dicom', 'conformance', 'cornerstone', 'CTImage.dcm_JPEGProcess1TransferSyntax_1.2.840.10008.1.2.4.50.dcm');
+  const pattern = sharedDataPath('dicom', 'conformance', 'cornerstone', 'TestPattern_JPEG-Baseline_YBRFull.dcm');
+  const seriesOf = (db: ReturnType<typeof openCacheDatabase>, file: string) =>
+    (db.prepare('SELECT series_instance_uid AS uid FROM instances WHERE file_path = ?').get(file) as { uid: string }).uid;
+  const uids = { ct: '', pattern: '' };
+
+  beforeAll(() => {
+    const db = openCacheDatabase(temp.dir);
+    seedFiles(db, temp.dir, [ct, pattern], { mode: 'link' });
+    uids.ct = seriesOf(db, ct);
+    uids.pattern = seriesOf(db, pattern);
+    db.close();
+    service = createStudyService(temp.dir);
+  });
+  afterAll(() => {
+    service?.close();
+    temp.cleanup();
+  });
+
+  it.skipIf(!havePydicom)('decodes the grey CT and the colour pattern as Pillow does, then windows and scales them', () => {
+    const expected = runPydicom<Record<string, { raw: number[]; pixels: number[] }>>(expectedJpegScript, [ct, pattern]);
+    const meanAndMax = (ours: number[], theirs: number[]) => {
+      expect(ours).toHaveLength(theirs.length);
+      const differences = ours.map((value, index) => Math.abs(value - theirs[index]!));
+      return { mean: differences.reduce((sum, d) => sum + d, 0) / differences.length, max: differences.reduce((most, d) => Math.max(most, d), 0) };
+    };
+    // The decoded frames: two JPEG decoders may round the inverse DCT differently by a level,
+    // and colour adds the YCbCr conversion and chroma upsampling (libjpeg smooths it, jpeg-js does not).
+    for (const [file, uid, samplesPerPixel, tolerance] of [
+      [ct, uids.ct, 1, 2],
+      [pattern, uids.pattern, 3, 4],
+    ] as const) {
+      const bytes = fs.readFileSync(file);
+      const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+      const decoded = decodeJpegBaselineFrame(dataSet, 0, 1, samplesPerPixel);
+      expect(decoded.channels).toBe(samplesPerPixel);
+      const raw = meanAndMax([...decoded.pixels], expected[uid]!.raw);
+      expect(raw.max, uid).toBeLessThanOrEqual(tolerance);
+      expect(raw.mean, uid).toBeLessThan(0.3);
+    }
+
+    const grey = decodePng(pngOf(service.thumbnail(uids.ct)));
+    expect(grey).toMatchObject({ width: 128, height: 128, colourType: 0 });
+    const colour = decodePng(pngOf(service.thumbnail(uids.pattern)));
+    expect(colour).toMatchObject({ width: 128, height: 80, colourType: 2 });
+    const greyOurs = grey.rows.flatMap((row) => [...row]);
+    const greyDiff = meanAndMax(greyOurs, expected[uids.ct]!.pixels);
+    // The CT stores 8 bits with a rescale slope of 32 in a 400 HU window: one stored level is
+    // about 20 display levels, so a one-level decoder difference moves a 4×4 block mean by up to ~1.3.
+    expect(greyDiff.max).toBeLessThanOrEqual(8);
+    expect(greyDiff.mean).toBeLessThan(0.5);
+    expect(Math.min(...greyOurs)).toBe(0);
+    expect(Math.max(...greyOurs)).toBe(255);
+    const colourDiff = meanAndMax(colour.rows.flatMap((row) => [...row]), expected[uids.pattern]!.pixels);
+    expect(colourDiff.max).toBeLessThanOrEqual(2);
+    expect(colourDiff.mean).toBeLessThan(0.5);
   });
 });

@@ -54,8 +54,8 @@ export interface SeriesJobSpec {
   /** The finished series lands in <outputRoot>/<Series Instance UID>/. */
   outputRoot: string;
   timeoutMs: number;
-  /** Hands the finished files on (to the cache); when it throws, the files are removed. */
-  importDerived?: (files: string[]) => Promise<void>;
+  /** Hands the finished files on (to the cache) and answers where they now live; when it throws, the files are removed. */
+  importDerived?: (files: string[]) => Promise<string[]>;
 }
 
 export type JobOutcome = EventPayload<'inference.finished'>;
@@ -187,9 +187,10 @@ export class InferenceJobQueue {
       clearTimeout(timer);
       const finalDir = path.join(spec.outputRoot, spec.seriesInstanceUid);
       await fs.rename(staging, finalDir);
-      const outputs = files.map((file) => path.join(finalDir, file));
+      let outputs = files.map((file) => path.join(finalDir, file));
       try {
-        await spec.importDerived?.(outputs);
+        // Once imported, the outputs live in the cache's store, wherever that put them.
+        if (spec.importDerived) outputs = await spec.importDerived(outputs);
       } catch (error) {
         await fs.rm(finalDir, { recursive: true, force: true });
         throw new InferenceWorkerError('internal', `the derived series could not be added to the cache: ${error instanceof Error ? error.message : String(error)}`);

@@ -39,6 +39,7 @@ export class CacheWriter {
   constructor(private readonly db: Database.Database) {
     this.statements = {
       cachedSha: db.prepare('SELECT sha256 FROM instances WHERE sop_instance_uid = ?'),
+      pathReferenced: db.prepare('SELECT 1 FROM instances WHERE file_path = ? UNION ALL SELECT 1 FROM import_conflicts WHERE kept_path = ? LIMIT 1'),
       upsertPatient: db.prepare(
         `INSERT INTO patients (patient_id, patient_name, birth_date, sex) VALUES (@patientId, @patientName, @birthDate, @sex)
          ON CONFLICT (patient_id, patient_name, birth_date) DO UPDATE SET sex = CASE WHEN patients.sex = '' THEN excluded.sex ELSE patients.sex END
@@ -97,6 +98,12 @@ export class CacheWriter {
   add(record: InstanceRecord, file: StoredFile): void {
     this.pending.push({ record, file });
     this.pendingSha.set(record.instance.sopInstanceUid, file.sha256);
+  }
+
+  /** True when a committed or queued row points at this file. */
+  references(filePath: string): boolean {
+    if (this.pending.some(({ file }) => file.filePath === filePath)) return true;
+    return this.statements.pathReferenced.get(filePath, filePath) !== undefined;
   }
 
   addConflict(conflict: PendingConflict): void {

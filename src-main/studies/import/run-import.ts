@@ -1,9 +1,12 @@
+import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { ImportFinished, ImportProgress, ImportReport, StorageMode } from '../../../src-shared/domain/imports';
 import { openCacheDatabase } from '../cache/database';
-import { conflictsFolderName, putContent, removeOrphans } from '../store/file-store';
+import { removeOrphans } from '../store/file-store';
 import { CacheWriter } from './cache-writer';
-import { prepareItem, type PreparedItem } from './prepare-item';
+import { InstancePlacer, type PreparedInstance } from './place-instance';
+import type { PreparedFile } from './prepare/prepare-file';
+import { PrepareScheduler } from './prepare/prepare-scheduler';
 import { collectItems } from './sources/collect-items';
 import type { ImportItem } from './sources/import-item';
 
@@ -19,15 +22,17 @@ export interface RunImportOptions {
   readonly onStudiesChanged?: (studyInstanceUids: string[]) => void;
   /** Files per transaction; more is faster, fewer loses less to a crash. */
   readonly batchSize?: number;
+  /** Helper threads that prepare files beside the importing thread; by default one per spare core, for imports of many files. */
+  readonly helperThreads?: number;
   /** Test hook: a pause after each file, so a test can kill the process mid-batch. */
   readonly delayPerFileMs?: number;
 }
 
-/** Files read and parsed ahead of the one being stored, and store writes in flight: I/O overlaps parsing. */
-const readAhead = 8;
-const maxWritesInFlight = 8;
-
-const conflictReason = 'the cache already holds this SOP Instance UID with different content; the cached instance was kept and this file set aside';
+/** Files submitted ahead of the one being placed: enough to keep the helpers busy, few enough to bound zip entries held in memory. */
+const submitAhead = 32;
+/** Below this many files, starting a helper thread costs more than it saves. */
+const minFilesForHelpers = 48;
+const maxHelperThreads = 3;
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -39,33 +44,68 @@ function cleanOrphans(db: Database.Database, cacheDir: string): void {
 }
 
 /**
- * The whole import: list the sources, then per file read, parse, checksum, store and
- * queue its row, committing in batches. Files are always stored before their row is
- * committed. One bad file is one report line; only storage or database trouble stops
- * the import, and what was committed before stays.
+ * Helpers pay for themselves only on cores nobody else is using: each costs its start-up and
+ * its own warm-up of the parsing code, which on a busy machine is time taken from the import.
+ * So they are started for spare cores only, as the one-minute load average tells them
+ * (Windows reports no load average, and gets one helper per core but one).
+ */
+function helperCount(options: RunImportOptions, files: number): number {
+  if (options.helperThreads !== undefined) return options.helperThreads;
+  if (files < minFilesForHelpers) return 0;
+  const cores = os.availableParallelism();
+  const spareCores = Math.floor(cores - os.loadavg()[0]!);
+  return Math.max(0, Math.min(maxHelperThreads, cores - 1, spareCores));
+}
+
+/** One file on its way: submitted for preparing, its result filled in when it arrives. */
+interface Slot {
+  result?: PreparedFile;
+  readonly done: Promise<PreparedFile>;
+}
+
+function submit(item: ImportItem, mode: StorageMode, scheduler: PrepareScheduler): Slot {
+  const storeCopy = mode === 'copy' || item.diskPath === undefined;
+  const done =
+    item.diskPath !== undefined
+      ? scheduler.submit({ diskPath: item.diskPath, storeCopy })
+      : item.read().then(
+          (bytes) => scheduler.submit({ bytes, storeCopy }),
+          (error: unknown): PreparedFile => ({ kind: 'failed', reason: `cannot read: ${reasonOf(error)}` }),
+        );
+  const slot: Slot = { done };
+  void done.then((result) => (slot.result = result));
+  return slot;
+}
+
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The whole import: list the sources, then prepare files (read, parse, checksum, store)
+ * on this thread and its helpers, and place them in the order they were listed, committing
+ * rows in batches. Files are always stored before their row is committed. One bad file is
+ * one report line; only storage or database trouble stops the import, and what was
+ * committed before stays.
  */
 export async function runImport(options: RunImportOptions): Promise<ImportFinished> {
   const started = performance.now();
   const report: ImportReport = { files: 0, instances: 0, studies: 0, series: 0, duplicates: 0, conflicts: [], failed: [], seconds: 0 };
   const studies = new Set<string>();
   const series = new Set<string>();
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 500;
   let status: ImportFinished['status'] = 'completed';
   let message: string | undefined;
   let db: Database.Database | undefined;
   let writer: CacheWriter | undefined;
+  let placer: InstancePlacer | undefined;
+  let scheduler: PrepareScheduler | undefined;
   let closeSources = () => {};
-  const writes = new Set<Promise<void>>();
-  let storageError: unknown;
-  const ahead: Array<Promise<PreparedItem>> = [];
+  /** By item index; a slot is dropped once placed, so a large import does not keep every record. */
+  const slots: Array<Slot | undefined> = [];
+  let placed = 0;
 
   const emitProgress = (filesDone: number, filesTotal: number | null, currentPath: string) =>
     options.onProgress?.({ importId: options.importId, filesDone, filesTotal, currentPath });
 
-  const settleWrites = async () => {
-    await Promise.all(writes);
-    if (storageError !== undefined) throw new Error(`cannot write to the cache's store: ${reasonOf(storageError)}`);
-  };
   const commit = () => {
     if (!writer) return;
     const committed = writer.commit();
@@ -75,42 +115,11 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
     if (committed.studyInstanceUids.length > 0) options.onStudiesChanged?.(committed.studyInstanceUids);
   };
 
-  const store = async (item: ImportItem, prepared: Extract<PreparedItem, { kind: 'instance' }>, target: CacheWriter) => {
-    const { record, bytes, sha256 } = prepared;
-    const uid = record.instance.sopInstanceUid;
-    const known = target.knownSha256(uid);
-    if (known === sha256) {
-      report.duplicates += 1;
-      return;
-    }
-    if (known !== undefined) {
-      const keptPath = await putContent(options.cacheDir, bytes, sha256, conflictsFolderName).catch((error: unknown) => {
-        throw new Error(`cannot set a conflicting file aside: ${reasonOf(error)}`);
-      });
-      target.addConflict({ sopInstanceUid: uid, sourcePath: item.displayPath, keptPath, size: bytes.length, sha256, cachedSha256: known });
-      report.conflicts.push({ path: item.displayPath, sopInstanceUid: uid, reason: conflictReason });
-      return;
-    }
-    // Zip entries have no place on disk to link to, so they are always copied.
-    if (options.mode === 'link' && item.diskPath !== undefined) {
-      target.add(record, { filePath: item.diskPath, storageMode: 'link', size: bytes.length, sha256 });
-      return;
-    }
-    target.reserve(uid, sha256);
-    const write: Promise<void> = putContent(options.cacheDir, bytes, sha256)
-      .then((filePath) => target.add(record, { filePath, storageMode: 'copy', size: bytes.length, sha256 }))
-      .catch((error: unknown) => {
-        storageError ??= error;
-      })
-      .finally(() => writes.delete(write));
-    writes.add(write);
-    if (writes.size >= maxWritesInFlight) await Promise.race(writes);
-  };
-
   try {
     db = openCacheDatabase(options.cacheDir);
     cleanOrphans(db, options.cacheDir);
     writer = new CacheWriter(db);
+    placer = new InstancePlacer(options.cacheDir, options.mode, writer, report);
 
     emitProgress(0, null, options.paths[0] ?? '');
     const collected = await collectItems(options.paths);
@@ -118,7 +127,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
     report.failed.push(...collected.failures);
     report.files = collected.failures.length;
     const { items } = collected;
-    let nextToPrepare = 0;
+    scheduler = new PrepareScheduler(options.cacheDir, helperCount(options, items.length));
     let lastProgress = 0;
     let lastCommit = performance.now();
     for (let index = 0; index < items.length; index += 1) {
@@ -126,25 +135,33 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
         status = 'cancelled';
         break;
       }
-      while (nextToPrepare < items.length && ahead.length < readAhead) ahead.push(prepareItem(items[nextToPrepare++]!));
+      while (slots.length < items.length && slots.length < index + submitAhead) slots.push(submit(items[slots.length]!, options.mode, scheduler));
       const item = items[index]!;
-      if (index === 0 || performance.now() - lastProgress > 50) {
+      if (index === 0 || performance.now() - lastProgress > 100) {
         emitProgress(index, items.length, item.displayPath);
         lastProgress = performance.now();
       }
-      const prepared = await ahead.shift()!;
+      const slot = slots[index]!;
+      slots[index] = undefined;
+      // While the next result is on its way, prepare a later file here rather than wait.
+      while (slot.result === undefined) {
+        // Helpers' answers arrive as events, so with helpers the loop lets them in after each file.
+        if (scheduler.prepareOneHere()) await (scheduler.helperCount > 0 ? yieldToEvents() : Promise.resolve());
+        // Zip entries reach the queue only once read: wake for them too, or nobody would take them.
+        else await Promise.race([slot.done, scheduler.nextQueued()]);
+      }
+      const prepared = slot.result;
+      placed = index + 1;
       report.files += 1;
       if (prepared.kind === 'failed') report.failed.push({ path: item.displayPath, reason: prepared.reason });
-      else if (prepared.kind === 'instance') await store(item, prepared, writer);
-      if (storageError !== undefined) await settleWrites();
-      if (writer.pendingCount + writes.size >= batchSize || performance.now() - lastCommit > 1000) {
-        await settleWrites();
+      else if (prepared.kind === 'store-failed') throw new Error(`cannot write to the cache's store: ${prepared.reason}`);
+      else if (prepared.kind === 'instance') await placer.place(item, prepared);
+      if (writer.pendingCount >= batchSize || performance.now() - lastCommit > 1000) {
         commit();
         lastCommit = performance.now();
       }
       if (options.delayPerFileMs) await new Promise((resolve) => setTimeout(resolve, options.delayPerFileMs));
     }
-    await settleWrites();
     commit();
     emitProgress(report.files - collected.failures.length, items.length, '');
   } catch (error) {
@@ -152,14 +169,21 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
     message = reasonOf(error);
     try {
       // Rows whose files were stored before the failure are still good; keep them.
-      await Promise.all(writes);
       commit();
     } catch {
       // the database itself failed; WAL leaves it at the last committed batch
     }
   } finally {
-    // Reads started ahead must end before their sources (open zips) close.
-    await Promise.allSettled(ahead);
+    // Files prepared ahead of a cancel or failure: wait for them (zip reads must end before
+    // their archives close), then remove the store copies no row took.
+    scheduler?.stop();
+    const unplaced = await Promise.all(slots.slice(placed).flatMap((slot) => (slot ? [slot.done] : [])));
+    try {
+      for (const prepared of unplaced) if (prepared.kind === 'instance') placer?.discardUnused(prepared as PreparedInstance);
+    } catch {
+      // left to the orphan sweep of a later import
+    }
+    await scheduler?.close();
     closeSources();
     if (db?.open) db.close();
   }

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /**
  * The managed store under the cache folder. Copied files are named by their SHA-256, so
@@ -31,33 +32,76 @@ function ensureFolder(folder: string): void {
   knownFolders.add(folder);
 }
 
-/**
- * Writes bytes to their content-addressed place: first to a staging file, then renamed,
- * so a reader never sees half a file. Renaming over an existing file of the same name is
- * harmless (same name, same content) and atomic. Returns the stored path.
- *
- * The file system calls are synchronous on purpose: imports run in a worker thread or the
- * CLI, and one blocking write costs a fraction of the CPU of its chunked async form.
- */
-export async function putContent(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): Promise<string> {
-  const target = storedPathFor(cacheDir, sha256, folder);
+/** Staging names unique to this process and thread without asking the system for random bytes on every file. */
+let stagedCount = 0;
+
+function writeStaged(cacheDir: string, folder: string, sha256: string, target: string, write: (temporary: string) => void): void {
   const staging = path.join(cacheDir, folder, stagingFolderName);
-  const temporary = path.join(staging, `${sha256}.${randomBytes(6).toString('hex')}.part`);
-  const write = () => {
+  stagedCount += 1;
+  const temporary = path.join(staging, `${sha256}.${process.pid}-${threadId}-${stagedCount}.part`);
+  const attempt = () => {
     ensureFolder(staging);
     ensureFolder(path.dirname(target));
-    fs.writeFileSync(temporary, bytes, { mode: 0o644 });
+    write(temporary);
     fs.renameSync(temporary, target);
   };
   try {
-    write();
+    attempt();
   } catch (error) {
     fs.rmSync(temporary, { force: true });
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     // A folder removed behind our back (a cache cleared by hand): make it again, once.
     knownFolders.clear();
-    write();
+    attempt();
   }
+}
+
+/**
+ * Writes bytes to their content-addressed place: first to a staging file, then renamed,
+ * so a reader never sees half a file. Renaming over an existing file of the same name is
+ * harmless (same name, same content) and atomic. Returns the stored path.
+ *
+ * The file system calls are synchronous on purpose: imports run in worker threads or the
+ * CLI, and one blocking write costs a fraction of the CPU of its chunked async form.
+ */
+export function putContentSync(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): string {
+  const target = storedPathFor(cacheDir, sha256, folder);
+  writeStaged(cacheDir, folder, sha256, target, (temporary) => fs.writeFileSync(temporary, bytes, { mode: 0o644 }));
+  return target;
+}
+
+export async function putContent(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): Promise<string> {
+  return putContentSync(cacheDir, bytes, sha256, folder);
+}
+
+export interface StoredContent {
+  readonly path: string;
+  /** True when this call wrote the file; false when the store already held that content. */
+  readonly created: boolean;
+}
+
+/**
+ * Stores bytes unless the store already holds a file of that name, which by content
+ * addressing is the same content: a re-import writes nothing. The existing file's time is
+ * refreshed, so an orphan sweep in another process never takes a file about to be referenced.
+ */
+export function storeContentIfAbsent(cacheDir: string, bytes: Uint8Array, sha256: string): StoredContent {
+  const target = storedPathFor(cacheDir, sha256);
+  // A probe that does not throw: building an ENOENT error for every new file costs more than the stat.
+  if (fs.statSync(target, { throwIfNoEntry: false }) !== undefined) {
+    const now = new Date();
+    fs.utimesSync(target, now, now);
+    return { path: target, created: false };
+  }
+  putContentSync(cacheDir, bytes, sha256);
+  return { path: target, created: true };
+}
+
+/** Moves a stored file into another store folder (a copy made for what turned out to be a conflict); atomic, no bytes copied. */
+export function moveStoredContent(cacheDir: string, storedPath: string, sha256: string, folder: string): string {
+  const target = storedPathFor(cacheDir, sha256, folder);
+  ensureFolder(path.dirname(target));
+  fs.renameSync(storedPath, target);
   return target;
 }
 

@@ -1,4 +1,5 @@
 import type { DataSet } from 'dicom-parser';
+import { decodeJpegBaselineFrame, jpegBaselineTransferSyntax } from './jpeg-baseline-frame';
 import type { RasterImage } from './png-encoder';
 
 /** Transfer syntaxes whose pixel data is stored as plain samples (deflate is inflated by the parser). */
@@ -24,6 +25,11 @@ const transferSyntaxNames: Record<string, string> = {
   '1.2.840.10008.1.2.5': 'RLE lossless',
   '1.2.840.10008.1.2.8.1': 'deflated image frame compression',
 };
+
+/** Syntaxes a thumbnail can be made from: the uncompressed ones, and JPEG baseline (decoded in JavaScript). */
+export function thumbnailCanDecode(transferSyntaxUid: string): boolean {
+  return uncompressedTransferSyntaxes.has(transferSyntaxUid) || transferSyntaxUid === jpegBaselineTransferSyntax;
+}
 
 export function describeTransferSyntax(uid: string): string {
   return transferSyntaxNames[uid] ? `${transferSyntaxNames[uid]} (${uid})` : uid;
@@ -179,9 +185,23 @@ export function downsample(image: RasterImage, maxSide: number): RasterImage {
   return { width, height, channels, pixels };
 }
 
-/** Renders the middle frame of an uncompressed instance as an 8-bit display image. */
+/** The middle frame of JPEG baseline pixel data; grey frames get the same rescale and window as uncompressed ones. */
+function renderJpegBaseline(dataSet: DataSet): RasterImage {
+  const layout = layoutOf(dataSet);
+  let decoded;
+  try {
+    decoded = decodeJpegBaselineFrame(dataSet, Math.floor(layout.frames / 2), layout.frames, layout.samplesPerPixel);
+  } catch (error) {
+    throw new NoThumbnail(`the JPEG baseline frame cannot be decoded (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (decoded.channels === 3) return decoded;
+  return { width: decoded.width, height: decoded.height, channels: 1, pixels: windowGrey(dataSet, layout, Float64Array.from(decoded.pixels)) };
+}
+
+/** Renders the middle frame of an instance (uncompressed, or JPEG baseline) as an 8-bit display image. */
 export function renderFrame(dataSet: DataSet): RasterImage {
   const transferSyntax = dataSet.string('x00020010') ?? '1.2.840.10008.1.2';
+  if (transferSyntax === jpegBaselineTransferSyntax) return renderJpegBaseline(dataSet);
   if (!uncompressedTransferSyntaxes.has(transferSyntax)) {
     throw new NoThumbnail(`the pixel data is compressed (${describeTransferSyntax(transferSyntax)}), which thumbnails do not decode`);
   }

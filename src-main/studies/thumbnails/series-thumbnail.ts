@@ -5,7 +5,7 @@ import { orderedInstances } from '../cache/series-queries';
 import { resolveStoredPath } from '../cache/stored-files';
 import { readDataSet } from '../dicom/read-dataset';
 import { encodePng } from './png-encoder';
-import { describeTransferSyntax, downsample, NoThumbnail, renderFrame, uncompressedTransferSyntaxes } from './render-frame';
+import { describeTransferSyntax, downsample, NoThumbnail, renderFrame, thumbnailCanDecode } from './render-frame';
 
 export const thumbnailMaxSide = 128;
 
@@ -41,7 +41,7 @@ export function seriesThumbnail(db: Database.Database, cacheDir: string, seriesI
   let lastReason = 'No instance of this series could be rendered.';
   for (const candidate of candidates.slice(0, 3)) {
     const transferSyntax = candidate.row.transfer_syntax_uid;
-    if (transferSyntax && !uncompressedTransferSyntaxes.has(transferSyntax)) {
+    if (transferSyntax && !thumbnailCanDecode(transferSyntax)) {
       return unavailable(`No thumbnail: the pixel data is compressed (${describeTransferSyntax(transferSyntax)}).`);
     }
     try {

@@ -28,10 +28,17 @@ export interface ParsedFile {
 /** Deflated data sets larger than this once inflated are refused. */
 const maxInflatedBytes = 1024 * 1024 * 1024;
 
-const longLengthVrs = new Set(['OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'SQ', 'UT', 'UN', 'UC', 'UR', 'SV', 'UV']);
+/** Two-letter VR codes as one number (first letter in the high byte): read per element without making a string. */
+const vrCode = (vr: string) => (vr.charCodeAt(0) << 8) | vr.charCodeAt(1);
+const longLengthVrs = new Set(['OB', 'OW', 'OF', 'OD', 'OL', 'OV', 'SQ', 'UT', 'UN', 'UC', 'UR', 'SV', 'UV'].map(vrCode));
 
 function isUpperLetter(byte: number | undefined): boolean {
   return byte !== undefined && byte >= 0x41 && byte <= 0x5a;
+}
+
+/** True when the four bytes at start spell DICM: a byte comparison, checked on every file. */
+function isDicmAt(bytes: Uint8Array, start: number): boolean {
+  return bytes.length >= start + 4 && bytes[start] === 0x44 && bytes[start + 1] === 0x49 && bytes[start + 2] === 0x43 && bytes[start + 3] === 0x4d;
 }
 
 function ascii(bytes: Uint8Array, start: number, length: number): string {
@@ -58,8 +65,7 @@ function readMetaHeader(bytes: Uint8Array, start: number): MetaHeader {
     let valueStart: number;
     let length: number;
     if (isUpperLetter(bytes[position + 4]) && isUpperLetter(bytes[position + 5])) {
-      const vr = ascii(bytes, position + 4, 2);
-      if (longLengthVrs.has(vr)) {
+      if (longLengthVrs.has((bytes[position + 4]! << 8) | bytes[position + 5]!)) {
         if (position + 12 > bytes.length) break;
         length = view.getUint32(position + 8, true);
         valueStart = position + 12;
@@ -136,8 +142,8 @@ function checkPixelDataComplete(dataSet: DataSet): void {
 export function readDicomFile(bytes: Uint8Array): ParsedFile {
   if (bytes.length === 0) throw new NotDicomError('empty file');
   let metaStart: number | undefined;
-  if (bytes.length >= 132 && ascii(bytes, 128, 4) === 'DICM') metaStart = 132;
-  else if (bytes.length >= 4 && ascii(bytes, 0, 4) === 'DICM') metaStart = 4;
+  if (isDicmAt(bytes, 128)) metaStart = 132;
+  else if (isDicmAt(bytes, 0)) metaStart = 4;
   else if (bytes.length >= 8 && bytes[0] === 0x02 && bytes[1] === 0x00) metaStart = 0;
 
   const meta: MetaHeader = metaStart === undefined ? { datasetStart: 0, transferSyntaxUid: undefined, mediaStorageSopClassUid: undefined } : readMetaHeader(bytes, metaStart);
@@ -187,8 +193,8 @@ export const mediaStorageDirectorySopClassUid = '1.2.840.10008.1.3.10';
 export function isMediaDirectory(bytes: Uint8Array): boolean {
   try {
     let metaStart: number | undefined;
-    if (bytes.length >= 132 && ascii(bytes, 128, 4) === 'DICM') metaStart = 132;
-    else if (bytes.length >= 4 && ascii(bytes, 0, 4) === 'DICM') metaStart = 4;
+    if (isDicmAt(bytes, 128)) metaStart = 132;
+    else if (isDicmAt(bytes, 0)) metaStart = 4;
     if (metaStart === undefined) return false;
     return readMetaHeader(bytes, metaStart).mediaStorageSopClassUid === mediaStorageDirectorySopClassUid;
   } catch {
