@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import dicomParser from 'dicom-parser';
 import path from 'node:path';
 import { dicomFilesIn } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
@@ -130,5 +131,40 @@ test.describe.serial('super-resolution panel @panels', () => {
       expect(derived.imageType).toMatch(/^DERIVED\\SECONDARY/);
     }
     expect(fs.existsSync(path.join(webHost.cacheDir, 'derived', derivedUid))).toBe(true);
+  });
+
+  test('saves just the slice on screen ×4: one image, a quarter of the spacing, referencing that slice @panels', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    // The study now has two series: show the source in the active viewport.
+    await page.locator(`[data-testid="series-item"][data-series-uid="${headers[0]?.seriesInstanceUid ?? ''}"]`).click();
+    const showsSource = async (): Promise<boolean> => {
+      const uid = (await activeImage(page))?.sopInstanceUid;
+      return headers.some((header) => header.sopInstanceUid === uid);
+    };
+    await expect.poll(showsSource, { timeout: 20_000 }).toBe(true);
+    const shown = await activeImage(page);
+    const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
+    if (!source) throw new Error('the active slice is not one of the imported files');
+    await page.keyboard.press('Alt+KeyS');
+    const panel = page.getByTestId('superres-panel');
+    await panel.getByTestId('superres-superres-x4').check();
+    await panel.getByTestId('superres-save-slice').click();
+    await expect(panel.getByTestId('job-completed')).toContainText('Saved the slice ×4 as a one-image derived series', { timeout: 60_000 });
+    const sliceUid = (await panel.getByTestId('superres-open-result').getAttribute('data-series-uid')) ?? '';
+    expect(sliceUid).toMatch(/^[0-9.]+$/);
+    expect(sliceUid).not.toBe(derivedUid);
+    await expect(page.locator(`[data-testid="series-item"][data-series-uid="${sliceUid}"]`)).toBeVisible();
+
+    const files = derivedFiles(webHost, sliceUid);
+    expect(files).toHaveLength(1);
+    const derived = readHeader(files[0]!);
+    expect([derived.rows, derived.columns]).toEqual([source.rows * 4, source.columns * 4]);
+    expect(derived.pixelSpacing[0]).toBeCloseTo(source.pixelSpacing[0] / 4, 6);
+    expect(derived.pixelSpacing[1]).toBeCloseTo(source.pixelSpacing[1] / 4, 6);
+    expect(derived.imageType).toMatch(/^DERIVED\\SECONDARY/);
+    expect(derived.seriesDescription).toMatch(/^AI: /);
+    const bytes = fs.readFileSync(files[0]!);
+    const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+    expect(dataSet.elements.x00082112?.items?.[0]?.dataSet?.string('x00081155')).toBe(source.sopInstanceUid);
   });
 });
