@@ -7,6 +7,8 @@ import type { ProviderChoice } from '../../src-shared/contract/inference';
 import { BundleRegistry, type LoadedBundle, type ModelSource, type RunnableTaskKind } from './bundles/bundle-registry';
 import { BundleVerifier } from './bundles/bundle-verification';
 import { InferenceJobQueue, removeAbandonedStaging, type JobOutcome } from './jobs/job-queue';
+import { checkRegion, chooseSlices } from './jobs/series-selection';
+import type { PixelRegion } from './pixels/region';
 import { providerOrder } from './providers';
 import type { SeriesSlice, SeriesSource } from './series-source';
 import { InferenceWorkerClient, InferenceWorkerError } from './worker-client';
@@ -91,7 +93,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
   }
 
   /** Starts a job over explicit slices (a cached series, or a file's frames for the CLI). */
-  async function startJob(selection: TaskSelection, slices: SeriesSlice[], options: { timeoutSeconds?: number; importDerived: boolean }) {
+  async function startJob(selection: TaskSelection, slices: SeriesSlice[], options: { timeoutSeconds?: number; importDerived: boolean; region?: PixelRegion }) {
     const { bundleRef, task } = await resolve(selection);
     if (slices.length === 0) throw new ServiceError('not-found', 'There are no images to run the task on.');
     const number = await sourceSeriesNumber(slices[0]!.filePath);
@@ -101,6 +103,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
       task,
       provider: provider(selection.provider),
       slices,
+      ...(options.region ? { region: options.region } : {}),
       seriesInstanceUid: newDicomUid(),
       // Derived series conventionally number above their source, so they sort after it.
       seriesNumber: (number ?? 0) + 1000,
@@ -161,9 +164,11 @@ export function createInferenceService(config: InferenceServiceConfig) {
     },
 
     async runSeries(request: ParsedCallRequest<'inference.run'>): Promise<{ jobId: string; done: Promise<JobOutcome> }> {
-      const slices = config.seriesSource.slicesOf(request.seriesInstanceUid);
-      if (slices.length === 0) throw new ServiceError('not-found', `The cache has no series ${request.seriesInstanceUid}.`);
-      return startJob(request, slices, { timeoutSeconds: request.timeoutSeconds, importDerived: true });
+      const series = config.seriesSource.slicesOf(request.seriesInstanceUid);
+      if (series.length === 0) throw new ServiceError('not-found', `The cache has no series ${request.seriesInstanceUid}.`);
+      const slices = chooseSlices(request.seriesInstanceUid, series, request.instances);
+      await checkRegion(request.region, slices);
+      return startJob(request, slices, { timeoutSeconds: request.timeoutSeconds, importDerived: true, ...(request.region ? { region: request.region } : {}) });
     },
 
     /** Every frame of one file, written as a derived series but not added to the cache (the CLI's --file). */

@@ -69,6 +69,25 @@ export const taskSelectionSchema = z.object({
   provider: z.enum(providerChoices).default('auto'),
 });
 
+/** One image of a series: an instance, and one of its frames (0-based) or all of them when left out. */
+export const seriesImageSchema = z.object({
+  sopInstanceUid: dicomUidSchema,
+  frame: z.number().int().nonnegative().optional(),
+});
+export type SeriesImage = z.infer<typeof seriesImageSchema>;
+
+/**
+ * A rectangle of source pixels: x and y are the 0-based column and row of its top-left
+ * pixel. The derived image covers exactly these pixels, scaled, with geometry to match.
+ */
+export const pixelRegionSchema = z.object({
+  x: z.number().int().nonnegative(),
+  y: z.number().int().nonnegative(),
+  width: z.number().int().positive().max(65_535),
+  height: z.number().int().positive().max(65_535),
+});
+export type PixelRegionRequest = z.infer<typeof pixelRegionSchema>;
+
 export const inferenceResultSchema = z.object({
   taskId: z.string(),
   bundleId: z.string(),
@@ -144,10 +163,14 @@ export const inferenceCalls = {
     response: z.object({ provider: z.enum(executionProviders), fallbacks: z.array(providerFallbackSchema) }),
   }),
   'inference.run': defineCall({
-    summary: 'Start a task on every slice of a cached series; progress and the result come as events',
+    summary: 'Start a task on a cached series (every slice, or chosen ones, optionally a region of each); progress and the result come as events',
     request: taskSelectionSchema.extend({
       seriesInstanceUid: dicomUidSchema,
       timeoutSeconds: z.number().positive().max(24 * 3600).optional(),
+      /** Only these images of the series, in slice order; every image when left out. */
+      instances: z.array(seriesImageSchema).min(1).max(10_000).optional(),
+      /** Only this region of each image (source pixels); the whole image when left out. */
+      region: pixelRegionSchema.optional(),
     }),
     response: z.object({ jobId: z.string() }),
   }),

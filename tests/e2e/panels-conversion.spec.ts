@@ -140,4 +140,29 @@ test.describe.serial('modality conversion panel @panels', () => {
     await expect.poll(() => zoomText(page, 'vp-0')).toBe(before);
     await page.screenshot({ path: screenshotPath('panel-modality-conversion.png') });
   });
+
+  test('T1→T2 of just the slice on screen: a one-image derived series referencing it @panels', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, converted.studyUid);
+    // The study has the source and the series converted above: show the source.
+    await page.locator(`[data-testid="series-item"][data-series-uid="${converted.seriesUid}"]`).click();
+    await expect(page.getByTestId('viewport-vp-0')).toHaveAttribute('data-series-uid', converted.seriesUid);
+    await page.getByTestId('viewport-vp-0').click();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+    await expect.poll(() => sliceText(page, 'vp-0')).toBe(`Im 6/${sliceCount}`);
+    const shownUid = await page.evaluate(() => window.radstationViewer?.getActiveImage()?.sopInstanceUid);
+    await page.keyboard.press('Alt+KeyM');
+    const panel = page.getByTestId('conversion-panel');
+    await panel.getByTestId('task-mr-t1-to-t2').check();
+    await panel.getByTestId('conversion-save-slice').click();
+    await expect(panel.getByTestId('job-completed')).toContainText('Saved the converted slice as a one-image derived series', { timeout: 60_000 });
+    const sliceUid = (await panel.getByTestId('conversion-open-result').getAttribute('data-series-uid')) ?? '';
+    await expect(page.locator(`[data-testid="series-item"][data-series-uid="${sliceUid}"]`)).toBeVisible();
+    const files = derivedFiles(webHost, sliceUid);
+    expect(files).toHaveLength(1);
+    const header = readHeader(files[0] ?? '');
+    expect([header.rows, header.columns, header.studyInstanceUid]).toEqual([converted.rows, converted.columns, converted.studyUid]);
+    const reference = runPydicom<string>('import sys, json, pydicom; print(json.dumps(str(pydicom.dcmread(sys.argv[1]).SourceImageSequence[0].ReferencedSOPInstanceUID)))', [files[0] ?? '']);
+    expect(shownUid).toBeTruthy();
+    expect(reference).toBe(shownUid);
+  });
 });

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { Page } from '@playwright/test';
+import dicomParser from 'dicom-parser';
 import path from 'node:path';
 import { dicomFilesIn } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
@@ -21,6 +23,11 @@ test.describe.serial('super-resolution panel @panels', () => {
   const headers = mrFiles.map((file) => ({ file, ...readHeader(file) }));
   const studyUid = headers[0]?.studyInstanceUid ?? '';
   let derivedUid = '';
+  /** True once the active viewport shows one of the imported source slices. */
+  const showsSource = async (page: Page): Promise<boolean> => {
+    const uid = (await activeImage(page))?.sopInstanceUid;
+    return headers.some((header) => header.sopInstanceUid === uid);
+  };
 
   test.beforeAll(({ webHost }) => {
     const report = importLinked(webHost, mrFiles);
@@ -130,5 +137,93 @@ test.describe.serial('super-resolution panel @panels', () => {
       expect(derived.imageType).toMatch(/^DERIVED\\SECONDARY/);
     }
     expect(fs.existsSync(path.join(webHost.cacheDir, 'derived', derivedUid))).toBe(true);
+  });
+
+  test('saves just the slice on screen ×4: one image, a quarter of the spacing, referencing that slice @panels', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    // The study now has two series: show the source in the active viewport.
+    await page.locator(`[data-testid="series-item"][data-series-uid="${headers[0]?.seriesInstanceUid ?? ''}"]`).click();
+    await expect.poll(() => showsSource(page), { timeout: 20_000 }).toBe(true);
+    const shown = await activeImage(page);
+    const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
+    if (!source) throw new Error('the active slice is not one of the imported files');
+    await page.keyboard.press('Alt+KeyS');
+    const panel = page.getByTestId('superres-panel');
+    await panel.getByTestId('superres-superres-x4').check();
+    await panel.getByTestId('superres-save-slice').click();
+    await expect(panel.getByTestId('job-completed')).toContainText('Saved the slice ×4 as a one-image derived series', { timeout: 60_000 });
+    const sliceUid = (await panel.getByTestId('superres-open-result').getAttribute('data-series-uid')) ?? '';
+    expect(sliceUid).toMatch(/^[0-9.]+$/);
+    expect(sliceUid).not.toBe(derivedUid);
+    await expect(page.locator(`[data-testid="series-item"][data-series-uid="${sliceUid}"]`)).toBeVisible();
+
+    const files = derivedFiles(webHost, sliceUid);
+    expect(files).toHaveLength(1);
+    const derived = readHeader(files[0]!);
+    expect([derived.rows, derived.columns]).toEqual([source.rows * 4, source.columns * 4]);
+    expect(derived.pixelSpacing[0]).toBeCloseTo(source.pixelSpacing[0] / 4, 6);
+    expect(derived.pixelSpacing[1]).toBeCloseTo(source.pixelSpacing[1] / 4, 6);
+    expect(derived.imageType).toMatch(/^DERIVED\\SECONDARY/);
+    expect(derived.seriesDescription).toMatch(/^AI: /);
+    const bytes = fs.readFileSync(files[0]!);
+    const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+    expect(dataSet.elements.x00082112?.items?.[0]?.dataSet?.string('x00081155')).toBe(source.sopInstanceUid);
+  });
+
+  test('saves just a drawn region ×4: its size ×4, and its first pixel where the region starts in the patient @panels', async ({ page, webHost }) => {
+    await openStudy(page, webHost.url, studyUid);
+    await page.locator(`[data-testid="series-item"][data-series-uid="${headers[0]?.seriesInstanceUid ?? ''}"]`).click();
+    await expect.poll(() => showsSource(page), { timeout: 20_000 }).toBe(true);
+    const shown = await activeImage(page);
+    const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
+    if (!source) throw new Error('the active slice is not one of the imported files');
+    const viewport = await page.getByTestId('viewport-vp-0').boundingBox();
+    if (!viewport) throw new Error('no viewport box');
+    await page.keyboard.press('g');
+    await page.mouse.move(viewport.x + viewport.width * 0.42, viewport.y + viewport.height * 0.38);
+    await page.mouse.down();
+    await page.mouse.move(viewport.x + viewport.width * 0.5, viewport.y + viewport.height * 0.45, { steps: 4 });
+    await page.mouse.move(viewport.x + viewport.width * 0.58, viewport.y + viewport.height * 0.52, { steps: 4 });
+    await page.mouse.up();
+    const rectangle = await page.evaluate(() => window.radstationViewer?.measurements().find((m) => m.toolName === 'RectangleROI'));
+    const corners = await page.evaluate((uid) => window.radstationViewer?.measurementHandles(uid), rectangle?.annotationUid ?? '');
+    if (!corners) throw new Error('no ROI handles');
+    // Every source pixel the rectangle touches: whole pixels from the lowest to the highest handle.
+    const x = Math.floor(Math.min(...corners.map(([column]) => column)));
+    const y = Math.floor(Math.min(...corners.map(([, row]) => row)));
+    const width = Math.ceil(Math.max(...corners.map(([column]) => column))) - x;
+    const height = Math.ceil(Math.max(...corners.map(([, row]) => row))) - y;
+    expect(width).toBeGreaterThan(10);
+
+    await page.keyboard.press('Alt+KeyS');
+    const panel = page.getByTestId('superres-panel');
+    await panel.getByTestId('superres-superres-x4').check();
+    await panel.getByTestId('superres-region-roi').check();
+    await panel.getByTestId('superres-save-region').click();
+    await expect(panel.getByTestId('job-completed')).toContainText('Saved the region of the slice ×4', { timeout: 60_000 });
+    const regionUid = (await panel.getByTestId('superres-open-result').getAttribute('data-series-uid')) ?? '';
+    const files = derivedFiles(webHost, regionUid);
+    expect(files).toHaveLength(1);
+
+    // Geometry read here with dicom-parser from both files: IPP + column·Δc·row cosine + row·Δr·column cosine.
+    const geometry = (file: string) => {
+      const bytes = fs.readFileSync(file);
+      const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+      const list = (tag: string, n: number) => Array.from({ length: n }, (_, i) => ds.floatString(tag, i) ?? NaN);
+      const [rowSpacing, columnSpacing] = list('x00280030', 2) as [number, number];
+      const position = list('x00200032', 3);
+      const orientation = list('x00200037', 6);
+      return {
+        rows: ds.uint16('x00280010') ?? 0,
+        columns: ds.uint16('x00280011') ?? 0,
+        point: (column: number, row: number) => [0, 1, 2].map((a) => position[a]! + column * columnSpacing * orientation[a]! + row * rowSpacing * orientation[a + 3]!),
+      };
+    };
+    const from = geometry(source.file);
+    const derived = geometry(files[0]!);
+    expect([derived.rows, derived.columns]).toEqual([height * 4, width * 4]);
+    // Derived pixel (0, 0) is the top-left sixteenth of source pixel (x, y): 3/8 of a source pixel in from its centre.
+    const expected = from.point(x - 0.375, y - 0.375);
+    derived.point(0, 0).forEach((value, axis) => expect(Math.abs(value - expected[axis]!)).toBeLessThan(1e-3));
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decimalString, scaledImagePosition } from '../../src-main/inference/derived/derived-dicom';
+import { regionProblem, withContext } from '../../src-main/inference/pixels/region';
 import { cropWithEdgePadding, resizeBilinear, runTiled, tileStarts, type Plane } from '../../src-main/inference/pixels/image-ops';
 import { fitNormalization, percentile } from '../../src-main/inference/pixels/normalization';
 import { removeAbandonedStaging } from '../../src-main/inference/jobs/job-queue';
@@ -79,6 +80,21 @@ describe('geometry, providers and slice order', () => {
     const position = scaledImagePosition({ rows: 2, columns: 2, pixelSpacing: [2, 4], imagePositionPatient: [10, 20, 30], imageOrientationPatient: [1, 0, 0, 0, 1, 0] }, 2);
     // Along a row (x) the column spacing 4 applies: 10 - 0.25·4; down a column (y) the row spacing 2: 20 - 0.25·2.
     expect(position).toEqual([9, 19.5, 30]);
+  });
+
+  it("moves the first pixel centre to a region's corner plus half a new pixel, along oblique axes", () => {
+    // Row cosine (0, 0.6, 0.8), column cosine (0, 0.8, -0.6); row spacing 2, column spacing 3; region from column 10, row 4 at ×4.
+    // Along the row: (10 - 0.5 + 0.125)·3 = 28.875; down the column: (4 - 0.5 + 0.125)·2 = 7.25.
+    const position = scaledImagePosition({ rows: 8, columns: 8, pixelSpacing: [2, 3], imagePositionPatient: [1, 2, 3], imageOrientationPatient: [0, 0.6, 0.8, 0, 0.8, -0.6] }, 4, { column: 10, row: 4 });
+    const expected = [1, 2 + 28.875 * 0.6 + 7.25 * 0.8, 3 + 28.875 * 0.8 - 7.25 * 0.6];
+    expected.forEach((value, axis) => expect(position?.[axis]).toBeCloseTo(value, 10));
+  });
+
+  it('refuses a region that runs outside the image and clips the context to it', () => {
+    expect(regionProblem({ x: 0, y: 0, width: 512, height: 512 }, 512, 512)).toBeUndefined();
+    expect(regionProblem({ x: 1, y: 0, width: 512, height: 10 }, 512, 512)).toBe('the region x 1, y 0, 512×10 runs outside the 512×512 image');
+    expect(regionProblem({ x: 0, y: 500, width: 5, height: 13 }, 512, 256)).toMatch(/outside the 256×512 image/);
+    expect(withContext({ x: 5, y: 100, width: 10, height: 10 }, 120, 200, 16)).toEqual({ x: 0, y: 84, width: 31, height: 36 });
   });
 
   it('writes decimal strings of at most 16 characters', () => {

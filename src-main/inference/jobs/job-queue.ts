@@ -49,6 +49,8 @@ export interface SeriesJobSpec {
   task: ImageToImageTask;
   provider: ProviderChoice;
   slices: SeriesSlice[];
+  /** Only this rectangle of each slice's source pixels. */
+  region?: { x: number; y: number; width: number; height: number };
   seriesInstanceUid: string;
   seriesNumber: number;
   /** The finished series lands in <outputRoot>/<Series Instance UID>/. */
@@ -167,6 +169,7 @@ export class InferenceJobQueue {
           task: spec.task,
           provider: spec.provider,
           source: { filePath: slice.filePath, frame: slice.frame },
+          ...(spec.region ? { region: spec.region } : {}),
           derived: {
             outputPath: path.join(staging, fileName),
             seriesInstanceUid: spec.seriesInstanceUid,

@@ -25,6 +25,8 @@ export interface SliceRequest {
   task: ImageToImageTask;
   provider: ProviderChoice;
   source: { filePath: string; frame: number };
+  /** Only this rectangle of source pixels; the output and its geometry cover just it. */
+  region?: { x: number; y: number; width: number; height: number };
   /** Write a derived DICOM instance for this slice. */
   derived?: DerivedOutputSpec;
   /** Send the output pixels back (a preview); series jobs leave this off to save copies. */

@@ -6,6 +6,7 @@ import { scaledImagePosition, writeDerivedSlice } from '../derived/derived-dicom
 import { PixelReadError, readSlice, type DecodedSlice, type SliceGeometry } from '../pixels/dicom-pixels';
 import { cropWithEdgePadding, resizeBilinear, runTiled, type Plane } from '../pixels/image-ops';
 import { fitNormalization } from '../pixels/normalization';
+import { regionProblem, runOnRegion, type PixelRegion } from '../pixels/region';
 import { WorkerTaskError } from './errors';
 import type { SliceRequest, SliceResult } from './protocol';
 import type { ProviderFallback, SessionCache } from './session-cache';
@@ -88,7 +89,8 @@ async function runWithFallback(
     });
     for (const fallback of acquired.fallbacks) if (!fallbacks.some((f) => f.provider === fallback.provider)) fallbacks.push(fallback);
     try {
-      const output = await runSizeStrategy(acquired.session, request.task, image, request.cancelFlag);
+      const model = (plane: Plane): Promise<Plane> => runSizeStrategy(acquired.session, request.task, plane, request.cancelFlag);
+      const output = await (request.region ? runOnRegion(request.task, image, request.region, model) : model(image));
       return { output, provider: acquired.provider, fallbacks };
     } catch (error) {
       if (error instanceof WorkerTaskError || acquired.provider === 'cpu') {
@@ -100,12 +102,12 @@ async function runWithFallback(
   }
 }
 
-function scaledGeometry(slice: DecodedSlice, scale: number, rows: number, columns: number): SliceGeometry {
+function scaledGeometry(slice: DecodedSlice, scale: number, rows: number, columns: number, region: PixelRegion | undefined): SliceGeometry {
   return {
     rows,
     columns,
     pixelSpacing: slice.pixelSpacing ? [slice.pixelSpacing[0] / scale, slice.pixelSpacing[1] / scale] : null,
-    imagePositionPatient: scaledImagePosition(slice, scale),
+    imagePositionPatient: scaledImagePosition(slice, scale, region ? { column: region.x, row: region.y } : undefined),
     imageOrientationPatient: slice.imageOrientationPatient,
   };
 }
@@ -128,10 +130,13 @@ export async function runSlice(request: SliceRequest, sessions: SessionCache): P
   if (!task.accepts.modalities.includes(slice.modality)) {
     throw new WorkerTaskError('invalid-input', `task ${task.id} accepts ${task.accepts.modalities.join(', ')} images; ${path.basename(request.source.filePath)} is ${slice.modality || 'of no stated modality'}`);
   }
+  const problem = request.region ? regionProblem(request.region, slice.rows, slice.columns) : undefined;
+  if (problem) throw new WorkerTaskError('invalid-input', `${path.basename(request.source.filePath)}: ${problem}`);
   const read = performance.now();
 
   const { slope, intercept } = { slope: slice.rescaleSlope || 1, intercept: slice.rescaleIntercept };
   const useModality = task.preprocessing.modalityLut;
+  // Fitted on the whole slice even for a region, so a region's values match the whole-slice result's.
   // Plain loops: TypedArray.prototype.map is several times slower in V8 on million-pixel arrays.
   const values = useModality ? affine(slice.stored, slope, intercept) : slice.stored;
   const normalization = fitNormalization(task.preprocessing.normalization, values);
@@ -143,7 +148,7 @@ export async function runSlice(request: SliceRequest, sessions: SessionCache): P
 
   const outputUnits = task.postprocessing.inverse === 'normalization' ? applyEach(output.data, normalization.inverse) : output.data;
   const modalityValues = useModality ? outputUnits : affine(outputUnits, slope, intercept);
-  const geometry = scaledGeometry(slice, task.postprocessing.scale, output.rows, output.columns);
+  const geometry = scaledGeometry(slice, task.postprocessing.scale, output.rows, output.columns, request.region);
   if (request.derived) {
     throwIfCancelled(request.cancelFlag);
     const changesModality = task.postprocessing.outputModality !== undefined && task.postprocessing.outputModality !== slice.modality;
@@ -159,6 +164,7 @@ export async function runSlice(request: SliceRequest, sessions: SessionCache): P
       task: { id: task.id, label: task.label },
       bundle: { id: request.bundle.id, version: request.bundle.version },
       scale: task.postprocessing.scale,
+      ...(request.region ? { region: request.region } : {}),
       ...(changesModality ? { outputModality: task.postprocessing.outputModality } : {}),
       stored: toStored(modalityValues, rescale.slope, rescale.intercept, signed),
       geometry,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventPayload, InferenceResult, ProviderChoice, RadstationApi } from '../../../src-shared/contract';
+import type { EventPayload, InferenceResult, PixelRegionRequest, ProviderChoice, RadstationApi, SeriesImage } from '../../../src-shared/contract';
 import type { JobProgressState } from '../JobProgress';
 import { useEscapeToCancel } from '../use-escape-to-cancel';
 
@@ -16,6 +16,10 @@ export interface SeriesJobRequest {
   bundleId?: string;
   seriesInstanceUid: string;
   provider?: ProviderChoice;
+  /** Only these images (the slice on screen); the whole series when left out. */
+  instances?: SeriesImage[];
+  /** Only this rectangle of source pixels of each image. */
+  region?: PixelRegionRequest;
 }
 
 type Progress = EventPayload<'inference.progress'>;

@@ -9,6 +9,7 @@ import { useActiveImage } from '../use-active-image';
 import { SeriesJobStatus } from '../imaging/SeriesJobStatus';
 import { SplitView } from '../imaging/SplitView';
 import { TaskChoice } from '../imaging/TaskChoice';
+import { currentImage } from '../imaging/roi';
 import { useSeriesJob } from '../imaging/use-inference-job';
 import { useSlicePreview } from '../imaging/use-slice-preview';
 
@@ -52,10 +53,16 @@ export function ModalityConversionPanel({ activeSeries, bundles, visible, showSe
     if (visible && taskId && bundleId) api.call('inference.warmUp', { taskId, bundleId, provider: 'auto' }).catch(() => undefined);
   }, [api, visible, taskId, bundleId]);
 
-  const runSeries = () => {
+  const [savedSlice, setSavedSlice] = useState(false);
+  /** The whole series, or only the slice on screen (a one-image derived series). */
+  const save = (onlyThisSlice: boolean) => {
     if (!chosen?.available || !activeSeries) return;
+    const current = currentImage(image);
+    if (onlyThisSlice && !current) return;
     source.current = image ? { viewportId: image.viewportId, seriesInstanceUid: activeSeries.seriesInstanceUid } : undefined;
-    void job.start({ taskId: chosen.taskId, bundleId: chosen.bundleId, seriesInstanceUid: activeSeries.seriesInstanceUid }, activeSeries.instances.length);
+    setSavedSlice(onlyThisSlice);
+    const request = { taskId: chosen.taskId, bundleId: chosen.bundleId, seriesInstanceUid: activeSeries.seriesInstanceUid };
+    void job.start(onlyThisSlice && current ? { ...request, instances: [current] } : request, onlyThisSlice ? 1 : activeSeries.instances.length);
   };
 
   const shown = preview.state.status === 'ready' && preview.state.preview.taskId === taskId ? preview.state.preview : undefined;
@@ -83,13 +90,18 @@ export function ModalityConversionPanel({ activeSeries, bundles, visible, showSe
           </p>
         </>
       )}
-      <button type="button" onClick={runSeries} disabled={!chosen?.available || running} data-testid="conversion-run">
-        Convert the whole series and save it
-      </button>
+      <div className="button-row">
+        <button type="button" onClick={() => save(true)} disabled={!chosen?.available || running || !image?.sopInstanceUid} data-testid="conversion-save-slice">
+          Convert this slice and save it
+        </button>
+        <button type="button" onClick={() => save(false)} disabled={!chosen?.available || running} data-testid="conversion-run">
+          Convert the whole series and save it
+        </button>
+      </div>
       {(running || result) && provenance && (
         <AiLabel model={provenance.model} version={provenance.version} provider={job.state.status === 'running' ? (job.state.progress.provider ?? undefined) : result?.provider} />
       )}
-      <SeriesJobStatus state={job.state} onCancel={job.cancel} savedText={(slices) => `Saved ${slices} converted slices as a derived series, opened beside the source`} />
+      <SeriesJobStatus state={job.state} onCancel={job.cancel} savedText={(slices) => (savedSlice ? 'Saved the converted slice as a one-image derived series, opened beside the source' : `Saved ${slices} converted slices as a derived series, opened beside the source`)} />
       {result && (
         <button type="button" onClick={() => openResult(result)} data-testid="conversion-open-result" data-series-uid={result.seriesInstanceUid}>
           Show it beside the source again

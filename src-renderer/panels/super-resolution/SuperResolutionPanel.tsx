@@ -5,10 +5,10 @@ import type { PanelProps } from '../panel-registry';
 import { taskAvailability } from '../task-availability';
 import { useActiveImage } from '../use-active-image';
 import { cropImage, upsampleBicubic, type FloatImage } from '../imaging/bicubic';
-import { rectangleRoiOn, scaleRegion, type PixelRegion } from '../imaging/roi';
+import { currentImage, rectangleRoiOn, regionRequest, scaleRegion, type PixelRegion } from '../imaging/roi';
 import { SeriesJobStatus } from '../imaging/SeriesJobStatus';
 import { SplitView } from '../imaging/SplitView';
-import { useSeriesJob } from '../imaging/use-inference-job';
+import { useSeriesJob, type SeriesJobRequest } from '../imaging/use-inference-job';
 import { useSlicePreview, type SlicePreview } from '../imaging/use-slice-preview';
 import { upsampleNearest } from '../imaging/windowing';
 import { linkViewports } from '../../viewer/viewport-sync';
@@ -17,6 +17,9 @@ export const superResolutionTasks = ['superres-x2', 'superres-x4'] as const;
 const scaleOfTask: Record<string, number> = { 'superres-x2': 2, 'superres-x4': 4 };
 type Region = 'slice' | 'roi';
 type Baseline = 'bicubic' | 'original';
+/** What a save covers: the whole series, the slice on screen, or the ROI of that slice. */
+type SaveScope = 'series' | 'slice' | 'region';
+const drawRoiFirst = 'Draw a rectangle ROI on this slice first (G, then drag on the image).';
 
 /** The three images the before/after view compares, over the chosen region, at the output size. */
 function comparison(preview: SlicePreview, scale: number, region: PixelRegion | undefined): { ai: FloatImage; bicubic: FloatImage; original: FloatImage } {
@@ -42,6 +45,8 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
   const [baseline, setBaseline] = useState<Baseline>('bicubic');
   const [roiProblem, setRoiProblem] = useState<string | undefined>();
   const [roi, setRoi] = useState<PixelRegion | undefined>();
+  const [saveScope, setSaveScope] = useState<SaveScope>('series');
+  const [saveProblem, setSaveProblem] = useState<string | undefined>();
   const preview = useSlicePreview(api);
   const job = useSeriesJob(api, () => refreshStudy());
   const chosen = tasks.find((task) => task.taskId === taskId);
@@ -60,7 +65,7 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
     if (region === 'roi') {
       area = rectangleRoiOn(image?.imageId);
       if (!area) {
-        setRoiProblem('Draw a rectangle ROI on this slice first (G, then drag on the image).');
+        setRoiProblem(drawRoiFirst);
         return;
       }
     }
@@ -73,6 +78,29 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
   const images = useMemo(() => (shown ? comparison(shown, scale, roi) : undefined), [shown, scale, roi]);
   const result = job.state.status === 'completed' ? job.state.result : undefined;
   const provenance = chosen?.available ? { model: `${chosen.bundleName} · super-resolution ${chosen.label}`, version: chosen.bundleVersion } : undefined;
+
+  const save = (scope: SaveScope) => {
+    if (!chosen?.available || !activeSeries) return;
+    const request: SeriesJobRequest = { taskId, bundleId: chosen.bundleId, seriesInstanceUid: activeSeries.seriesInstanceUid };
+    if (scope !== 'series') {
+      const current = currentImage(image);
+      if (!current) return setSaveProblem('There is no slice on screen to save.');
+      request.instances = [current];
+    }
+    if (scope === 'region') {
+      const drawn = rectangleRoiOn(image?.imageId);
+      if (!drawn) return setSaveProblem(drawRoiFirst);
+      // The preview knows the slice's size when it is of this slice: a ROI dragged past the edge is clipped to it.
+      request.region = regionRequest(drawn, shown && shown.sopInstanceUid === image?.sopInstanceUid ? shown.source : undefined);
+    }
+    setSaveProblem(undefined);
+    setSaveScope(scope);
+    void job.start(request, scope === 'series' ? activeSeries.instances.length : 1);
+  };
+  const savedText = (slices: number): string =>
+    saveScope === 'series'
+      ? `Saved ${slices} slices ×${scale} as a derived series (pixel spacing ÷${scale})`
+      : `Saved ${saveScope === 'region' ? 'the region of the slice' : 'the slice'} ×${scale} as a one-image derived series (pixel spacing ÷${scale})`;
 
   const openBeside = (seriesUid: string) => {
     const sourceViewport = image?.viewportId;
@@ -133,18 +161,24 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
           </p>
         </>
       )}
-      <button
-        type="button"
-        onClick={() => chosen?.available && void job.start({ taskId, bundleId: chosen.bundleId, seriesInstanceUid: activeSeries.seriesInstanceUid }, activeSeries.instances.length)}
-        disabled={!chosen?.available || running}
-        data-testid="superres-save"
-      >
-        Save the whole series ×{scale} as a derived series
-      </button>
+      <div className="button-row">
+        <button type="button" onClick={() => save('slice')} disabled={!chosen?.available || running || !image} data-testid="superres-save-slice">
+          Save this slice ×{scale}
+        </button>
+        {region === 'roi' && (
+          <button type="button" onClick={() => save('region')} disabled={!chosen?.available || running || !image} data-testid="superres-save-region">
+            Save this region ×{scale}
+          </button>
+        )}
+        <button type="button" onClick={() => save('series')} disabled={!chosen?.available || running} data-testid="superres-save">
+          Save the whole series ×{scale}
+        </button>
+      </div>
+      {saveProblem && <p className="error" role="alert" data-testid="superres-save-problem">{saveProblem}</p>}
       {(running || result) && provenance && (
         <AiLabel model={provenance.model} version={provenance.version} provider={job.state.status === 'running' ? (job.state.progress.provider ?? undefined) : result?.provider} />
       )}
-      <SeriesJobStatus state={job.state} onCancel={job.cancel} savedText={(slices) => `Saved ${slices} slices ×${scale} as a derived series (pixel spacing ÷${scale})`} />
+      <SeriesJobStatus state={job.state} onCancel={job.cancel} savedText={savedText} />
       {result && (
         <button type="button" onClick={() => openBeside(result.seriesInstanceUid)} data-testid="superres-open-result" data-series-uid={result.seriesInstanceUid}>
           Open the derived series beside the source
