@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,10 +51,18 @@ export function readHeader(file: string): DicomHeader {
   };
 }
 
-/** The derived series' files as saved into the cache (the runtime's path, <cache>/derived/<UID>/). */
+/**
+ * The derived series' files as the cache holds them. The job writes them under <cache>/derived and the
+ * cache then takes them into its own store, so the files are found through the cache's rows.
+ */
 export function derivedFiles(host: RunningHost, seriesUid: string): string[] {
-  const folder = path.join(host.cacheDir, 'derived', seriesUid);
-  return fs.existsSync(folder) ? fs.readdirSync(folder).map((name) => path.join(folder, name)).filter((file) => fs.statSync(file).isFile()) : [];
+  const db = new Database(path.join(host.cacheDir, 'radstation.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT file_path FROM instances WHERE series_instance_uid = ? ORDER BY instance_number').all(seriesUid) as { file_path: string }[];
+    return rows.map((row) => row.file_path).filter((file) => fs.existsSync(file));
+  } finally {
+    db.close();
+  }
 }
 
 /** Everything under <cache>/derived: series folders and any staging left behind. */
