@@ -40,9 +40,11 @@ def torch_modules() -> dict[str, torch.nn.Module]:
     from network import MergedTaskNet
     from vqa_model import CompactVqa
 
-    backbone = load_backbone(work_path('images', 'backbone.pt'))
-    modules = {t: MergedTaskNet(backbone, t, s) for t, s in SR_TASKS.items()}
-    modules.update({t: MergedTaskNet(backbone, t, 1) for t in TRANSLATION_TASKS})
+    from train_images import checkpoint_name
+
+    superres, translation = (load_backbone(work_path('images', checkpoint_name(f))) for f in ('superres', 'translation'))
+    modules = {t: MergedTaskNet(superres, t, s) for t, s in SR_TASKS.items()}
+    modules.update({t: MergedTaskNet(translation, t, 1) for t in TRANSLATION_TASKS})
     vocabulary = read_json(work_path('vqa', 'question_vocabulary.json'))
     vqa = CompactVqa(vocabulary['tokens'], read_json(work_path('vqa', 'answers.json')))
     vqa.load_state_dict(torch.load(work_path('vqa', 'vqa.pt'))['state'])
