@@ -1,12 +1,15 @@
 /**
- * npm run bench:infer [-- --slices N] [--models DIR]...
+ * npm run bench:infer [-- --slices N] [--threads T] [--models DIR]...
  *
  * For each runnable image task of every installed bundle (or, when none is installed,
  * the test suite's ×2 upsampler built with onnx's helper), runs N real slices through
  * the inference worker, per provider (CPU, plus any GPU provider that opens here), and
  * prints the median milliseconds per slice and the peak RSS. The last line is JSON:
  *   {"tasks": {TASK: {"provider", "ms_per_slice", "inference_ms_per_slice", ...}}}
- * A PyTorch fp32 comparison can add "torch_ms_per_slice" and a ratio to each task.
+ * In the same run, the same tasks in PyTorch fp32 at the same input sizes (build/model/bench_torch.py,
+ * from the checkpoints of the local `npm run model:build`) add "torch_fp32_ms_per_slice" and
+ * "onnx_speedup_over_torch" (PyTorch ms / onnxruntime model ms). Both sides run on T threads (default 1:
+ * the machine is shared, and a fixed count makes the ratio comparable).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,8 +25,10 @@ import { providerOrder } from '../src-main/inference/providers';
 import { InferenceWorkerClient } from '../src-main/inference/worker-client';
 import { resolveDirs } from '../src-main/platform/paths';
 
-const { values } = parseArgs({ options: { slices: { type: 'string', default: '8' }, models: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { slices: { type: 'string', default: '8' }, threads: { type: 'string', default: '1' }, models: { type: 'string', multiple: true } } });
 const sliceCount = Math.max(2, Number(values.slices));
+const threads = Math.max(1, Number(values.threads));
+const modelPipelineDir = path.join(import.meta.dirname, '..', 'build', 'model');
 const sharedData = path.resolve(process.env.RADSTATION_SHARED_DATA ?? path.join(import.meta.dirname, '..', '..', 'shared', 'data'));
 const seriesByModality: Record<string, string> = {
   CT: path.join(sharedData, 'dicom', 'series', 'ct-head-ge-tilted'),
@@ -43,6 +48,24 @@ function pickSlices(dir: string, count: number): string[] {
   return files.slice(start, start + count).map((name) => path.join(dir, name));
 }
 
+interface TorchTimings {
+  tasks: Record<string, { inputShape: number[]; torchFp32Ms: number }>;
+}
+
+/** PyTorch fp32 ms per slice for the given tasks and input shapes, or why it could not be measured. */
+function torchTimings(shapes: Record<string, number[]>): TorchTimings | string {
+  if (Object.keys(shapes).length === 0) return 'no task to compare';
+  const done = spawnSync('/usr/bin/python3', [path.join(modelPipelineDir, 'bench_torch.py'), '--json', '--threads', String(threads), '--shapes', JSON.stringify(shapes)], {
+    cwd: modelPipelineDir,
+    encoding: 'utf8',
+  });
+  if (done.status !== 0) {
+    const reason = (done.stderr || done.error?.message || '').trim().split('\n').pop() ?? '';
+    return `bench_torch.py failed (${reason}); it needs /usr/bin/python3 with torch and the checkpoints of \`npm run model:build\``;
+  }
+  return JSON.parse(done.stdout.trim().split('\n').pop()!) as TorchTimings;
+}
+
 async function main(): Promise<void> {
   const dirs = resolveDirs({ modelDirs: values.models });
   let sources: ModelSource[] = modelSourcesFor(dirs);
@@ -58,11 +81,15 @@ async function main(): Promise<void> {
     bundles = await registry.list();
   }
 
-  const worker = new InferenceWorkerClient({ maxSessions: 2, lowMemoryBytes: 256 * 1024 * 1024 });
+  const worker = new InferenceWorkerClient({ maxSessions: 2, lowMemoryBytes: 256 * 1024 * 1024, intraOpThreads: threads });
+  // Model input shape per task (from the first slice), for the PyTorch side.
+  const inputShapes: Record<string, number[]> = {};
   const gpuProviders = providerOrder('auto').filter((provider) => provider !== 'cpu');
   const report: Record<string, Record<string, unknown>> = {};
   for (const bundle of bundles) {
-    for (const summary of bundle.summary.tasks.filter((task) => task.runnable)) {
+    // Slice tasks only: the VQA task answers questions, not slices (its timing is in the bundle's EVAL.json).
+    const isSliceTask = (id: string): boolean => bundle.manifest?.tasks.find((t) => t.id === id)?.kind === 'image-to-image';
+    for (const summary of bundle.summary.tasks.filter((task) => task.runnable && isSliceTask(task.id))) {
       const { task } = await registry.resolveTask(summary.id, bundle.summary.id);
       const modality = task.accepts.modalities.find((m) => seriesByModality[m] && fs.existsSync(seriesByModality[m]!));
       if (!modality) {
@@ -85,6 +112,7 @@ async function main(): Promise<void> {
         for (const [index, file] of [files[0]!, ...files].entries()) {
           const started = performance.now();
           const result = await worker.runSlice({ bundle: bundleRef, task, provider, source: { filePath: file, frame: 0 }, returnPixels: false });
+          inputShapes[task.id] ??= [1, 1, Math.round(result.rows / task.postprocessing.scale), Math.round(result.columns / task.postprocessing.scale)];
           if (index > 0) {
             totals.push(performance.now() - started);
             inference.push(result.timings.inferenceMs);
@@ -109,6 +137,16 @@ async function main(): Promise<void> {
     }
   }
   await worker.terminate();
+  const torch = torchTimings(Object.fromEntries(Object.entries(inputShapes).filter(([task]) => report[task])));
+  if (typeof torch === 'string') console.log(`PyTorch fp32 column: not measured, ${torch}`);
+  else {
+    for (const [task, timing] of Object.entries(torch.tasks)) {
+      const entry = report[task]!;
+      entry.torch_fp32_ms_per_slice = Number(timing.torchFp32Ms.toFixed(1));
+      entry.onnx_speedup_over_torch = Number((timing.torchFp32Ms / (entry.inference_ms_per_slice as number)).toFixed(2));
+      console.log(`${task}: PyTorch fp32 ${entry.torch_fp32_ms_per_slice} ms at ${timing.inputShape.join('×')} vs onnxruntime ${String(entry.inference_ms_per_slice)} ms (model only, ${threads} thread(s)): ${String(entry.onnx_speedup_over_torch)}×`);
+    }
+  }
   // maxRSS covers the whole process, worker thread included (kB on Linux and macOS).
   const peakRssMb = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
   console.log(`peak RSS ${peakRssMb} MB`);

@@ -13,7 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 STEPS = [
     ('prepare', ['prepare_images.py'], ['prepare_vqa.py']),
-    ('train', ['train_images.py'], ['train_vqa.py']),
+    ('train', ['train_images.py', '--family', 'superres'], ['train_images.py', '--family', 'translation'], ['train_vqa.py']),
     ('export', ['export_onnx.py']),
     ('quantise', ['quantize_int8.py']),
     ('evaluate', ['evaluate.py']),

@@ -19,9 +19,18 @@ from eval_images import SUBSET_CONTRASTS, SUBSET_SLICES, evaluate_superres, eval
 from eval_vqa import HEALTHGPT_M3, SUBSET_QUESTIONS, evaluate_vqa
 from prepare_images import HELD_OUT_STRIDE, MIN_BRAIN_FRACTION
 
-ABSTAIN_BELOW = 0.5
 ANSWERS_FILE = 'vqa-answers.json'
 VOCABULARY_FILE = 'vqa-question-vocabulary.json'
+# Written by train_vqa.py from the validation split; export copies it next to the graphs.
+CALIBRATION_FILE = 'vqa-calibration.json'
+
+
+def abstain_below(graph_dir: Path) -> float:
+    """The VQA abstention threshold: the bundle's manifest when evaluating a bundle, else the calibration file."""
+    manifest = graph_dir / 'manifest.json'
+    if manifest.exists():
+        return next(t['vqa']['abstainBelow'] for t in read_json(manifest)['tasks'] if t['id'] == 'vqa-closed')
+    return float(read_json(graph_dir / CALIBRATION_FILE)['abstainBelow'])
 
 
 def subset_metrics(graph_dir: Path) -> dict:
@@ -32,7 +41,7 @@ def subset_metrics(graph_dir: Path) -> dict:
         'description': f'held-out slices {SUBSET_SLICES} (indices into the evaluated slices) of {HELD_OUT_SUBJECT}, contrasts {SUBSET_CONTRASTS}; first {SUBSET_QUESTIONS} VQA-RAD test questions',
         'superres': {t: v['bicubic']['model'] for t, v in superres.items()},
         'translation': {t: v['model'] for t, v in evaluate_translation(graph_dir, data, with_fp32=False).items()},
-        'vqa': evaluate_vqa(graph_dir / 'vqa-closed.int8.onnx', graph_dir / ANSWERS_FILE, graph_dir / VOCABULARY_FILE, ABSTAIN_BELOW, subset=True),
+        'vqa': evaluate_vqa(graph_dir / 'vqa-closed.int8.onnx', graph_dir / ANSWERS_FILE, graph_dir / VOCABULARY_FILE, abstain_below(graph_dir), subset=True),
     }
 
 
@@ -57,8 +66,11 @@ def speed(graph_dir: Path, repeats: int = 15) -> dict:
 
 
 def git_revision() -> str:
+    """HEAD, marked when the pipeline code differs from it (the bundle is then committed with those changes)."""
     done = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=False)
-    return done.stdout.strip() or 'unknown'
+    revision = done.stdout.strip() or 'unknown'
+    dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'build/model'], cwd=ROOT, capture_output=True, text=True, check=False)
+    return f'{revision} + uncommitted build/model changes' if dirty.stdout.strip() else revision
 
 
 def full_evaluation(graph_dir: Path) -> dict:
@@ -77,7 +89,7 @@ def full_evaluation(graph_dir: Path) -> dict:
         'superres': evaluate_superres(graph_dir, data, CONTRASTS, ['bicubic', 'kspace'], with_baselines=True),
         'translation': evaluate_translation(graph_dir, data, with_fp32=True),
         'vqa': {
-            **evaluate_vqa(graph_dir / 'vqa-closed.int8.onnx', graph_dir / ANSWERS_FILE, graph_dir / VOCABULARY_FILE, ABSTAIN_BELOW, subset=False, fp32_graph=graph_dir / 'vqa-closed.fp32.onnx'),
+            **evaluate_vqa(graph_dir / 'vqa-closed.int8.onnx', graph_dir / ANSWERS_FILE, graph_dir / VOCABULARY_FILE, abstain_below(graph_dir), subset=False, fp32_graph=graph_dir / 'vqa-closed.fp32.onnx'),
             'reference': HEALTHGPT_M3,
         },
         'subset': subset_metrics(graph_dir),

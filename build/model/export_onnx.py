@@ -11,6 +11,7 @@ from torch import nn
 
 from common import SR_TASKS, TRANSLATION_TASKS, read_json, work_path
 from network import CompactBackbone, MergedTaskNet
+from train_images import FAMILIES, checkpoint_name
 from vqa_model import CompactVqa
 
 OPSET = 13
@@ -43,11 +44,14 @@ def load_backbone(checkpoint: Path) -> CompactBackbone:
 
 
 def export_image_tasks(checkpoint: Path, out_dir: Path, tasks: dict[str, int]) -> dict[str, Path]:
-    """tasks maps task id -> upscale factor (1 for image translation). Returns the fp32 graph per task."""
+    """tasks maps task id -> upscale factor (1 for image translation): those of the checkpoint's backbone are
+    exported. Returns the fp32 graph per exported task."""
     backbone = load_backbone(checkpoint)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     for task, upscale in tasks.items():
+        if task not in backbone.tasks:
+            continue
         paths[task] = out_dir / f'{task}.fp32.onnx'
         export_image_graph(MergedTaskNet(backbone, task, upscale), paths[task], 'upscaled' if upscale > 1 else 'translated')
     return paths
@@ -55,7 +59,7 @@ def export_image_tasks(checkpoint: Path, out_dir: Path, tasks: dict[str, int]) -
 
 def export_vqa(out_dir: Path) -> Path:
     vocabulary = read_json(work_path('vqa', 'question_vocabulary.json'))
-    model = CompactVqa(len(vocabulary['tokens']), len(read_json(work_path('vqa', 'answers.json'))))
+    model = CompactVqa(vocabulary['tokens'], read_json(work_path('vqa', 'answers.json')))
     model.load_state_dict(torch.load(work_path('vqa', 'vqa.pt'))['state'])
     model.eval()
     path = out_dir / 'vqa-closed.fp32.onnx'
@@ -73,7 +77,8 @@ def main() -> None:
     args = parser.parse_args()
     out_dir = work_path('onnx', 'x').parent
     tasks = {**SR_TASKS, **{t: 1 for t in TRANSLATION_TASKS}}
-    export_image_tasks(work_path('images', 'backbone.pt'), out_dir, tasks)
+    for family in FAMILIES:
+        export_image_tasks(work_path('images', checkpoint_name(family)), out_dir, tasks)
     for task, scale in SR_TASKS.items():
         export_image_graph(BicubicOnly(scale), out_dir / f'bicubic-x{scale}.onnx', 'upscaled')
     if not args.skip_vqa:
@@ -81,6 +86,7 @@ def main() -> None:
         # The evaluation reads the vocabulary files next to the graphs, named as in the bundle.
         shutil.copyfile(work_path('vqa', 'answers.json'), out_dir / 'vqa-answers.json')
         shutil.copyfile(work_path('vqa', 'question_vocabulary.json'), out_dir / 'vqa-question-vocabulary.json')
+        shutil.copyfile(work_path('vqa', 'calibration.json'), out_dir / 'vqa-calibration.json')
     print(f'exported to {out_dir}')
 
 

@@ -87,13 +87,19 @@ def calibration_slices(task: str) -> np.ndarray:
     import torch
 
     from common import SR_TASKS, TRANSLATION_TASKS, work_path
-    from degrade import bicubic_down
+    from degrade import bicubic_down, kspace_truncate
 
     brain = np.load(work_path('data', 'brain_train.npz'))
     if task in SR_TASKS:
+        scale = SR_TASKS[task]
         ct = np.load(work_path('data', 'dicom_train.npz'))['ct'][::7, :240, :240]
-        hr = np.concatenate([brain[c][::60] for c in ('t1', 't2', 'flair')] + [ct]).astype(np.float32)
-        return bicubic_down(torch.from_numpy(hr)[:, None], SR_TASKS[task]).numpy()
+        mr = torch.from_numpy(np.concatenate([brain[c][::60] for c in ('t1', 't2', 'flair')]).astype(np.float32))[:, None]
+        # Both degradations the model is trained on: k-space-truncated MR has wider activation ranges than
+        # bicubic, and calibrating on bicubic alone cost ~0.2 dB on k-space inputs at x4.
+        return np.concatenate([
+            bicubic_down(torch.cat([mr, torch.from_numpy(ct.astype(np.float32))[:, None]]), scale).numpy(),
+            kspace_truncate(mr, scale).numpy().astype(np.float32),
+        ])
     return brain[TRANSLATION_TASKS[task][0]][::30].astype(np.float32)[:, None]
 
 

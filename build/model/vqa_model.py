@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from vqa_constraints import AnswerConstraints
+
 FEATURES = 128
 
 
@@ -17,8 +19,9 @@ def _stage(cin: int, cout: int) -> nn.Sequential:
 
 
 class CompactVqa(nn.Module):
-    def __init__(self, n_tokens: int, n_answers: int):
+    def __init__(self, tokens: list[str], answers: list[str]):
         super().__init__()
+        n_tokens, n_answers = len(tokens), len(answers)
         # A 4×4 stride-4 stem first: the questions (modality, plane, organ, yes/no findings) need
         # coarse appearance more than fine detail, and it makes training 3-4x cheaper on CPU.
         self.image_encoder = nn.Sequential(
@@ -28,8 +31,13 @@ class CompactVqa(nn.Module):
         self.embed = nn.Embedding(n_tokens, 64, padding_idx=0)
         self.question_conv = nn.Conv1d(64, FEATURES, 3, padding=1)
         self.classifier = nn.Sequential(nn.Linear(3 * FEATURES, 256), nn.ReLU(), nn.Dropout(0.3), nn.Linear(256, n_answers))
+        self.constraints = AnswerConstraints(tokens, answers)
 
     def forward(self, image: torch.Tensor, question_tokens: torch.Tensor) -> torch.Tensor:
+        """Logits over the answers, with the answers the question's wording rules out pushed down."""
+        return self.constraints(self.unconstrained(image, question_tokens), question_tokens)
+
+    def unconstrained(self, image: torch.Tensor, question_tokens: torch.Tensor) -> torch.Tensor:
         img = self.image_encoder(image).mean(dim=(2, 3))
         mask = (question_tokens > 0).float().unsqueeze(1)
         words = F.relu(self.question_conv(self.embed(question_tokens).transpose(1, 2)))

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from common import BUNDLE_DIR, BUNDLE_ID, IMAGE_TASKS, read_json, write_json, work_path
-from evaluate import ABSTAIN_BELOW, ANSWERS_FILE, VOCABULARY_FILE, git_revision
+from evaluate import ANSWERS_FILE, VOCABULARY_FILE, abstain_below, git_revision
 from manifest_tasks import all_tasks
 from model_card import render_card
 
@@ -20,6 +20,28 @@ TRAINING_DATA = [
     'ImageCLEF VQA-Med 2019 training set (Ben Abacha et al., CC BY 4.0)',
     'VQA-RAD non-test questions (Lau et al. 2018, CC0); its official test split is used only for evaluation',
 ]
+
+
+def training_summary() -> dict:
+    """What the card says about training, read from the checkpoints this bundle was exported from."""
+    import torch
+
+    import train_images
+    import train_vqa
+
+    families = {f: torch.load(work_path('images', train_images.checkpoint_name(f))) for f in train_images.FAMILIES}
+    vqa = torch.load(work_path('vqa', 'vqa.pt'))
+    return {
+        'images': {
+            'families': {f: {'steps': c['steps'], 'of': c['of'], 'stepsPerTask': c['stepsPerTask'], 'minutes': c['seconds'] / 60} for f, c in families.items()},
+            'batch': train_images.BATCH, 'peakLr': train_images.PEAK_LR, 'warmup': train_images.WARMUP, 'srCrop': train_images.SR_LR_CROP,
+            'translationCrop': train_images.TRANSLATION_CROP, 'ssimWeight': train_images.SSIM_LOSS_WEIGHT,
+        },
+        'vqa': {
+            'epochs': vqa['epochs'], 'minutes': vqa['seconds'] / 60 if 'seconds' in vqa else None, 'batch': train_vqa.BATCH, 'radWeight': train_vqa.RAD_WEIGHT,
+            'validationShare': train_vqa.VALIDATION_SHARE, 'calibration': read_json(work_path('vqa', 'calibration.json')),
+        },
+    }
 
 
 def sha256(path: Path) -> str:
@@ -49,7 +71,7 @@ def main() -> None:
         'date': datetime.date.today().isoformat(),
         'hardware': HARDWARE,
     }
-    (out / 'MODEL_CARD.md').write_text(render_card(evaluation, provenance))
+    (out / 'MODEL_CARD.md').write_text(render_card(evaluation, provenance, training_summary()))
     files = [{'path': name, 'bytes': (out / name).stat().st_size, 'sha256': sha256(out / name)} for name in shipped + ['EVAL.json', 'MODEL_CARD.md']]
     manifest = {
         'schemaVersion': 1,
@@ -58,7 +80,7 @@ def main() -> None:
         'version': '0.1.0',
         'license': 'Apache-2.0 (code and weights); training data under their own terms, see MODEL_CARD.md',
         'provenance': provenance,
-        'tasks': all_tasks(len(read_json(onnx_dir / ANSWERS_FILE)), ABSTAIN_BELOW),
+        'tasks': all_tasks(len(read_json(onnx_dir / ANSWERS_FILE)), abstain_below(onnx_dir)),
         'files': files,
     }
     write_json(out / 'manifest.json', manifest)

@@ -69,4 +69,48 @@ describe('the radstation-compact bundle', () => {
     expect(out.logits!.dims).toEqual([1, answers.length]);
     await session.release();
   });
+
+  it('answers a yes/no question with yes or no, and an either-or question with one of the options it names', async () => {
+    const task = manifest.tasks.find((t) => t.kind === 'vqa-closed');
+    if (task?.kind !== 'vqa-closed') throw new Error('no vqa-closed task');
+    const answers = JSON.parse(fs.readFileSync(path.join(bundleDir, task.vqa.answersFile), 'utf8')) as string[];
+    const vocabulary = JSON.parse(fs.readFileSync(path.join(bundleDir, task.vqa.questionVocabularyFile), 'utf8')) as { tokens: string[] };
+    const session = await ort.InferenceSession.create(path.join(bundleDir, task.graphs[0]!), { intraOpNumThreads: 1 });
+    const ask = async (question: string): Promise<Map<string, number>> => {
+      const ids = question.toLowerCase().match(/[a-z0-9]+/g)!.map((w) => Math.max(1, vocabulary.tokens.indexOf(w)));
+      const tokens = BigInt64Array.from([...ids, ...Array(task.vqa.maxQuestionTokens - ids.length).fill(0)].map(BigInt));
+      // A synthetic pattern: the answer must follow the question's form whatever the image shows.
+      const image = new Float32Array(112 * 112).map((_, i) => ((i % 112) * (Math.floor(i / 112) + 7)) % 97 / 97);
+      const out = await session.run({
+        image: new ort.Tensor('float32', image, [1, 1, 112, 112]),
+        question_tokens: new ort.Tensor('int64', tokens, [1, task.vqa.maxQuestionTokens]),
+      });
+      const logits = out.logits!.data as Float32Array;
+      const top = Math.max(...logits);
+      const weights = Array.from(logits, (l) => Math.exp(l - top));
+      const sum = weights.reduce((a, b) => a + b, 0);
+      return new Map(answers.map((a, i) => [a, weights[i]! / sum]));
+    };
+    const mass = (p: Map<string, number>, allowed: string[]): number => allowed.reduce((total, a) => total + (p.get(a) ?? 0), 0);
+    for (const question of ['Is there a fracture?', 'Are the lungs clear?', 'Does this show a mass in the liver?']) {
+      expect(mass(await ask(question), ['yes', 'no']), question).toBeGreaterThan(0.999);
+    }
+    for (const [question, options] of [
+      ['Is this an MRI or a CT?', ['mri', 'ct']],
+      ['Is the lesion on the left or right?', ['left', 'right']],
+    ] as const) {
+      expect(options.every((o) => answers.includes(o)), `${options.join('/')} in the answer list`).toBe(true);
+      const p = await ask(question);
+      expect(mass(p, ['yes', 'no']), question).toBeLessThan(0.001);
+      // Every answer with any probability is made of the question's own words (the options it names).
+      const words = new Set(question.toLowerCase().match(/[a-z0-9]+/g));
+      const likely = [...p].filter(([, probability]) => probability > 0.001).map(([answer]) => answer);
+      expect(likely.length, question).toBeGreaterThan(0);
+      for (const answer of likely) expect((answer.match(/[a-z0-9]+/g) ?? []).every((w) => words.has(w)), `${question} -> ${answer}`).toBe(true);
+    }
+    // A question that is neither keeps the whole answer list open.
+    const open = await ask('What organ is shown?');
+    expect(mass(open, ['yes', 'no'])).toBeLessThan(0.999);
+    await session.release();
+  });
 });
