@@ -4,10 +4,13 @@ import { annotation } from '@cornerstonejs/tools';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
 import { currentMeasurements, type MeasurementSummary } from './measurements';
+import { MprController, type MprViewState } from './mpr-controller';
 import { ViewerController } from './viewer-controller';
 
 /** The one viewer controller of this window. */
 export const viewer = new ViewerController();
+/** The reformats (MPR), when a series is shown as a volume. */
+export const mpr = new MprController();
 
 /** What AI panels (and tests) may read about the viewer: the active viewport's image and window. */
 export interface ActiveImage {
@@ -80,6 +83,9 @@ export interface ViewerTestHooks {
   loadedCount: (viewportId: string) => { loaded: number; total: number };
   /** Forgets every decoded image and parsed file (tests re-point UIDs at other files). */
   purgeImageCache: () => void;
+  /** The MPR views' cameras and slices (empty when MPR is not shown), and whether the volume has loaded. */
+  mprViews: () => { loaded: boolean; views: MprViewState[] };
+  mprApplyWindow: (center: number, width: number) => void;
 }
 
 declare global {
@@ -114,6 +120,8 @@ export function exposeViewerApi(): void {
       cache.purgeCache();
       dicomImageLoader.wadouri.dataSetCacheManager.purge();
     },
+    mprViews: () => ({ loaded: mpr.loaded(), views: mpr.states() }),
+    mprApplyWindow: (center, width) => mpr.applyWindow({ center, width }),
   };
 }
 

@@ -7,6 +7,7 @@ import { hasZstd, readRawImage, readZstdRawImage, type RawImage } from '../helpe
 import { dicomFilesIn, seedCache, type SeededInstance } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
+import { canvasStats, openStudy } from './viewer-page';
 import { expect, test } from './fixtures';
 
 /**
@@ -14,40 +15,6 @@ import { expect, test } from './fixtures';
  * Expected values come from the files, read here with dicom-parser, never from the viewer.
  */
 const ctFiles = dicomFilesIn(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'));
-
-async function openStudy(page: Page, url: string, studyUid: string): Promise<void> {
-  await page.goto(url);
-  await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
-  await expect(page.getByTestId('viewer')).toBeVisible();
-  await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/\d+$/);
-}
-
-/** Luminance statistics and a fingerprint of what a viewport's canvas shows. */
-async function canvasStats(page: Page, viewportId = 'vp-0'): Promise<{ mean: number; sd: number; fingerprint: number }> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(`[data-viewport-id="${id}"] canvas`);
-    if (!canvas) throw new Error('no canvas');
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d');
-    if (!context) throw new Error('no 2d context');
-    context.drawImage(canvas, 0, 0);
-    const data = context.getImageData(0, 0, copy.width, copy.height).data;
-    let sum = 0;
-    let sumSq = 0;
-    let fingerprint = 0;
-    const n = data.length / 4;
-    for (let i = 0; i < n; i++) {
-      const y = ((data[i * 4] ?? 0) + (data[i * 4 + 1] ?? 0) + (data[i * 4 + 2] ?? 0)) / 3;
-      sum += y;
-      sumSq += y * y;
-      fingerprint = (fingerprint * 31 + Math.round(y)) % 1_000_000_007;
-    }
-    const mean = sum / n;
-    return { mean, sd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)), fingerprint };
-  }, viewportId);
-}
 
 interface MeasurementView {
   annotationUid: string;
@@ -210,6 +177,7 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
     await expect(page.getByTestId('tag-table')).toContainText('(0028,0030)');
     await page.getByRole('button', { name: 'MPR' }).click();
     await expect(page.getByTestId('viewer-notice')).toContainText(/refused.*tilt/i);
+    await expect(page.getByTestId('mpr-view')).toHaveCount(0);
   });
 });
 
