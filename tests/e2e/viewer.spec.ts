@@ -174,7 +174,15 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
     await expect(page.getByTestId('overlay-patient')).toHaveText('Anonymous');
     await page.getByRole('tab', { name: 'Tags' }).click();
     await page.getByLabel('Search tags').fill('PixelSpacing');
-    await expect(page.getByTestId('tag-table')).toContainText('(0028,0030)');
+    const spacingRow = page.getByTestId('tag-table').locator('tr').filter({ hasText: '(0028,0030)' });
+    await expect(spacingRow).toHaveCount(1);
+    // The value is the shown image's own, as dicom-parser reads it from that file here.
+    const shownFile = fileForImageId(seeded, (await page.evaluate(() => window.radstationViewer?.getActiveImage()))?.imageId);
+    const shownBytes = fs.readFileSync(shownFile);
+    const spacingText = dicomParser.parseDicom(new Uint8Array(shownBytes.buffer, shownBytes.byteOffset, shownBytes.byteLength), { untilTag: 'x7fe00010' }).string('x00280030');
+    expect(spacingText).toBeTruthy();
+    await expect(spacingRow).toContainText(spacingText ?? '');
+    await expect(spacingRow).toContainText('DS');
     await page.getByRole('button', { name: 'MPR' }).click();
     await expect(page.getByTestId('viewer-notice')).toContainText(/refused.*tilt/i);
     await expect(page.getByTestId('mpr-view')).toHaveCount(0);
