@@ -76,6 +76,8 @@ export interface ViewerTestHooks {
   measurements: () => MeasurementSummary[];
   /** Handles of a measurement in image pixel coordinates (column, row). */
   measurementHandles: (annotationUid: string) => [number, number][] | undefined;
+  /** Handles of a measurement in page (client) coordinates, when its image is in the active viewport. */
+  measurementHandlesOnPage: (annotationUid: string) => [number, number][] | undefined;
   decodedPixels: typeof decodedPixels;
   scrollTo: (index: number) => Promise<void>;
   cacheBytes: () => number;
@@ -107,6 +109,17 @@ export function exposeViewerApi(): void {
       return points.map((point) => {
         const [column, row] = utilities.worldToImageCoords(imageId, point) ?? [NaN, NaN];
         return [column, row];
+      });
+    },
+    measurementHandlesOnPage: (uid) => {
+      const viewport = viewer.viewport();
+      const item = annotation.state.getAnnotation(uid);
+      if (!viewport || !item || item.metadata?.referencedImageId !== viewport.getCurrentImageId()) return undefined;
+      const rect = viewport.element.getBoundingClientRect();
+      const points = (item.data as { handles?: { points?: [number, number, number][] } }).handles?.points ?? [];
+      return points.map((point) => {
+        const [x, y] = viewport.worldToCanvas(point);
+        return [rect.left + x, rect.top + y];
       });
     },
     decodedPixels,

@@ -166,6 +166,59 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
     await expect(page.getByTestId('measurement').filter({ hasText: 'Length' })).toHaveCount(1);
   });
 
+  test('a measurement moved just before a reload or before closing the viewer is saved', async ({ page, webHost }) => {
+    const lengthUid = async () => {
+      await expect(page.getByTestId('measurement').filter({ hasText: 'Length' })).toHaveCount(1);
+      const uid = (await measurements(page)).find((m) => m.toolName === 'Length')?.annotationUid;
+      if (!uid) throw new Error('no length');
+      return uid;
+    };
+    const showSliceTen = async () => {
+      await page.evaluate(() => window.radstationViewer?.scrollTo(9));
+      await expect(page.getByTestId('overlay-slice')).toHaveText('Im 10/28');
+    };
+    // Drags the length's first handle by (dx, dy) screen pixels with the Length tool, and returns where it ends, in image pixels.
+    const dragFirstHandle = async (uid: string, dx: number, dy: number) => {
+      const before = await handles(page, uid);
+      await page.getByRole('button', { name: 'Length', exact: true }).click();
+      const onPage = await page.evaluate((id) => window.radstationViewer?.measurementHandlesOnPage(id), uid);
+      const [x, y] = onPage?.[0] ?? [NaN, NaN];
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + dx / 2, y + dy / 2, { steps: 3 });
+      await page.mouse.move(x + dx, y + dy, { steps: 3 });
+      await page.mouse.up();
+      const after = await handles(page, uid);
+      expect(Math.hypot((after[0]?.[0] ?? NaN) - (before[0]?.[0] ?? NaN), (after[0]?.[1] ?? NaN) - (before[0]?.[1] ?? NaN)), 'the handle moved').toBeGreaterThan(5);
+      return after;
+    };
+    // Infinity until the restored measurement is there to read.
+    const distanceTo = async (expected: [number, number][]) => {
+      const points = await page.evaluate((id) => window.radstationViewer?.measurementHandles(id), uid);
+      if (!points || points.length !== expected.length) return Infinity;
+      return Math.max(...points.map((p, i) => Math.hypot(p[0] - (expected[i]?.[0] ?? NaN), p[1] - (expected[i]?.[1] ?? NaN))));
+    };
+
+    await openStudy(page, webHost.url, studyUid);
+    await showSliceTen();
+    const uid = await lengthUid();
+
+    // Saving waits for a drag to settle (600 ms); the reload comes at once, so only the flush on pagehide can save it.
+    const movedBeforeReload = await dragFirstHandle(uid, -40, -25);
+    await page.reload();
+    await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+    await showSliceTen();
+    expect(await lengthUid()).toBe(uid);
+    await expect.poll(async () => distanceTo(movedBeforeReload), { message: 'the moved handle came back from the cache' }).toBeLessThan(1e-3);
+
+    // Closing the viewer straight after a drag: the flush on unmount saves it.
+    const movedBeforeClose = await dragFirstHandle(uid, 30, 20);
+    await page.getByRole('button', { name: '← Studies' }).click();
+    await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+    await showSliceTen();
+    await expect.poll(async () => distanceTo(movedBeforeClose), { message: 'the handle moved before closing came back from the cache' }).toBeLessThan(1e-3);
+  });
+
   test('hides PHI, shows tags, and refuses MPR of the tilted series', async ({ page, webHost }) => {
     await openStudy(page, webHost.url, studyUid);
     const file = readRawImage(ctFiles[0] ?? '');
