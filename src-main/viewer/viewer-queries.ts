@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ServiceError } from '../../src-shared/contract/errors';
 import type { StackInstance, StoredMeasurement, ViewerSeries, ViewerStudy } from '../../src-shared/contract/viewer';
-import { orderStack } from './stack-order';
+import { listSeries, orderedInstances, type OrderedInstance } from '../studies/cache/series-queries';
 
 interface StudyRow {
   study_instance_uid: string;
@@ -15,28 +15,6 @@ interface StudyRow {
   accession_number: string;
 }
 
-interface SeriesRow {
-  series_instance_uid: string;
-  modality: string;
-  series_number: number | null;
-  series_description: string;
-  series_date: string;
-  series_time: string;
-}
-
-interface InstanceRow {
-  sop_instance_uid: string;
-  series_instance_uid: string;
-  instance_number: number | null;
-  number_of_frames: number;
-  rows: number | null;
-  columns: number | null;
-  image_position_patient: string | null;
-  image_orientation_patient: string | null;
-  pixel_spacing: string | null;
-  slice_thickness: number | null;
-}
-
 /** Multi-valued DICOM numbers are stored as their backslash-separated text. */
 export function parseNumbers(text: string | null): number[] | null {
   if (text === null || text.trim() === '') return null;
@@ -44,21 +22,26 @@ export function parseNumbers(text: string | null): number[] | null {
   return values.every((value) => Number.isFinite(value)) ? values : null;
 }
 
-function toInstance(row: InstanceRow): StackInstance {
+function toInstance({ row, summary }: OrderedInstance): StackInstance {
   return {
-    sopInstanceUid: row.sop_instance_uid,
-    instanceNumber: row.instance_number,
-    numberOfFrames: row.number_of_frames,
-    rows: row.rows,
-    columns: row.columns,
-    imagePositionPatient: parseNumbers(row.image_position_patient),
-    imageOrientationPatient: parseNumbers(row.image_orientation_patient),
+    sopInstanceUid: summary.sopInstanceUid,
+    instanceNumber: summary.instanceNumber,
+    numberOfFrames: summary.numberOfFrames,
+    rows: summary.rows,
+    columns: summary.columns,
+    imagePositionPatient: summary.imagePositionPatient,
+    imageOrientationPatient: summary.imageOrientationPatient,
     pixelSpacing: parseNumbers(row.pixel_spacing),
     sliceThickness: row.slice_thickness,
   };
 }
 
-export function viewerStudy(db: Database.Database, studyInstanceUid: string): ViewerStudy {
+/**
+ * A study for the viewer: its series and their images in stack order. The series and
+ * their ordered instances come from the study cache's own queries (`studies.series`,
+ * `studies.instances`), so the browser and the viewer always agree on both.
+ */
+export function viewerStudy(db: Database.Database, cacheDir: string, studyInstanceUid: string): ViewerStudy {
   const study = db
     .prepare(
       `SELECT st.study_instance_uid, p.patient_name, p.patient_id, p.birth_date, p.sex, st.study_date, st.study_time,
@@ -67,34 +50,14 @@ export function viewerStudy(db: Database.Database, studyInstanceUid: string): Vi
     )
     .get(studyInstanceUid) as StudyRow | undefined;
   if (!study) throw new ServiceError('not-found', 'The cache has no study with that UID.');
-  const seriesRows = db
-    .prepare(
-      `SELECT series_instance_uid, modality, series_number, series_description, series_date, series_time
-         FROM series WHERE study_instance_uid = ? ORDER BY series_number, series_instance_uid`,
-    )
-    .all(studyInstanceUid) as SeriesRow[];
-  const instanceRows = db
-    .prepare(
-      `SELECT i.sop_instance_uid, i.series_instance_uid, i.instance_number, i.number_of_frames, i.rows, i.columns,
-              i.image_position_patient, i.image_orientation_patient, i.pixel_spacing, i.slice_thickness
-         FROM instances i JOIN series s ON s.series_instance_uid = i.series_instance_uid
-        WHERE s.study_instance_uid = ?`,
-    )
-    .all(studyInstanceUid) as InstanceRow[];
-  const bySeries = new Map<string, StackInstance[]>();
-  for (const row of instanceRows) {
-    const list = bySeries.get(row.series_instance_uid) ?? [];
-    list.push(toInstance(row));
-    bySeries.set(row.series_instance_uid, list);
-  }
-  const series: ViewerSeries[] = seriesRows.map((row) => ({
-    seriesInstanceUid: row.series_instance_uid,
-    modality: row.modality,
-    seriesNumber: row.series_number,
-    seriesDescription: row.series_description,
-    seriesDate: row.series_date,
-    seriesTime: row.series_time,
-    instances: orderStack(bySeries.get(row.series_instance_uid) ?? []),
+  const series: ViewerSeries[] = listSeries(db, studyInstanceUid).map((summary) => ({
+    seriesInstanceUid: summary.seriesInstanceUid,
+    modality: summary.modality,
+    seriesNumber: summary.seriesNumber,
+    seriesDescription: summary.seriesDescription,
+    seriesDate: summary.seriesDate,
+    seriesTime: summary.seriesTime,
+    instances: orderedInstances(db, cacheDir, summary.seriesInstanceUid).instances.map(toInstance),
   }));
   return {
     studyInstanceUid: study.study_instance_uid,

@@ -15,7 +15,7 @@ export function createViewerService(cacheDir: string): ViewerService {
   // Its own connection: WAL lets it read while an import writes through another.
   const db: Database.Database = openCacheDatabase(cacheDir);
   return {
-    study: (uid) => viewerStudy(db, uid),
+    study: (uid) => viewerStudy(db, cacheDir, uid),
     measurements: (uid) => listMeasurements(db, uid),
     saveMeasurements: (uid, list) => saveMeasurements(db, uid, list),
     close: () => db.close(),

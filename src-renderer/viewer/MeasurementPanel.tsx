@@ -19,6 +19,7 @@ export function MeasurementPanel({ api, study }: { api: RadstationApi; study: Vi
     let timer: ReturnType<typeof setTimeout> | undefined;
     let alive = true;
     const save = () => {
+      timer = undefined;
       if (!loaded.current) return;
       const stored = annotation.state
         .getAllAnnotations()
@@ -30,18 +31,31 @@ export function MeasurementPanel({ api, study }: { api: RadstationApi; study: Vi
         (error: unknown) => alive && setSaveState(`Not saved: ${error instanceof Error ? error.message : String(error)}`),
       );
     };
-    const onChange = (event: Event) => {
+    const schedule = (delay: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(save, delay);
+    };
+    // A drawn or removed measurement is saved at once; a dragged one when the dragging settles.
+    const onChange = () => {
       setItems(currentMeasurements());
-      if (event.type !== ToolEnums.Events.ANNOTATION_MODIFIED || !timer) {
-        clearTimeout(timer);
-        timer = setTimeout(save, event.type === ToolEnums.Events.ANNOTATION_MODIFIED ? 600 : 50);
-      }
+      schedule(50);
     };
     const onModified = () => {
       setItems(currentMeasurements());
-      clearTimeout(timer);
-      timer = setTimeout(save, 600);
+      schedule(600);
     };
+    // A save still waiting when the page goes away (reload, window closed, tab hidden) or the viewer
+    // closes is sent now, so a measurement drawn just before is not lost.
+    const flush = () => {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      save();
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', onVisibility);
     for (const name of changeEvents) eventTarget.addEventListener(name, name === ToolEnums.Events.ANNOTATION_MODIFIED ? onModified : onChange);
     // Stats are computed when an annotation renders; refresh the list then too.
     let frame = 0;
@@ -63,8 +77,10 @@ export function MeasurementPanel({ api, study }: { api: RadstationApi; study: Vi
       },
     );
     return () => {
+      flush();
       alive = false;
-      clearTimeout(timer);
+      window.removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', onVisibility);
       cancelAnimationFrame(frame);
       for (const name of changeEvents) eventTarget.removeEventListener(name, name === ToolEnums.Events.ANNOTATION_MODIFIED ? onModified : onChange);
       eventTarget.removeEventListener(ToolEnums.Events.ANNOTATION_RENDERED, onRendered);

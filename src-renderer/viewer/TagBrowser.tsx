@@ -1,36 +1,52 @@
-import dicomParser from 'dicom-parser';
 import { useEffect, useState } from 'react';
+import type { DicomTagNode } from '../../src-shared/domain/studies';
+import { useApi } from '../shell/api-context';
 import { parseImageId } from './image-ids';
-import { loadDictionary, tagRows, type TagRow } from './tag-list';
+
+interface TagRow {
+  tag: string;
+  name: string;
+  vr: string;
+  value: string;
+  depth: number;
+}
 
 type State = { status: 'idle' | 'loading' } | { status: 'ready'; rows: TagRow[] } | { status: 'failed'; message: string };
 
+/** Sequences flattened: each item announced by a row, its elements one level deeper. */
+function flatten(nodes: readonly DicomTagNode[], depth = 0): TagRow[] {
+  return nodes.flatMap((node) => [
+    { tag: node.tag, name: node.keyword, vr: node.vr, value: node.value, depth },
+    ...(node.items ?? []).flatMap((item, index) => [
+      { tag: '(FFFE,E000)', name: `Item ${index + 1}`, vr: '', value: '', depth: depth + 1 },
+      ...flatten(item, depth + 2),
+    ]),
+  ]);
+}
+
 /**
- * The current image's DICOM elements with a search box. The file comes from the host's
- * file route (the URL names a cached UID only) and is parsed here with dicom-parser.
+ * The current image's DICOM elements with a search box. The host reads them from the
+ * cached file (`studies.tags`), with the file's character set applied, so the renderer
+ * never parses headers or ships a dictionary for it.
  */
 export function TagBrowser({ imageId }: { imageId: string | undefined }) {
+  const api = useApi();
   const [query, setQuery] = useState('');
   const [state, setState] = useState<State>({ status: 'idle' });
-  const url = imageId?.replace(/^wadouri:/, '').replace(/[?&]frame=\d+$/, '');
+  const sopInstanceUid = imageId ? parseImageId(imageId)?.sopInstanceUid : undefined;
 
   useEffect(() => {
-    if (!url) return;
+    if (!sopInstanceUid) return;
     let alive = true;
     setState({ status: 'loading' });
-    Promise.all([fetch(url, { credentials: 'same-origin' }).then((response) => {
-      if (!response.ok) throw new Error(`The host answered ${response.status}`);
-      return response.arrayBuffer();
-    }), loadDictionary()])
-      .then(([buffer, dictionary]) => {
-        const dataSet = dicomParser.parseDicom(new Uint8Array(buffer), { untilTag: 'x7fe00011' });
-        if (alive) setState({ status: 'ready', rows: tagRows(dataSet, dictionary) });
-      })
-      .catch((error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }));
+    api.call('studies.tags', { sopInstanceUid }).then(
+      ({ tags }) => alive && setState({ status: 'ready', rows: flatten(tags) }),
+      (error: unknown) => alive && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
+    );
     return () => {
       alive = false;
     };
-  }, [url]);
+  }, [api, sopInstanceUid]);
 
   const rows = state.status === 'ready' ? state.rows : [];
   const needle = query.trim().toLowerCase();
@@ -39,7 +55,7 @@ export function TagBrowser({ imageId }: { imageId: string | undefined }) {
     <section className="tag-browser" aria-label="DICOM tags">
       <input type="search" placeholder="Search tags…" aria-label="Search tags" value={query} onChange={(event) => setQuery(event.target.value)} />
       <p className="hint">
-        {imageId ? `Image ${parseImageId(imageId)?.sopInstanceUid ?? ''}` : 'No image'} · {shown.length} of {rows.length} elements
+        {sopInstanceUid ? `Image ${sopInstanceUid}` : 'No image'} · {shown.length} of {rows.length} elements
         {state.status === 'loading' && ' · loading…'}
       </p>
       {state.status === 'failed' && <p className="error">{state.message}</p>}

@@ -1,7 +1,7 @@
 import { metaData } from '@cornerstonejs/core';
 import { utilities as toolUtilities } from '@cornerstonejs/tools';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ViewerStudy } from '../../src-shared/contract';
+import type { ViewerSeries, ViewerStudy } from '../../src-shared/contract';
 import { PanelHost } from '../panels/PanelHost';
 import { useInstalledModels } from '../panels/use-models';
 import { useApi } from '../shell/api-context';
@@ -9,12 +9,13 @@ import { defaultHanging, layouts, paneCount, type LayoutName } from './hanging';
 import { HelpDialog } from './HelpDialog';
 import { imageIdsForSeries } from './image-ids';
 import { MeasurementPanel } from './MeasurementPanel';
+import { MprView } from './MprView';
 import { handleViewerKey, presetsFor } from './shortcuts';
 import { SeriesPanel } from './SeriesPanel';
 import { TagBrowser } from './TagBrowser';
 import { Toolbar } from './Toolbar';
 import type { LeftTool } from './viewer-controller';
-import { exposeViewerApi, viewer } from './viewer-state';
+import { exposeViewerApi, mpr, viewer } from './viewer-state';
 import { ViewportPane } from './ViewportPane';
 import './viewer.css';
 import { checkVolume } from './volume-check';
@@ -37,6 +38,8 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   const [studyVersion, setStudyVersion] = useState(0);
   const models = useInstalledModels(api);
   const [notice, setNotice] = useState<string | undefined>();
+  /** The series shown as axial, sagittal and coronal reformats instead of the stack grid. */
+  const [mprSeries, setMprSeries] = useState<ViewerSeries | undefined>();
   const [, setTick] = useState(0);
 
   useEffect(() => {
@@ -82,18 +85,23 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
 
   const activeImageId = viewer.status()?.imageId;
   const presets = useMemo(() => {
+    if (mprSeries) {
+      const firstId = imageIds.get(mprSeries.seriesInstanceUid)?.[0];
+      return firstId ? presetsFor(mprSeries.modality, metaData.get('voiLutModule', firstId) as never, undefined) : [];
+    }
     if (!activeSeries || !activeImageId) return [];
     const pixels = viewer.viewport()?.getCornerstoneImage()?.getPixelData();
     return presetsFor(activeSeries.modality, metaData.get('voiLutModule', activeImageId) as never, pixels);
     // Recomputed per image: MR presets come from each image's own file and histogram.
-  }, [activeSeries, activeImageId]);
+  }, [activeSeries, activeImageId, mprSeries, imageIds]);
 
   const applyPreset = useCallback(
     (index: number) => {
       const preset = presets[index];
-      if (preset) viewer.applyWindow(preset);
+      if (preset && mprSeries) mpr.applyWindow(preset);
+      else if (preset) viewer.applyWindow(preset);
     },
-    [presets],
+    [presets, mprSeries],
   );
 
   const chooseTool = useCallback((next: LeftTool) => {
@@ -142,6 +150,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   /** For panels: a series in the active viewport, or beside it (a 1×2 layout when only one pane shows). */
   const showSeriesFromPanel = useCallback(
     (seriesUid: string, options?: { beside?: boolean }): string => {
+      setMprSeries(undefined);
       if (!options?.beside) {
         const viewportId = viewer.activeViewportId ?? 'vp-0';
         showSeries(viewportId, seriesUid);
@@ -157,9 +166,18 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   const refreshStudy = useCallback(() => setStudyVersion((version) => version + 1), []);
 
   const onMpr = () => {
+    if (mprSeries) {
+      setMprSeries(undefined);
+      return;
+    }
     if (!activeSeries) return;
     const check = checkVolume(activeSeries.instances);
-    setNotice(check.ok ? `MPR: this series forms a volume (slice spacing ${check.spacing.toFixed(2)} mm); MPR views are not built yet.` : `MPR refused: ${check.reason}`);
+    if (check.ok) {
+      setNotice(undefined);
+      setMprSeries(activeSeries);
+    } else {
+      setNotice(`MPR refused: ${check.reason}`);
+    }
   };
 
   if (failure) return <p className="error" role="alert">{failure}</p>;
@@ -171,7 +189,10 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
     <section className="viewer" aria-label="Viewer" data-testid="viewer">
       <Toolbar
         layout={layout}
-        onLayout={setLayout}
+        onLayout={(next) => {
+          setMprSeries(undefined);
+          setLayout(next);
+        }}
         tool={tool}
         onTool={chooseTool}
         presets={presets}
@@ -182,7 +203,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
         cineFps={cine.fps}
         onCine={updateCine}
         onMpr={onMpr}
-        mprLabel="MPR"
+        mprLabel={mprSeries ? 'Stack' : 'MPR'}
         onHelp={() => setHelp(true)}
         onClose={onClose}
       />
@@ -192,7 +213,13 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
         </p>
       )}
       <div className="viewer-body">
-        <SeriesPanel series={study.series} firstImageIds={firstImageIds} shown={shown} onPick={(uid) => showSeries(viewer.activeViewportId ?? 'vp-0', uid)} />
+        <SeriesPanel series={study.series} firstImageIds={firstImageIds} shown={shown} onPick={(uid) => {
+            setMprSeries(undefined);
+            showSeries(viewer.activeViewportId ?? 'vp-0', uid);
+          }} />
+        {mprSeries ? (
+          <MprView series={mprSeries} imageIds={imageIds.get(mprSeries.seriesInstanceUid) ?? []} onBack={() => setMprSeries(undefined)} />
+        ) : (
         <div className="viewport-grid" style={{ gridTemplateRows: `repeat(${rows}, 1fr)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
           {viewportIds.slice(0, paneCount(layout)).map((viewportId, index) => {
             const series = study.series.find((s) => s.seriesInstanceUid === assignments[index]);
@@ -210,6 +237,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
             );
           })}
         </div>
+        )}
         <PanelHost
           builtIn={[
             { id: 'measurements', title: 'Measurements', content: <MeasurementPanel api={api} study={study} />, keepMounted: true },

@@ -4,10 +4,13 @@ import { annotation } from '@cornerstonejs/tools';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
 import { currentMeasurements, type MeasurementSummary } from './measurements';
+import { MprController, type MprViewState } from './mpr-controller';
 import { ViewerController } from './viewer-controller';
 
 /** The one viewer controller of this window. */
 export const viewer = new ViewerController();
+/** The reformats (MPR), when a series is shown as a volume. */
+export const mpr = new MprController();
 
 /** What AI panels (and tests) may read about the viewer: the active viewport's image and window. */
 export interface ActiveImage {
@@ -73,6 +76,8 @@ export interface ViewerTestHooks {
   measurements: () => MeasurementSummary[];
   /** Handles of a measurement in image pixel coordinates (column, row). */
   measurementHandles: (annotationUid: string) => [number, number][] | undefined;
+  /** Handles of a measurement in page (client) coordinates, when its image is in the active viewport. */
+  measurementHandlesOnPage: (annotationUid: string) => [number, number][] | undefined;
   decodedPixels: typeof decodedPixels;
   scrollTo: (index: number) => Promise<void>;
   cacheBytes: () => number;
@@ -80,6 +85,9 @@ export interface ViewerTestHooks {
   loadedCount: (viewportId: string) => { loaded: number; total: number };
   /** Forgets every decoded image and parsed file (tests re-point UIDs at other files). */
   purgeImageCache: () => void;
+  /** The MPR views' cameras and slices (empty when MPR is not shown), and whether the volume has loaded. */
+  mprViews: () => { loaded: boolean; views: MprViewState[] };
+  mprApplyWindow: (center: number, width: number) => void;
 }
 
 declare global {
@@ -103,6 +111,17 @@ export function exposeViewerApi(): void {
         return [column, row];
       });
     },
+    measurementHandlesOnPage: (uid) => {
+      const viewport = viewer.viewport();
+      const item = annotation.state.getAnnotation(uid);
+      if (!viewport || !item || item.metadata?.referencedImageId !== viewport.getCurrentImageId()) return undefined;
+      const rect = viewport.element.getBoundingClientRect();
+      const points = (item.data as { handles?: { points?: [number, number, number][] } }).handles?.points ?? [];
+      return points.map((point) => {
+        const [x, y] = viewport.worldToCanvas(point);
+        return [rect.left + x, rect.top + y];
+      });
+    },
     decodedPixels,
     scrollTo: (index) => viewer.scrollTo(index),
     cacheBytes: () => cache.getCacheSize(),
@@ -114,6 +133,8 @@ export function exposeViewerApi(): void {
       cache.purgeCache();
       dicomImageLoader.wadouri.dataSetCacheManager.purge();
     },
+    mprViews: () => ({ loaded: mpr.loaded(), views: mpr.states() }),
+    mprApplyWindow: (center, width) => mpr.applyWindow({ center, width }),
   };
 }
 

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import dicomParser from 'dicom-parser';
-import { hasZstd, readRawImage, readZstdRawImage, type RawImage } from '../helpers/dicom-pixels';
-import { dicomFilesIn, seedCache, type SeededInstance } from '../helpers/viewer-seed';
+import { readRawImage, type RawImage } from '../helpers/dicom-pixels';
+import { dicomFilesIn, type SeededInstance } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
+import { canvasStats, openStudy } from './viewer-page';
 import { expect, test } from './fixtures';
 
 /**
@@ -14,40 +15,6 @@ import { expect, test } from './fixtures';
  * Expected values come from the files, read here with dicom-parser, never from the viewer.
  */
 const ctFiles = dicomFilesIn(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'));
-
-async function openStudy(page: Page, url: string, studyUid: string): Promise<void> {
-  await page.goto(url);
-  await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
-  await expect(page.getByTestId('viewer')).toBeVisible();
-  await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/\d+$/);
-}
-
-/** Luminance statistics and a fingerprint of what a viewport's canvas shows. */
-async function canvasStats(page: Page, viewportId = 'vp-0'): Promise<{ mean: number; sd: number; fingerprint: number }> {
-  return page.evaluate((id) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(`[data-viewport-id="${id}"] canvas`);
-    if (!canvas) throw new Error('no canvas');
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d');
-    if (!context) throw new Error('no 2d context');
-    context.drawImage(canvas, 0, 0);
-    const data = context.getImageData(0, 0, copy.width, copy.height).data;
-    let sum = 0;
-    let sumSq = 0;
-    let fingerprint = 0;
-    const n = data.length / 4;
-    for (let i = 0; i < n; i++) {
-      const y = ((data[i * 4] ?? 0) + (data[i * 4 + 1] ?? 0) + (data[i * 4 + 2] ?? 0)) / 3;
-      sum += y;
-      sumSq += y * y;
-      fingerprint = (fingerprint * 31 + Math.round(y)) % 1_000_000_007;
-    }
-    const mean = sum / n;
-    return { mean, sd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)), fingerprint };
-  }, viewportId);
-}
 
 interface MeasurementView {
   annotationUid: string;
@@ -199,6 +166,59 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
     await expect(page.getByTestId('measurement').filter({ hasText: 'Length' })).toHaveCount(1);
   });
 
+  test('a measurement moved just before a reload or before closing the viewer is saved', async ({ page, webHost }) => {
+    const lengthUid = async () => {
+      await expect(page.getByTestId('measurement').filter({ hasText: 'Length' })).toHaveCount(1);
+      const uid = (await measurements(page)).find((m) => m.toolName === 'Length')?.annotationUid;
+      if (!uid) throw new Error('no length');
+      return uid;
+    };
+    const showSliceTen = async () => {
+      await page.evaluate(() => window.radstationViewer?.scrollTo(9));
+      await expect(page.getByTestId('overlay-slice')).toHaveText('Im 10/28');
+    };
+    // Drags the length's first handle by (dx, dy) screen pixels with the Length tool, and returns where it ends, in image pixels.
+    const dragFirstHandle = async (uid: string, dx: number, dy: number) => {
+      const before = await handles(page, uid);
+      await page.getByRole('button', { name: 'Length', exact: true }).click();
+      const onPage = await page.evaluate((id) => window.radstationViewer?.measurementHandlesOnPage(id), uid);
+      const [x, y] = onPage?.[0] ?? [NaN, NaN];
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + dx / 2, y + dy / 2, { steps: 3 });
+      await page.mouse.move(x + dx, y + dy, { steps: 3 });
+      await page.mouse.up();
+      const after = await handles(page, uid);
+      expect(Math.hypot((after[0]?.[0] ?? NaN) - (before[0]?.[0] ?? NaN), (after[0]?.[1] ?? NaN) - (before[0]?.[1] ?? NaN)), 'the handle moved').toBeGreaterThan(5);
+      return after;
+    };
+    // Infinity until the restored measurement is there to read.
+    const distanceTo = async (expected: [number, number][]) => {
+      const points = await page.evaluate((id) => window.radstationViewer?.measurementHandles(id), uid);
+      if (!points || points.length !== expected.length) return Infinity;
+      return Math.max(...points.map((p, i) => Math.hypot(p[0] - (expected[i]?.[0] ?? NaN), p[1] - (expected[i]?.[1] ?? NaN))));
+    };
+
+    await openStudy(page, webHost.url, studyUid);
+    await showSliceTen();
+    const uid = await lengthUid();
+
+    // Saving waits for a drag to settle (600 ms); the reload comes at once, so only the flush on pagehide can save it.
+    const movedBeforeReload = await dragFirstHandle(uid, -40, -25);
+    await page.reload();
+    await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+    await showSliceTen();
+    expect(await lengthUid()).toBe(uid);
+    await expect.poll(async () => distanceTo(movedBeforeReload), { message: 'the moved handle came back from the cache' }).toBeLessThan(1e-3);
+
+    // Closing the viewer straight after a drag: the flush on unmount saves it.
+    const movedBeforeClose = await dragFirstHandle(uid, 30, 20);
+    await page.getByRole('button', { name: '← Studies' }).click();
+    await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+    await showSliceTen();
+    await expect.poll(async () => distanceTo(movedBeforeClose), { message: 'the handle moved before closing came back from the cache' }).toBeLessThan(1e-3);
+  });
+
   test('hides PHI, shows tags, and refuses MPR of the tilted series', async ({ page, webHost }) => {
     await openStudy(page, webHost.url, studyUid);
     const file = readRawImage(ctFiles[0] ?? '');
@@ -207,136 +227,17 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
     await expect(page.getByTestId('overlay-patient')).toHaveText('Anonymous');
     await page.getByRole('tab', { name: 'Tags' }).click();
     await page.getByLabel('Search tags').fill('PixelSpacing');
-    await expect(page.getByTestId('tag-table')).toContainText('(0028,0030)');
+    const spacingRow = page.getByTestId('tag-table').locator('tr').filter({ hasText: '(0028,0030)' });
+    await expect(spacingRow).toHaveCount(1);
+    // The value is the shown image's own, as dicom-parser reads it from that file here.
+    const shownFile = fileForImageId(seeded, (await page.evaluate(() => window.radstationViewer?.getActiveImage()))?.imageId);
+    const shownBytes = fs.readFileSync(shownFile);
+    const spacingText = dicomParser.parseDicom(new Uint8Array(shownBytes.buffer, shownBytes.byteOffset, shownBytes.byteLength), { untilTag: 'x7fe00010' }).string('x00280030');
+    expect(spacingText).toBeTruthy();
+    await expect(spacingRow).toContainText(spacingText ?? '');
+    await expect(spacingRow).toContainText('DS');
     await page.getByRole('button', { name: 'MPR' }).click();
     await expect(page.getByTestId('viewer-notice')).toContainText(/refused.*tilt/i);
+    await expect(page.getByTestId('mpr-view')).toHaveCount(0);
   });
 });
-
-test.describe.serial('decoding in the browser', () => {
-  test.afterAll(async ({ webHost }) => emptyCache(webHost));
-  interface Decoded {
-    rows: number;
-    columns: number;
-    samplesPerPixel: number;
-    preScaled: boolean;
-    photometricInterpretation: string;
-    base64: string;
-  }
-
-  async function decode(page: Page, sopInstanceUid: string, frame?: number): Promise<Decoded> {
-    return page.evaluate(
-      async ({ uid, frame }) => {
-        const hooks = window.radstationViewer;
-        if (!hooks) throw new Error('no viewer API');
-        const imageId = `wadouri:/files/instances/${encodeURIComponent(uid)}${frame ? `?frame=${frame}` : ''}`;
-        const d = await Promise.race([
-          hooks.decodedPixels(imageId),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no decode within 30 s')), 30_000)),
-        ]);
-        const bytes = new Uint8Array(Float64Array.from(d.pixels).buffer);
-        let text = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return { rows: d.rows, columns: d.columns, samplesPerPixel: d.samplesPerPixel, preScaled: d.preScaled, photometricInterpretation: d.photometricInterpretation, base64: btoa(text) };
-      },
-      { uid: sopInstanceUid, frame },
-    );
-  }
-
-  function pixelsOf(decoded: Decoded): Float64Array {
-    const bytes = Buffer.from(decoded.base64, 'base64');
-    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-  }
-
-  /** Compares a decoded frame with the reference's stored values (rescaled when the loader pre-scales). */
-  function mismatches(decoded: Decoded, reference: RawImage, frame: number): number {
-    const pixels = pixelsOf(decoded);
-    const samples = reference.samplesPerPixel;
-    const size = reference.rows * reference.columns;
-    const step = decoded.samplesPerPixel;
-    let bad = 0;
-    for (let p = 0; p < size; p++) {
-      for (let s = 0; s < samples; s++) {
-        const stored = reference.values[frame * size * samples + p * samples + s] ?? NaN;
-        const expected = decoded.preScaled ? stored * reference.rescaleSlope + reference.rescaleIntercept : stored;
-        // A pre-scaled image holds float32 values: allow float32 rounding, far below one stored step (× slope).
-        const tolerance = decoded.preScaled ? 1e-6 * Math.max(1, Math.abs(expected)) : 0;
-        if (!(Math.abs((pixels[p * step + s] ?? NaN) - expected) <= tolerance)) bad++;
-      }
-    }
-    return bad;
-  }
-
-  test('lossless WG04 files (J2KR, JLSL, JPLL, RLE) decode to exactly the uncompressed references', async ({ page, webHost }) => {
-    test.setTimeout(540_000);
-    test.skip(!hasZstd(), 'the zstd tool is not installed (apt-get install zstd); the references are zstd-compressed');
-    const wg04 = sharedDataPath('dicom', 'conformance', 'wg04');
-    const files = ['J2KR', 'JLSL', 'JPLL', 'RLE'].flatMap((dir) => dicomFilesIn(path.join(wg04, dir)));
-    const seeded = seedCache(webHost.cacheDir, files);
-    await page.goto(webHost.url);
-    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
-    const failures: string[] = [];
-    const references = new Map<string, RawImage>();
-    for (const item of seeded) {
-      const name = path.basename(item.file);
-      const refName = `${name.split('_')[0] ?? ''}_UNC.zst`;
-      const reference = references.get(refName) ?? readZstdRawImage(path.join(wg04, 'REF', refName));
-      references.set(refName, reference);
-      const frames = [...new Set([1, reference.frames])];
-      for (const frame of frames) {
-        const decoded = await decode(page, item.sopInstanceUid, reference.frames > 1 ? frame : undefined);
-        expect(decoded.rows, name).toBe(reference.rows);
-        expect(decoded.columns, name).toBe(reference.columns);
-        const bad = mismatches(decoded, reference, frame - 1);
-        console.log(`${name} frame ${frame}: ${bad === 0 ? 'exact' : `${bad} samples differ`}`);
-        if (bad > 0) failures.push(`${name} frame ${frame}: ${bad} samples differ (${decoded.photometricInterpretation}, ${decoded.samplesPerPixel} samples)`);
-      }
-      await page.evaluate(() => window.radstationViewer?.purgeImageCache());
-    }
-    console.log(`Checked ${seeded.length} lossless WG04 files against their references; ${failures.length} differ.`);
-    expect(failures).toEqual([]);
-  });
-
-  test('every transfer syntax in the conformance corpora decodes, HTJ2K included', async ({ page, webHost }) => {
-    test.setTimeout(540_000);
-    const dirs = [sharedDataPath('dicom', 'conformance', 'cornerstone'), sharedDataPath('dicom', 'conformance', 'pydicom-data')];
-    const candidates = dirs.flatMap((dir) => dicomFilesIn(dir));
-    await page.goto(webHost.url);
-    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
-    const results = new Map<string, { ok: number; failed: string[] }>();
-    // Several files share a SOP Instance UID (one image in many syntaxes): seed them one at a time.
-    for (const file of candidates) {
-      let item: SeededInstance | undefined;
-      let syntax = '';
-      try {
-        item = seedCache(webHost.cacheDir, [file])[0];
-        syntax = readSyntax(file);
-      } catch {
-        continue; // not an image file (SR, RT, truncated on purpose)
-      }
-      if (!item || !syntax) continue;
-      const entry = results.get(syntax) ?? { ok: 0, failed: [] };
-      results.set(syntax, entry);
-      try {
-        await page.evaluate(() => window.radstationViewer?.purgeImageCache());
-        const decoded = await decode(page, item.sopInstanceUid, undefined);
-        if (decoded.rows > 0 && pixelsOf(decoded).length >= decoded.rows * decoded.columns) entry.ok++;
-        else entry.failed.push(path.basename(file));
-      } catch (error) {
-        entry.failed.push(`${path.basename(file)} (${String(error).split('\n')[0]?.slice(0, 120)})`);
-      }
-    }
-    for (const [syntax, entry] of results) console.log(`${syntax}: ${entry.ok} decoded, failed: ${entry.failed.join(', ') || 'none'}`);
-    for (const htj2k of ['1.2.840.10008.1.2.4.201', '1.2.840.10008.1.2.4.203']) expect(results.get(htj2k)?.ok ?? 0, htj2k).toBeGreaterThan(0);
-    // Deflated Image Frame Compression (2024) is not in Cornerstone 5.x's loader: a known gap, reported, not hidden.
-    const unsupported = new Set(['1.2.840.10008.1.2.8.1']);
-    for (const syntax of unsupported) if (results.has(syntax)) console.log(`${syntax}: not supported by the DICOM image loader yet (known gap); ${results.get(syntax)?.ok ?? 0} decoded`);
-    for (const [syntax, entry] of results) if (!unsupported.has(syntax)) expect(entry.ok, `${syntax} decodes at least one file`).toBeGreaterThan(0);
-  });
-});
-
-function readSyntax(file: string): string {
-  const bytes = fs.readFileSync(file);
-  const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x00080016' });
-  return (ds.string('x00020010') ?? '').trim();
-}

@@ -34,6 +34,15 @@ describe('viewer service on the GE head CT', () => {
     };
     const expected = files.map(distance).sort((a, b) => a.d - b.d).map((x) => x.uid);
     expect(instances.map((i) => i.sopInstanceUid)).toEqual(expected);
+    // Geometry the stack needs beyond the order, as each file states it.
+    for (const file of files) {
+      const bytes = fs.readFileSync(file);
+      const ds = dicomParser.parseDicom(new Uint8Array(bytes), { untilTag: 'x7fe00010' });
+      const shown = instances.find((i) => i.sopInstanceUid === ds.string('x00080018'));
+      expect(shown?.pixelSpacing).toEqual((ds.string('x00280030') ?? '').split('\\').map(Number));
+      expect(shown?.sliceThickness).toBe(ds.floatString('x00180050') ?? null);
+      expect(shown?.rows).toBe(ds.uint16('x00280010'));
+    }
   });
 
   it('saves, replaces and lists measurements per study, and refuses an unknown study', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { orderStack } from '../../src-main/viewer/stack-order';
 import { ctPresets, fromVoiRange, histogramWindow, toVoiRange } from '../../src-renderer/viewer/presets';
 import { defaultHanging } from '../../src-renderer/viewer/hanging';
 import { checkVolume } from '../../src-renderer/viewer/volume-check';
@@ -21,18 +20,6 @@ function slice(uid: string, z: number, options: Partial<StackInstance> = {}): St
     ...options,
   };
 }
-
-describe('stack order', () => {
-  it('orders by position along the slice normal, not by instance number', () => {
-    const ordered = orderStack([slice('1', 5), slice('2', -5), slice('3', 0)]);
-    expect(ordered.map((s) => s.sopInstanceUid)).toEqual(['2', '3', '1']);
-  });
-
-  it('falls back to instance numbers when a position is missing', () => {
-    const ordered = orderStack([slice('3', 0), slice('1', 5, { imagePositionPatient: null }), slice('2', -5)]);
-    expect(ordered.map((s) => s.sopInstanceUid)).toEqual(['1', '2', '3']);
-  });
-});
 
 describe('volume check for MPR', () => {
   it('accepts evenly spaced parallel slices', () => {

@@ -68,6 +68,8 @@ export interface InstanceRow {
   transfer_syntax_uid: string;
   image_orientation_patient: string | null;
   image_position_patient: string | null;
+  pixel_spacing: string | null;
+  slice_thickness: number | null;
   window_center: string | null;
   window_width: string | null;
   rescale_slope: number | null;

@@ -1,0 +1,97 @@
+import { Enums as CoreEnums, eventTarget } from '@cornerstonejs/core';
+import { useEffect, useRef, useState } from 'react';
+import type { ViewerSeries } from '../../src-shared/contract';
+import { mprOrientations, type MprOrientation, type MprViewState } from './mpr-controller';
+import { mpr, viewer } from './viewer-state';
+
+const titles: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
+const redrawEvents = [CoreEnums.Events.CAMERA_MODIFIED, CoreEnums.Events.VOI_MODIFIED, CoreEnums.Events.IMAGE_RENDERED];
+
+/** The three orthogonal reformats of one series side by side, with a way back to the stack. */
+export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; imageIds: readonly string[]; onBack: () => void }) {
+  const elements = useRef<Partial<Record<MprOrientation, HTMLDivElement | null>>>({});
+  const [states, setStates] = useState<MprViewState[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    const enabled: HTMLDivElement[] = [];
+    for (const orientation of mprOrientations) {
+      const element = elements.current[orientation];
+      if (!element) continue;
+      mpr.enablePane(orientation, element);
+      enabled.push(element);
+    }
+    let alive = true;
+    let frame = 0;
+    const update = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (!alive) return;
+        setStates(mpr.states());
+        setLoaded(mpr.loaded());
+      });
+    };
+    for (const element of enabled) for (const name of redrawEvents) element.addEventListener(name, update);
+    // The volume fills in as slices arrive; each arrival re-renders the panes.
+    eventTarget.addEventListener(CoreEnums.Events.IMAGE_VOLUME_LOADING_COMPLETED, update);
+    const observer = new ResizeObserver(() => viewer.resize());
+    for (const element of enabled) observer.observe(element);
+    mpr.show(series.seriesInstanceUid, imageIds).then(update, (reason: unknown) => alive && setError(`MPR failed: ${reason instanceof Error ? reason.message : String(reason)}`));
+    return () => {
+      alive = false;
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      eventTarget.removeEventListener(CoreEnums.Events.IMAGE_VOLUME_LOADING_COMPLETED, update);
+      for (const element of enabled) for (const name of redrawEvents) element.removeEventListener(name, update);
+      mpr.destroy();
+    };
+  }, [series.seriesInstanceUid, imageIds]);
+
+  return (
+    <div className="mpr-view" data-testid="mpr-view" data-loaded={loaded ? 'true' : 'false'}>
+      <div className="mpr-header">
+        <button type="button" onClick={onBack}>
+          ← Stack view
+        </button>
+        <span>
+          MPR of {series.modality} {series.seriesNumber ?? ''} {series.seriesDescription}
+          {loaded ? '' : ' · loading the volume…'}
+        </span>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="viewport-grid" style={{ gridTemplateRows: '1fr', gridTemplateColumns: 'repeat(3, 1fr)' }}>
+        {mprOrientations.map((orientation) => {
+          const state = states.find((s) => s.orientation === orientation);
+          return (
+            <div key={orientation} className="viewport-pane" data-viewport-id={`mpr-${orientation}`} data-testid={`mpr-${orientation}`} onContextMenu={(event) => event.preventDefault()}>
+              <div
+                ref={(element) => {
+                  elements.current[orientation] = element;
+                }}
+                className="viewport-element"
+              />
+              <div className="viewport-overlays" aria-hidden="true">
+                <div className="corner top-left">{titles[orientation]}</div>
+                {state && (
+                  <div className="corner bottom-left" data-testid={`mpr-${orientation}-slice`}>
+                    {state.sliceIndex + 1}/{state.sliceCount}
+                    {state.windowWidth !== undefined && state.windowCenter !== undefined && (
+                      <div>
+                        W {Math.round(state.windowWidth)} L {Math.round(state.windowCenter)}
+                      </div>
+                    )}
+                  </div>
+                )}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
