@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import dicomParser from 'dicom-parser';
 import { expect } from './fixtures';
 import type { RunningHost } from './fixtures';
+export { openStudy } from './viewer-page';
 
 /** Shared steps of the imaging panels' tests (super-resolution, modality conversion). */
 
@@ -14,13 +15,6 @@ export function importLinked(host: RunningHost, paths: string[]): { instances: n
   const report = execFileSync(process.execPath, host.cliArgs(['import', ...paths, '--link', '--json']), { encoding: 'utf8' });
   const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
   return { instances: parsed.instances ?? 0, duplicates: parsed.duplicates ?? 0 };
-}
-
-export async function openStudy(page: Page, url: string, studyUid: string): Promise<void> {
-  await page.goto(url);
-  await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
-  await expect(page.getByTestId('viewer')).toBeVisible();
-  await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/\d+$/);
 }
 
 /** The header fields of a DICOM file that the checks need, read with dicom-parser (not the app). */

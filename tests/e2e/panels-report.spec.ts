@@ -8,6 +8,7 @@ import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
 import { callHost } from './host-call';
 import { expect, startHost, test, type RunningHost } from './fixtures';
+import { dragOnViewport } from './viewer-page';
 
 /**
  * The Report Q&A panel in Chromium against the web host, with the real compact bundle, on the
@@ -226,15 +227,9 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
   // Last in this group: the rectangle is saved with the study's measurements.
   test('@panels records the rectangle drawn on the image as the answer\'s region of interest', async ({ page, webHost }) => {
     const panel = await openPanelOnAskedSlice(page, webHost.url);
-    const box = await page.getByTestId('viewport-vp-0').boundingBox();
-    if (!box) throw new Error('no viewport');
     await page.getByTestId('viewport-vp-0').click();
     await page.keyboard.press('g');
-    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5, { steps: 4 });
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.55, { steps: 4 });
-    await page.mouse.up();
+    await dragOnViewport(page, [0.4, 0.4], [0.6, 0.55]);
     const corners = await page.evaluate(() => {
       const viewer = window.radstationViewer;
       const rectangle = viewer?.measurements().find((item) => item.toolName === 'RectangleROI');

@@ -7,6 +7,7 @@ import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
 import { expect, test } from './fixtures';
 import { activeImage, derivedFiles, importLinked, openStudy, readHeader, screenshotPath } from './imaging-panels';
+import { dragOnViewport } from './viewer-page';
 
 /**
  * The super-resolution panel in Chromium against the web host and the shipped compact bundle.
@@ -80,14 +81,8 @@ test.describe.serial('super-resolution panel @panels', () => {
     await page.screenshot({ path: screenshotPath('panel-super-resolution.png') });
 
     // A rectangle ROI drawn on the slice: the preview covers just that region, at 4× its size.
-    const viewport = await page.getByTestId('viewport-vp-0').boundingBox();
-    if (!viewport) throw new Error('no viewport box');
     await page.keyboard.press('g');
-    await page.mouse.move(viewport.x + viewport.width * 0.4, viewport.y + viewport.height * 0.35);
-    await page.mouse.down();
-    await page.mouse.move(viewport.x + viewport.width * 0.5, viewport.y + viewport.height * 0.45, { steps: 4 });
-    await page.mouse.move(viewport.x + viewport.width * 0.6, viewport.y + viewport.height * 0.55, { steps: 4 });
-    await page.mouse.up();
+    await dragOnViewport(page, [0.4, 0.35], [0.6, 0.55]);
     const rectangle = await page.evaluate(() => window.radstationViewer?.measurements().find((m) => m.toolName === 'RectangleROI'));
     expect(rectangle, 'a rectangle ROI was drawn').toBeDefined();
     const corners = await page.evaluate((uid) => window.radstationViewer?.measurementHandles(uid), rectangle?.annotationUid ?? '');
@@ -178,14 +173,8 @@ test.describe.serial('super-resolution panel @panels', () => {
     const shown = await activeImage(page);
     const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
     if (!source) throw new Error('the active slice is not one of the imported files');
-    const viewport = await page.getByTestId('viewport-vp-0').boundingBox();
-    if (!viewport) throw new Error('no viewport box');
     await page.keyboard.press('g');
-    await page.mouse.move(viewport.x + viewport.width * 0.42, viewport.y + viewport.height * 0.38);
-    await page.mouse.down();
-    await page.mouse.move(viewport.x + viewport.width * 0.5, viewport.y + viewport.height * 0.45, { steps: 4 });
-    await page.mouse.move(viewport.x + viewport.width * 0.58, viewport.y + viewport.height * 0.52, { steps: 4 });
-    await page.mouse.up();
+    await dragOnViewport(page, [0.42, 0.38], [0.58, 0.52]);
     const rectangle = await page.evaluate(() => window.radstationViewer?.measurements().find((m) => m.toolName === 'RectangleROI'));
     const corners = await page.evaluate((uid) => window.radstationViewer?.measurementHandles(uid), rectangle?.annotationUid ?? '');
     if (!corners) throw new Error('no ROI handles');

@@ -9,6 +9,22 @@ export async function openStudy(page: Page, url: string, studyUid: string): Prom
   await expect(page.getByTestId('overlay-slice').first()).toHaveText(/^Im 1\/\d+$/);
 }
 
+/**
+ * A left-button drag across a viewport, from and to fractions of its box, through a midpoint
+ * so Cornerstone's tools see a real drag rather than a click.
+ */
+export async function dragOnViewport(page: Page, from: [number, number], to: [number, number], viewportId = 'vp-0'): Promise<void> {
+  const box = await page.getByTestId(`viewport-${viewportId}`).boundingBox();
+  if (!box) throw new Error(`no viewport ${viewportId}`);
+  const x = (f: number) => box.x + box.width * f;
+  const y = (f: number) => box.y + box.height * f;
+  await page.mouse.move(x(from[0]), y(from[1]));
+  await page.mouse.down();
+  await page.mouse.move(x((from[0] + to[0]) / 2), y((from[1] + to[1]) / 2), { steps: 4 });
+  await page.mouse.move(x(to[0]), y(to[1]), { steps: 4 });
+  await page.mouse.up();
+}
+
 /** Luminance statistics and a fingerprint of what a viewport's canvas shows. */
 export async function canvasStats(page: Page, viewportId = 'vp-0'): Promise<{ mean: number; sd: number; fingerprint: number }> {
   return page.evaluate((id) => {

@@ -7,7 +7,7 @@ import { readRawImage, type RawImage } from '../helpers/dicom-pixels';
 import { dicomFilesIn, type SeededInstance } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
-import { canvasStats, openStudy } from './viewer-page';
+import { canvasStats, dragOnViewport, openStudy } from './viewer-page';
 import { expect, test } from './fixtures';
 
 /**
@@ -31,18 +31,6 @@ async function handles(page: Page, uid: string): Promise<[number, number][]> {
   const points = await page.evaluate((id) => window.radstationViewer?.measurementHandles(id), uid);
   if (!points) throw new Error('no handles');
   return points;
-}
-
-async function dragOnViewport(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-  const box = await page.getByTestId('viewport-vp-0').boundingBox();
-  if (!box) throw new Error('no viewport');
-  const x = (f: number) => box.x + box.width * f;
-  const y = (f: number) => box.y + box.height * f;
-  await page.mouse.move(x(from[0]), y(from[1]));
-  await page.mouse.down();
-  await page.mouse.move(x((from[0] + to[0]) / 2), y((from[1] + to[1]) / 2), { steps: 4 });
-  await page.mouse.move(x(to[0]), y(to[1]), { steps: 4 });
-  await page.mouse.up();
 }
 
 /** The file shown at a stack position: the viewer's image ID names the SOP Instance UID. */
