@@ -161,9 +161,15 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
       if (!uid) throw new Error('no length');
       return uid;
     };
+    // Right after the study opens the viewport may not hold its stack yet, and a scroll then does nothing:
+    // ask again until the overlay shows slice 10.
     const showSliceTen = async () => {
-      await page.evaluate(() => window.radstationViewer?.scrollTo(9));
-      await expect(page.getByTestId('overlay-slice')).toHaveText('Im 10/28');
+      await expect
+        .poll(async () => {
+          await page.evaluate(() => window.radstationViewer?.scrollTo(9));
+          return page.getByTestId('overlay-slice').textContent();
+        })
+        .toBe('Im 10/28');
     };
     // Drags the length's first handle by (dx, dy) screen pixels with the Length tool, and returns where it ends, in image pixels.
     const dragFirstHandle = async (uid: string, dx: number, dy: number) => {
