@@ -1,0 +1,162 @@
+import { Enums, metaData, registerImageLoader, type Types } from '@cornerstonejs/core';
+import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+
+/*
+ * Cornerstone 5.x's loader hands natively stored 1-bit frames (BitsAllocated 1) to its decoders
+ * still packed eight pixels a byte, so SEG masks stored uncompressed, big endian or with Deflated
+ * Image Frame Compression never display. Here such a frame is taken from the file (frames of a
+ * multi-frame instance need not start on a byte boundary) or inflated, unpacked to one byte per
+ * pixel and decoded as explicit little endian data. Every other image goes through the loader
+ * unchanged.
+ */
+
+const explicitLittleEndian = '1.2.840.10008.1.2.1';
+const deflatedImageFrames = '1.2.840.10008.1.2.8.1';
+/** Syntaxes whose frames hold the bits themselves (after inflating, for the deflated one). */
+const bitPackedSyntaxes = new Set([
+  '1.2.840.10008.1.2',
+  explicitLittleEndian,
+  '1.2.840.10008.1.2.2',
+  '1.2.840.10008.1.2.1.99',
+  deflatedImageFrames,
+]);
+
+/**
+ * Unpacks `count` 1-bit pixels, DICOM order: pixel i is bit (i % 8) of byte floor(i / 8), counted
+ * from `firstBit`. Throws when the bytes are too few for the pixels.
+ */
+export function unpackBits(packed: Uint8Array, count: number, firstBit = 0): Uint8Array {
+  const lastBit = firstBit + count - 1;
+  if (count > 0 && packed.length * 8 <= lastBit) {
+    throw new Error(`1-bit frame: ${packed.length} bytes hold fewer than the ${count} pixels expected`);
+  }
+  const pixels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const bit = firstBit + i;
+    pixels[i] = ((packed[bit >> 3] ?? 0) >> (bit & 7)) & 1;
+  }
+  return pixels;
+}
+
+interface FrameGeometry {
+  transferSyntaxUid: string;
+  pixelsPerFrame: number;
+}
+
+type Naturalized = Record<string, unknown>;
+
+function firstNumber(value: unknown): number | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  const n = typeof first === 'string' ? Number(first) : first;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** The frame geometry when the image is a bit-packed 1-bit one, else undefined. */
+function bitPackedGeometry(imageId: string): FrameGeometry | undefined {
+  const natural = metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
+  if (!natural || firstNumber(natural.BitsAllocated) !== 1) return undefined;
+  const transferSyntaxUid = typeof natural.TransferSyntaxUID === 'string' ? natural.TransferSyntaxUID : '';
+  if (!bitPackedSyntaxes.has(transferSyntaxUid)) return undefined;
+  const rows = firstNumber(natural.Rows) ?? 0;
+  const columns = firstNumber(natural.Columns) ?? 0;
+  const samples = firstNumber(natural.SamplesPerPixel) ?? 1;
+  return { transferSyntaxUid, pixelsPerFrame: rows * columns * samples };
+}
+
+function concatenate(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
+}
+
+function asBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new Error('1-bit frame: the pixel data is missing');
+}
+
+/**
+ * Inflates a raw deflate stream until `expectedBytes` are out. Frames are padded to an even
+ * length, and Chromium's DecompressionStream rejects any byte after the stream's end, so an
+ * error after the whole frame has come out is the padding, not damage.
+ */
+async function inflateRaw(bytes: Uint8Array, expectedBytes: number): Promise<Uint8Array> {
+  const reader = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      chunks.push(next.value);
+      total += next.value.length;
+    }
+  } catch (error) {
+    if (total < expectedBytes) throw new Error(`1-bit frame: could not inflate the deflated frame (${String(error)})`);
+  }
+  return concatenate(chunks);
+}
+
+/** The frame's packed bits as the loader's metadata reader cut them from the encapsulated items. */
+function encapsulatedFrame(imageId: string, frameIndex: number): Uint8Array {
+  const frame = metaData.getTyped(Enums.MetadataModules.COMPRESSED_FRAME_DATA, imageId, { frameIndex }) as
+    | { pixelData?: unknown }
+    | undefined;
+  const data = frame?.pixelData;
+  return Array.isArray(data) ? concatenate(data.map(asBytes)) : asBytes(data);
+}
+
+/**
+ * The whole native Pixel Data, from the loader's cache of parsed files. Not the metadata
+ * reader's frames: it cuts frames that do not start on a byte with the bits in the wrong order
+ * (dcmjs 0.51 reads them most significant first), which garbles those frames.
+ */
+async function nativePixelData(imageId: string, url: string): Promise<Uint8Array> {
+  const request = dicomImageLoader.wadouri.getLoaderForScheme('wadouri');
+  if (!request) throw new Error('1-bit frame: the loader cannot fetch wadouri: files');
+  const dataSet = await dicomImageLoader.wadouri.dataSetCacheManager.load(url, request, imageId);
+  const element = dataSet.elements.x7fe00010;
+  if (!element || element.encapsulatedPixelData) throw new Error(`1-bit frame: no native Pixel Data in ${url}`);
+  const { byteArray } = dataSet;
+  return new Uint8Array(byteArray.buffer, byteArray.byteOffset + element.dataOffset, element.length);
+}
+
+async function unpackedFrame(imageId: string, geometry: FrameGeometry): Promise<Uint8Array> {
+  const { url, pixelDataFrame } = dicomImageLoader.wadouri.parseImageId(imageId);
+  const frameIndex = pixelDataFrame ?? 0;
+  const count = geometry.pixelsPerFrame;
+  if (geometry.transferSyntaxUid === deflatedImageFrames) {
+    // Each deflated frame starts on a byte of its own.
+    return unpackBits(await inflateRaw(encapsulatedFrame(imageId, frameIndex), Math.ceil(count / 8)), count);
+  }
+  // Frame k starts at bit k × pixels per frame, on a byte boundary or not.
+  return unpackBits(await nativePixelData(imageId, url), count, frameIndex * count);
+}
+
+async function loadImage(imageId: string, options: Record<string, unknown>): Promise<Types.IImage> {
+  const loadWithLoader = dicomImageLoader.wadouri.loadImageFromNaturalizedMetadata;
+  // The header is known only once the loader has read the file: the first image of a file goes
+  // through it, and is decoded again here when it turns out to be bit-packed.
+  if (!bitPackedGeometry(imageId)) {
+    try {
+      const image = (await loadWithLoader(imageId, { ...options }).promise) as Types.IImage;
+      if (!bitPackedGeometry(imageId)) return image;
+    } catch (error) {
+      if (!bitPackedGeometry(imageId)) throw error;
+    }
+  }
+  const geometry = bitPackedGeometry(imageId);
+  if (!geometry) throw new Error(`1-bit frame: no header for ${imageId}`);
+  const pixels = await unpackedFrame(imageId, geometry);
+  const image = await dicomImageLoader.createImage(imageId, pixels, explicitLittleEndian, { ...options });
+  return image as Types.IImage;
+}
+
+/** Replaces the loader's `wadouri:` scheme with one that unpacks 1-bit frames; call after its init. */
+export function registerBitUnpackingLoader(): void {
+  registerImageLoader('wadouri', (imageId, options) => ({ promise: loadImage(imageId, options ?? {}) }));
+}
