@@ -13,7 +13,7 @@ import { createAppInference } from './inference/inference-wiring';
 import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
-import { cacheSeriesSource } from './inference/series-source';
+import { instanceFilePath } from './studies/cache/study-queries';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -58,10 +58,9 @@ export function createServices(config: ServicesConfig): Services {
   });
   const reportDatabase = openCacheDatabase(dirs.cacheDir);
   const reports = createReportService(reportDatabase, imports);
-  const cachedInstances = cacheSeriesSource(reportDatabase);
   const vlm = createVlmService({
     bundles: inference,
-    instanceFile: (sopInstanceUid) => cachedInstances.instanceFile(sopInstanceUid),
+    instanceFile: (sopInstanceUid) => instanceFilePath(reportDatabase, sopInstanceUid),
     emit: (name, payload) => events.emit(name, payload),
   });
   const pkg = appPackage();

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { ServiceError } from '../../src-shared/contract/errors';
 import type { StackInstance, StoredMeasurement, ViewerSeries, ViewerStudy } from '../../src-shared/contract/viewer';
 import { listSeries, orderedInstances, type OrderedInstance } from '../studies/cache/series-queries';
+import { parseDecimals } from '../studies/geometry/slice-order';
 
 interface StudyRow {
   study_instance_uid: string;
@@ -15,13 +16,6 @@ interface StudyRow {
   accession_number: string;
 }
 
-/** Multi-valued DICOM numbers are stored as their backslash-separated text. */
-export function parseNumbers(text: string | null): number[] | null {
-  if (text === null || text.trim() === '') return null;
-  const values = text.split('\\').map((part) => Number.parseFloat(part));
-  return values.every((value) => Number.isFinite(value)) ? values : null;
-}
-
 function toInstance({ row, summary }: OrderedInstance): StackInstance {
   return {
     sopInstanceUid: summary.sopInstanceUid,
@@ -31,7 +25,7 @@ function toInstance({ row, summary }: OrderedInstance): StackInstance {
     columns: summary.columns,
     imagePositionPatient: summary.imagePositionPatient,
     imageOrientationPatient: summary.imageOrientationPatient,
-    pixelSpacing: parseNumbers(row.pixel_spacing),
+    pixelSpacing: parseDecimals(row.pixel_spacing, 2),
     sliceThickness: row.slice_thickness,
   };
 }

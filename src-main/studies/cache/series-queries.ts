@@ -84,6 +84,25 @@ export interface OrderedInstance {
   summary: InstanceSummary;
 }
 
+/** The instances table's columns that place a slice in its stack. */
+export type StoredSliceColumns = Pick<InstanceRow, 'sop_instance_uid' | 'instance_number' | 'image_position_patient' | 'image_orientation_patient'>;
+
+/**
+ * Stored instance rows in stack order, by the one rule the whole app uses (geometry/slice-order.ts):
+ * the browser, the viewer and the inference runtime all call this.
+ */
+export function orderStoredInstances<Row extends StoredSliceColumns>(rows: readonly Row[]) {
+  return orderSlices(
+    rows.map((row) => ({
+      row,
+      uid: row.sop_instance_uid,
+      instanceNumber: row.instance_number,
+      position: parseDecimals(row.image_position_patient, 3) as Vector3 | null,
+      orientation: parseDecimals(row.image_orientation_patient, 6) as [number, number, number, number, number, number] | null,
+    })),
+  );
+}
+
 /** The instances of a series in anatomical order, each with its resolved file and whether that file is there. */
 export function orderedInstances(
   db: Database.Database,
@@ -91,14 +110,7 @@ export function orderedInstances(
   seriesInstanceUid: string,
 ): { orderedBy: 'slice-position' | 'instance-number'; instances: OrderedInstance[] } {
   const rows = db.prepare('SELECT * FROM instances WHERE series_instance_uid = ?').all(seriesInstanceUid) as InstanceRow[];
-  const geometry = rows.map((row) => ({
-    row,
-    uid: row.sop_instance_uid,
-    instanceNumber: row.instance_number,
-    position: parseDecimals(row.image_position_patient, 3) as Vector3 | null,
-    orientation: parseDecimals(row.image_orientation_patient, 6) as [number, number, number, number, number, number] | null,
-  }));
-  const ordered = orderSlices(geometry);
+  const ordered = orderStoredInstances(rows);
   return {
     orderedBy: ordered.orderedBy,
     instances: ordered.slices.map(({ slice, projection }) => ({
