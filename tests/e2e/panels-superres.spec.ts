@@ -6,7 +6,7 @@ import { dicomFilesIn } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
 import { expect, test } from './fixtures';
-import { activeImage, derivedFiles, importLinked, openStudy, readHeader, screenshotPath } from './imaging-panels';
+import { activeImage, derivedFiles, importLinked, openStudy, readHeader, screenshotPath, type DicomHeader } from './imaging-panels';
 import { dragOnViewport } from './viewer-page';
 
 /**
@@ -28,6 +28,17 @@ test.describe.serial('super-resolution panel @panels', () => {
   const showsSource = async (page: Page): Promise<boolean> => {
     const uid = (await activeImage(page))?.sopInstanceUid;
     return headers.some((header) => header.sopInstanceUid === uid);
+  };
+
+  /** Opens the study with the source series in the active viewport (it also holds derived series by now); the header of the slice shown. */
+  const openSourceSlice = async (page: Page, url: string): Promise<DicomHeader & { file: string }> => {
+    await openStudy(page, url, studyUid);
+    await page.locator(`[data-testid="series-item"][data-series-uid="${headers[0]?.seriesInstanceUid ?? ''}"]`).click();
+    await expect.poll(() => showsSource(page), { timeout: 20_000 }).toBe(true);
+    const shown = await activeImage(page);
+    const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
+    if (!source) throw new Error('the active slice is not one of the imported files');
+    return source;
   };
 
   test.beforeAll(({ webHost }) => {
@@ -136,13 +147,7 @@ test.describe.serial('super-resolution panel @panels', () => {
   });
 
   test('saves just the slice on screen ×4: one image, a quarter of the spacing, referencing that slice @panels', async ({ page, webHost }) => {
-    await openStudy(page, webHost.url, studyUid);
-    // The study now has two series: show the source in the active viewport.
-    await page.locator(`[data-testid="series-item"][data-series-uid="${headers[0]?.seriesInstanceUid ?? ''}"]`).click();
-    await expect.poll(() => showsSource(page), { timeout: 20_000 }).toBe(true);
-    const shown = await activeImage(page);
-    const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
-    if (!source) throw new Error('the active slice is not one of the imported files');
+    const source = await openSourceSlice(page, webHost.url);
     await page.keyboard.press('Alt+KeyS');
     const panel = page.getByTestId('superres-panel');
     await panel.getByTestId('superres-superres-x4').check();
@@ -167,12 +172,7 @@ test.describe.serial('super-resolution panel @panels', () => {
   });
 
   test('saves just a drawn region ×4: its size ×4, and its first pixel where the region starts in the patient @panels', async ({ page, webHost }) => {
-    await openStudy(page, webHost.url, studyUid);
-    await page.locator(`[data-testid="series-item"][data-series-uid="${headers[0]?.seriesInstanceUid ?? ''}"]`).click();
-    await expect.poll(() => showsSource(page), { timeout: 20_000 }).toBe(true);
-    const shown = await activeImage(page);
-    const source = headers.find((header) => header.sopInstanceUid === shown?.sopInstanceUid);
-    if (!source) throw new Error('the active slice is not one of the imported files');
+    const source = await openSourceSlice(page, webHost.url);
     await page.keyboard.press('g');
     await dragOnViewport(page, [0.42, 0.38], [0.58, 0.52]);
     const rectangle = await page.evaluate(() => window.radstationViewer?.measurements().find((m) => m.toolName === 'RectangleROI'));
