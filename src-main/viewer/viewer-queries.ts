@@ -2,19 +2,8 @@ import type Database from 'better-sqlite3';
 import { ServiceError } from '../../src-shared/contract/errors';
 import type { StackInstance, StoredMeasurement, ViewerSeries, ViewerStudy } from '../../src-shared/contract/viewer';
 import { listSeries, orderedInstances, type OrderedInstance } from '../studies/cache/series-queries';
+import { studyHeader } from '../studies/cache/study-queries';
 import { parseDecimals } from '../studies/geometry/slice-order';
-
-interface StudyRow {
-  study_instance_uid: string;
-  patient_name: string;
-  patient_id: string;
-  birth_date: string;
-  sex: string;
-  study_date: string;
-  study_time: string;
-  study_description: string;
-  accession_number: string;
-}
 
 function toInstance({ row, summary }: OrderedInstance): StackInstance {
   return {
@@ -36,13 +25,7 @@ function toInstance({ row, summary }: OrderedInstance): StackInstance {
  * `studies.instances`), so the browser and the viewer always agree on both.
  */
 export function viewerStudy(db: Database.Database, cacheDir: string, studyInstanceUid: string): ViewerStudy {
-  const study = db
-    .prepare(
-      `SELECT st.study_instance_uid, p.patient_name, p.patient_id, p.birth_date, p.sex, st.study_date, st.study_time,
-              st.study_description, st.accession_number
-         FROM studies st JOIN patients p ON p.id = st.patient_ref WHERE st.study_instance_uid = ?`,
-    )
-    .get(studyInstanceUid) as StudyRow | undefined;
+  const study = studyHeader(db, studyInstanceUid);
   if (!study) throw new ServiceError('not-found', 'The cache has no study with that UID.');
   const series: ViewerSeries[] = listSeries(db, studyInstanceUid).map((summary) => ({
     seriesInstanceUid: summary.seriesInstanceUid,
@@ -53,18 +36,9 @@ export function viewerStudy(db: Database.Database, cacheDir: string, studyInstan
     seriesTime: summary.seriesTime,
     instances: orderedInstances(db, cacheDir, summary.seriesInstanceUid).instances.map(toInstance),
   }));
-  return {
-    studyInstanceUid: study.study_instance_uid,
-    patientName: study.patient_name,
-    patientId: study.patient_id,
-    patientBirthDate: study.birth_date,
-    patientSex: study.sex,
-    studyDate: study.study_date,
-    studyTime: study.study_time,
-    studyDescription: study.study_description,
-    accessionNumber: study.accession_number,
-    series,
-  };
+  // The viewer's contract has no referring physician or import time: leave them off the wire.
+  const { referringPhysicianName, importedAt, ...header } = study;
+  return { ...header, series };
 }
 
 interface MeasurementRow {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { viewerStudySchema } from '../../src-shared/contract/viewer';
 import { createViewerService } from '../../src-main/viewer/viewer-service';
 import { makeTempDir } from '../helpers/temp-dir';
 import { dicomFilesIn, seedCache } from '../helpers/viewer-seed';
@@ -32,6 +33,13 @@ describe('viewer service on the GE head CT', () => {
       const n = [ry * cz - rz * cy, rz * cx - rx * cz, rx * cy - ry * cx];
       return { uid: ds.string('x00080018') ?? '', d: px * (n[0] ?? 0) + py * (n[1] ?? 0) + pz * (n[2] ?? 0) };
     };
+    // The study's header as the first file states it, and nothing the viewer's contract does not declare.
+    const header = dicomParser.parseDicom(new Uint8Array(fs.readFileSync(files[0] ?? '')), { untilTag: 'x7fe00010' });
+    expect(study.patientId).toBe(header.string('x00100020') ?? '');
+    expect(study.studyDate).toBe(header.string('x00080020') ?? '');
+    expect(study.studyDescription).toBe(header.string('x00081030') ?? '');
+    expect(study.accessionNumber).toBe(header.string('x00080050') ?? '');
+    expect(Object.keys(study).sort()).toEqual(Object.keys(viewerStudySchema.shape).sort());
     const expected = files.map(distance).sort((a, b) => a.d - b.d).map((x) => x.uid);
     expect(instances.map((i) => i.sopInstanceUid)).toEqual(expected);
     // Geometry the stack needs beyond the order, as each file states it.

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { studyQuerySchema, type StudyQuery, type StudySummary } from '../../../src-shared/domain/studies';
 
-interface StudyRow {
+interface StudyHeaderRow {
   study_instance_uid: string;
   patient_name: string;
   patient_id: string;
@@ -13,9 +13,44 @@ interface StudyRow {
   study_description: string;
   referring_physician_name: string;
   imported_at: string;
+}
+
+interface StudyRow extends StudyHeaderRow {
   modalities: string | null;
   series_count: number;
   instance_count: number;
+}
+
+/** What identifies a study and its patient: the part of a study summary that is stored, not counted. */
+export type StudyHeader = Omit<StudySummary, 'modalities' | 'seriesCount' | 'instanceCount'>;
+
+// One column list and one mapping for the browser's list and for a single study, so they never disagree.
+const studyHeaderColumns = `st.study_instance_uid, p.patient_name, p.patient_id, p.birth_date, p.sex,
+              st.study_date, st.study_time, st.accession_number, st.study_description,
+              st.referring_physician_name, st.imported_at`;
+
+function toStudyHeader(row: StudyHeaderRow): StudyHeader {
+  return {
+    studyInstanceUid: row.study_instance_uid,
+    patientName: row.patient_name,
+    patientId: row.patient_id,
+    patientBirthDate: row.birth_date,
+    patientSex: row.sex,
+    studyDate: row.study_date,
+    studyTime: row.study_time,
+    accessionNumber: row.accession_number,
+    studyDescription: row.study_description,
+    referringPhysicianName: row.referring_physician_name,
+    importedAt: row.imported_at,
+  };
+}
+
+/** One study's header, or undefined when the cache does not know the UID. */
+export function studyHeader(db: Database.Database, studyInstanceUid: string): StudyHeader | undefined {
+  const row = db
+    .prepare(`SELECT ${studyHeaderColumns} FROM studies st JOIN patients p ON p.id = st.patient_ref WHERE st.study_instance_uid = ?`)
+    .get(studyInstanceUid) as StudyHeaderRow | undefined;
+  return row ? toStudyHeader(row) : undefined;
 }
 
 const sortColumns: Record<NonNullable<StudyQuery['sortBy']>, string> = {
@@ -63,9 +98,7 @@ export function listStudies(db: Database.Database, query: StudyQuery): StudySumm
   const undatedLast = q.sortBy === 'studyDate' ? "st.study_date = '', " : '';
   const rows = db
     .prepare(
-      `SELECT st.study_instance_uid, p.patient_name, p.patient_id, p.birth_date, p.sex,
-              st.study_date, st.study_time, st.accession_number, st.study_description,
-              st.referring_physician_name, st.imported_at,
+      `SELECT ${studyHeaderColumns},
               (SELECT group_concat(DISTINCT s.modality) FROM series s WHERE s.study_instance_uid = st.study_instance_uid) AS modalities,
               (SELECT count(*) FROM series s WHERE s.study_instance_uid = st.study_instance_uid) AS series_count,
               (SELECT count(*) FROM instances i JOIN series s ON s.series_instance_uid = i.series_instance_uid
@@ -77,20 +110,10 @@ export function listStudies(db: Database.Database, query: StudyQuery): StudySumm
     )
     .all(params) as StudyRow[];
   return rows.map((row) => ({
-    studyInstanceUid: row.study_instance_uid,
-    patientName: row.patient_name,
-    patientId: row.patient_id,
-    patientBirthDate: row.birth_date,
-    patientSex: row.sex,
-    studyDate: row.study_date,
-    studyTime: row.study_time,
-    accessionNumber: row.accession_number,
-    studyDescription: row.study_description,
-    referringPhysicianName: row.referring_physician_name,
+    ...toStudyHeader(row),
     modalities: (row.modalities ?? '').split(',').filter((m) => m.length > 0).sort(),
     seriesCount: row.series_count,
     instanceCount: row.instance_count,
-    importedAt: row.imported_at,
   }));
 }
 
