@@ -143,7 +143,7 @@ function readCtSlice(file: string): CtSlice {
   return { file, sopInstanceUid: ds.string('x00080018') ?? '', position, raw: readRawImage(file) };
 }
 
-async function measurementList(page: Page): Promise<{ annotationUid: string; toolName: string; values: Record<string, number> }[]> {
+async function measurementList(page: Page): Promise<{ annotationUid: string; toolName: string; onReformat: boolean; values: Record<string, number> }[]> {
   return page.evaluate(() => window.radstationViewer?.measurements() ?? []);
 }
 
@@ -188,7 +188,7 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
   });
   test.afterAll(async ({ webHost }) => emptyCache(webHost));
 
-  test('a length on the sagittal view is in mm of the volume, a rectangle ROI in HU of the raw pixels, and both survive a reload', async ({ page, webHost }) => {
+  test('a sagittal length in mm of the volume, a sagittal rectangle ROI and an axial probe in HU of the raw voxels, all kept across a reload', async ({ page, webHost }) => {
     test.setTimeout(180_000);
     expect(slices).toHaveLength(5);
     const first = slices[0]?.raw;
@@ -208,6 +208,7 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
     await page.evaluate(() => window.radstationViewer?.mprApplyWindow(-3000, 2));
     await expect.poll(async () => (await brightBox(page, 'mpr-sagittal')).bright, { message: 'the sagittal section shows' }).toBeGreaterThan(1000);
     const section = await brightBox(page, 'mpr-sagittal');
+    const axialSection = await brightBox(page, 'mpr-axial');
     await page.evaluate(() => window.radstationViewer?.mprApplyWindow(40, 400));
 
     // A length across the section, corner to corner: it crosses rows and slices.
@@ -270,12 +271,28 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
     // The ROI spans tissue of different density: a mean from the wrong voxels would not pass by chance.
     expect(stats.sd).toBeGreaterThan(5);
     await expect(page.getByTestId('measurement').filter({ hasText: 'Rectangle' })).toContainText('HU');
+
+    // A probe on the axial view reads the HU of the voxel it sits in.
+    await page.getByRole('button', { name: 'Probe', exact: true }).click();
+    await dragOnCanvasBox(page, 'mpr-axial', axialSection, [0.3, 0.6], [0.3, 0.6]);
+    await expect(page.getByTestId('measurement').filter({ hasText: 'Probe' })).toHaveCount(1);
+    const probeError = async () => {
+      const probe = (await measurementList(page)).find((m) => m.toolName === 'Probe');
+      if (probe?.values.value === undefined) return Infinity;
+      const { points, order } = await volumeIndices(page, slices, probe.annotationUid);
+      const [column = NaN, row = NaN, k = NaN] = (points[0] ?? []).map(Math.round);
+      const slice = order[k];
+      if (!slice) return Infinity;
+      const expected = (slice.raw.values[row * slice.raw.columns + column] ?? NaN) * slice.raw.rescaleSlope + slice.raw.rescaleIntercept;
+      return Math.abs(probe.values.value - expected);
+    };
+    await expect.poll(probeError, { message: 'the probe reads the raw voxel in HU' }).toBeLessThanOrEqual(0.5);
     await expect(page.getByTestId('measurement-save-state')).toHaveText('Saved in the cache');
 
     // Saved with the study: back after a reload, and measured the same once the volume is there again.
     await page.reload();
     await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
-    await expect(page.getByTestId('measurement')).toHaveCount(2);
+    await expect(page.getByTestId('measurement')).toHaveCount(3);
     await page.getByRole('button', { name: 'MPR', exact: true }).click();
     await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads again', timeout: 60_000 }).toBe(true);
     await page.evaluate(() => window.radstationViewer?.mprJumpToSlice('sagittal', 8));
@@ -285,5 +302,9 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
       })
       .toBeLessThan(0.01);
     await expect.poll(async () => (await roiStatistics())?.meanError ?? Infinity, { message: 'the restored ROI is measured again' }).toBeLessThanOrEqual(0.5);
+    await expect.poll(probeError, { message: 'the restored probe reads its voxel again' }).toBeLessThanOrEqual(0.5);
+    // The sagittal ones are anchored in the volume; the axial probe lies on an acquired slice and names that image.
+    const restored = Object.fromEntries((await measurementList(page)).map((m) => [m.toolName, m.onReformat]));
+    expect(restored).toEqual({ Length: true, RectangleROI: true, Probe: false });
   });
 });
