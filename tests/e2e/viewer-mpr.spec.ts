@@ -288,6 +288,7 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
     };
     await expect.poll(probeError, { message: 'the probe reads the raw voxel in HU' }).toBeLessThanOrEqual(0.5);
     await expect(page.getByTestId('measurement-save-state')).toHaveText('Saved in the cache');
+    await page.screenshot({ path: path.join('test-results', 'mpr-measurements.png') });
 
     // Saved with the study: back after a reload, and measured the same once the volume is there again.
     await page.reload();

@@ -122,6 +122,8 @@ test.describe.serial('viewport overlays in multi-viewport layouts', () => {
       await expect.poll(async () => (await page.getByTestId('overlay-window').allTextContents()).every((text) => /^W \d+ L -?\d+/.test(text)), { message: 'every pane shows its window' }).toBe(true);
       const quad = await overlayLayout(page);
       console.log(`2×2 at ${size.width}×${size.height}: panes ${quad.map((p) => `${Math.round(p.pane.right - p.pane.left)}×${Math.round(p.pane.bottom - p.pane.top)}`).join(', ')}`);
+      // For a reader of the results: what the fitted overlays look like.
+      await page.screenshot({ path: path.join('test-results', `overlays-2x2-${size.width}x${size.height}.png`) });
       checkLayout(quad, 4, `2×2 at ${size.width}×${size.height}`);
 
       await page.getByRole('button', { name: '1×2', exact: true }).click();
