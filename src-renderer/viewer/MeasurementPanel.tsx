@@ -96,7 +96,10 @@ export function MeasurementPanel({ api, study }: { api: RadstationApi; study: Vi
       <ol data-testid="measurement-list">
         {items.map((item) => (
           <li key={item.annotationUid} data-testid="measurement" data-tool={item.toolName} data-annotation-uid={item.annotationUid}>
-            <span className="measurement-label">{item.label}</span>
+            <span className="measurement-label">
+              {item.label}
+              {item.onReformat && <span className="measurement-where" title="Drawn on a reformat (MPR); shown when MPR cuts its plane"> · MPR</span>}
+            </span>
             <button type="button" aria-label="Delete measurement" onClick={() => removeMeasurement(item.annotationUid)}>
               ×
             </button>

@@ -1,7 +1,9 @@
 import { Enums as CoreEnums, eventTarget } from '@cornerstonejs/core';
+import { Enums as ToolEnums, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { useEffect, useRef, useState } from 'react';
 import type { ViewerSeries } from '../../src-shared/contract';
-import { mprOrientations, type MprOrientation, type MprViewState } from './mpr-controller';
+import { noteReformatSeries } from './measurements';
+import { mprOrientations, mprViewportId, type MprOrientation, type MprViewState } from './mpr-controller';
 import { mpr, viewer } from './viewer-state';
 
 const titles: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
@@ -15,6 +17,7 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
+    mpr.setLeftTool(viewer.leftTool);
     const enabled: HTMLDivElement[] = [];
     for (const orientation of mprOrientations) {
       const element = elements.current[orientation];
@@ -35,6 +38,14 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
     for (const element of enabled) for (const name of redrawEvents) element.addEventListener(name, update);
     // The volume fills in as slices arrive; each arrival re-renders the panes.
     eventTarget.addEventListener(CoreEnums.Events.IMAGE_VOLUME_LOADING_COMPLETED, update);
+    // A measurement drawn on a reformat names no image; remember its series so it is saved with the study.
+    const reformatIds = new Set(mprOrientations.map(mprViewportId));
+    const onAnnotationAdded = (event: Event) => {
+      const detail = (event as CustomEvent<ToolTypes.EventTypes.AnnotationAddedEventDetail>).detail;
+      const uid = detail.annotation.annotationUID;
+      if (uid && detail.viewportId && reformatIds.has(detail.viewportId)) noteReformatSeries(uid, series.seriesInstanceUid);
+    };
+    eventTarget.addEventListener(ToolEnums.Events.ANNOTATION_ADDED, onAnnotationAdded);
     const observer = new ResizeObserver(() => viewer.resize());
     for (const element of enabled) observer.observe(element);
     mpr.show(series.seriesInstanceUid, imageIds).then(update, (reason: unknown) => alive && setError(`MPR failed: ${reason instanceof Error ? reason.message : String(reason)}`));
@@ -43,6 +54,7 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
       cancelAnimationFrame(frame);
       observer.disconnect();
       eventTarget.removeEventListener(CoreEnums.Events.IMAGE_VOLUME_LOADING_COMPLETED, update);
+      eventTarget.removeEventListener(ToolEnums.Events.ANNOTATION_ADDED, onAnnotationAdded);
       for (const element of enabled) for (const name of redrawEvents) element.removeEventListener(name, update);
       mpr.destroy();
     };
@@ -58,6 +70,7 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
           MPR of {series.modality} {series.seriesNumber ?? ''} {series.seriesDescription}
           {loaded ? '' : ' · loading the volume…'}
         </span>
+        <span className="hint">Measurements here use the volume's spacing and are saved with the study.</span>
       </div>
       {error && (
         <p className="error" role="alert">

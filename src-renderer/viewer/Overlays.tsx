@@ -16,7 +16,11 @@ interface PlaneModule {
   sliceLocation?: number;
 }
 
-/** Four-corner text over a viewport. With PHI hidden, nothing identifies the patient. */
+/**
+ * Four-corner text over a viewport. With PHI hidden, nothing identifies the patient.
+ * Lines are marked by priority: viewer.css drops the optional, then the secondary ones as the
+ * viewport narrows, so slice n/N, W/L, the patient's name and the series stay legible.
+ */
 export function Overlays({ study, series, status, hidePhi }: { study: ViewerStudy; series: ViewerSeries; status: ViewportStatus; hidePhi: boolean }) {
   const plane = status.imageId ? (metaData.get('imagePlaneModule', status.imageId) as PlaneModule | undefined) : undefined;
   const position = plane?.imagePositionPatient;
@@ -30,16 +34,16 @@ export function Overlays({ study, series, status, hidePhi }: { study: ViewerStud
         ) : (
           <>
             <div>{personName(study.patientName) || '(no name)'}</div>
-            <div>ID {study.patientId}</div>
-            <div>
+            <div className="overlay-secondary">ID {study.patientId}</div>
+            <div className="overlay-optional">
               {formatDate(study.patientBirthDate)} {study.patientSex}
             </div>
           </>
         )}
       </div>
       <div className="corner top-right">
-        <div>{study.studyDescription}</div>
-        {!hidePhi && <div>{formatDate(study.studyDate)}</div>}
+        <div className="overlay-secondary">{study.studyDescription}</div>
+        {!hidePhi && <div className="overlay-optional">{formatDate(study.studyDate)}</div>}
         <div>
           {series.modality} S{series.seriesNumber ?? '?'} {series.seriesDescription}
         </div>
@@ -48,8 +52,8 @@ export function Overlays({ study, series, status, hidePhi }: { study: ViewerStud
         <div data-testid="overlay-slice">
           Im {status.imageCount > 0 ? status.imageIndex + 1 : 0}/{status.imageCount}
         </div>
-        {location !== undefined && <div>Loc {location.toFixed(1)} mm</div>}
-        {thickness !== undefined && <div>Thk {thickness.toFixed(1)} mm</div>}
+        {location !== undefined && <div className="overlay-secondary">Loc {location.toFixed(1)} mm</div>}
+        {thickness !== undefined && <div className="overlay-optional">Thk {thickness.toFixed(1)} mm</div>}
       </div>
       <div className="corner bottom-right">
         <div data-testid="overlay-window">
@@ -58,7 +62,7 @@ export function Overlays({ study, series, status, hidePhi }: { study: ViewerStud
             : 'W – L –'}
           {status.invert ? ' (inv)' : ''}
         </div>
-        <div>Zoom {status.zoom !== undefined ? `${status.zoom.toFixed(2)}×` : '–'}</div>
+        <div className="overlay-secondary">Zoom {status.zoom !== undefined ? `${status.zoom.toFixed(2)}×` : '–'}</div>
       </div>
     </div>
   );

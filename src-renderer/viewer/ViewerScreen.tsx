@@ -107,6 +107,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   const chooseTool = useCallback((next: LeftTool) => {
     setTool(next);
     viewer.setLeftTool(next);
+    mpr.setLeftTool(next);
   }, []);
 
   const updateCine = useCallback((playing: boolean, fps: number) => {

@@ -8,6 +8,8 @@ export interface MeasurementSummary {
   annotationUid: string;
   toolName: string;
   imageId: string | undefined;
+  /** Drawn on a reformat through the volume: anchored in patient space, not on one image. */
+  onReformat: boolean;
   label: string;
   values: Record<string, number>;
   units: Record<string, string>;
@@ -68,6 +70,7 @@ export function summarise(item: ToolTypes.Annotation): MeasurementSummary | unde
     annotationUid: item.annotationUID,
     toolName,
     imageId: item.metadata?.referencedImageId,
+    onReformat: !item.metadata?.referencedImageId,
     label: `${toolTitles[toolName] ?? toolName}: ${label}`,
     values,
     units,
@@ -80,36 +83,54 @@ export function currentMeasurements(): MeasurementSummary[] {
   return all.map(summarise).filter((item): item is MeasurementSummary => item !== undefined);
 }
 
-/** What goes to the cache: the annotation without derived stats, its image named by UID. */
-export function toStored(item: ToolTypes.Annotation, seriesOf: (sopInstanceUid: string) => string | undefined): StoredMeasurement | undefined {
-  const summary = summarise(item);
-  const ref = summary?.imageId ? parseImageId(summary.imageId) : undefined;
-  const series = ref ? seriesOf(ref.sopInstanceUid) : undefined;
-  if (!summary || !ref || !series) return undefined;
-  const copy = structuredClone({ ...item, data: { ...item.data, cachedStats: {} } });
-  if (copy.metadata) copy.metadata.referencedImageId = `frame:${ref.frame ?? ''}`;
-  return {
-    annotationUid: summary.annotationUid,
-    toolName: summary.toolName,
-    seriesInstanceUid: series,
-    sopInstanceUid: ref.sopInstanceUid,
-    label: summary.label,
-    annotationJson: JSON.stringify(copy),
-  };
+/**
+ * The series of each measurement drawn on a reformat. Such an annotation is anchored by its
+ * frame of reference and world points, with no image to name its series, so the MPR view
+ * records it when the measurement is drawn and the restore when it is read back.
+ */
+const reformatSeries = new Map<string, string>();
+
+export function noteReformatSeries(annotationUid: string, seriesInstanceUid: string): void {
+  reformatSeries.set(annotationUid, seriesInstanceUid);
 }
 
-/** Puts saved measurements back, each on its image as this host addresses it. */
+/** What goes to the cache: the annotation without derived stats, its image named by UID (none for a reformat's). */
+export function toStored(item: ToolTypes.Annotation, seriesOf: (sopInstanceUid: string) => string | undefined): StoredMeasurement | undefined {
+  const summary = summarise(item);
+  if (!summary) return undefined;
+  const copy = structuredClone({ ...item, data: { ...item.data, cachedStats: {} } });
+  const common = { annotationUid: summary.annotationUid, toolName: summary.toolName, label: summary.label };
+  if (summary.onReformat) {
+    const series = reformatSeries.get(summary.annotationUid);
+    if (!series || !item.metadata?.FrameOfReferenceUID) return undefined;
+    return { ...common, seriesInstanceUid: series, sopInstanceUid: null, annotationJson: JSON.stringify(copy) };
+  }
+  const ref = summary.imageId ? parseImageId(summary.imageId) : undefined;
+  const series = ref ? seriesOf(ref.sopInstanceUid) : undefined;
+  if (!ref || !series) return undefined;
+  if (copy.metadata) copy.metadata.referencedImageId = `frame:${ref.frame ?? ''}`;
+  return { ...common, seriesInstanceUid: series, sopInstanceUid: ref.sopInstanceUid, annotationJson: JSON.stringify(copy) };
+}
+
+/**
+ * Puts saved measurements back: one on an image is tied to that image as this host addresses it;
+ * one on a reformat keeps its world points and shows wherever a reformat of its frame of
+ * reference cuts its plane (its figures are recomputed once the volume is there).
+ */
 export function restoreMeasurements(api: RadstationApi, stored: readonly StoredMeasurement[]): number {
   let restored = 0;
   for (const m of stored) {
-    if (annotation.state.getAnnotation(m.annotationUid) || !m.sopInstanceUid) continue;
+    if (annotation.state.getAnnotation(m.annotationUid)) continue;
     const item = JSON.parse(m.annotationJson) as ToolTypes.Annotation;
-    if (!item.metadata) continue;
-    const frameText = /^frame:(\d*)$/.exec(item.metadata.referencedImageId ?? '')?.[1];
-    item.metadata.referencedImageId = imageIdFor(api, m.sopInstanceUid, frameText ? Number(frameText) : undefined);
+    const groupKey = item.metadata?.FrameOfReferenceUID;
+    if (!item.metadata || !groupKey) continue;
+    if (m.sopInstanceUid) {
+      const frameText = /^frame:(\d*)$/.exec(item.metadata.referencedImageId ?? '')?.[1];
+      item.metadata.referencedImageId = imageIdFor(api, m.sopInstanceUid, frameText ? Number(frameText) : undefined);
+    } else {
+      noteReformatSeries(m.annotationUid, m.seriesInstanceUid);
+    }
     item.invalidated = true;
-    const groupKey = item.metadata.FrameOfReferenceUID;
-    if (!groupKey) continue;
     annotation.state.addAnnotation(item, groupKey);
     restored++;
   }

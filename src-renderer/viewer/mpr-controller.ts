@@ -1,6 +1,7 @@
-import { cache, Enums as CoreEnums, getRenderingEngine, setVolumesForViewports, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
-import { Enums as ToolEnums, ToolGroupManager } from '@cornerstonejs/tools';
-import { renderingEngineId } from './viewer-controller';
+import { cache, Enums as CoreEnums, getRenderingEngine, setVolumesForViewports, utilities, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
+import { ToolGroupManager } from '@cornerstonejs/tools';
+import { toolClasses } from './cornerstone-init';
+import { bindMouseTools, renderingEngineId, type LeftTool } from './viewer-controller';
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 
 const mprToolGroupId = 'radstation-mpr';
@@ -37,17 +38,14 @@ function engine() {
   return found;
 }
 
-function mprGroup() {
+/** The reformats take the same tools and mouse as the stack, measuring tools included. */
+function mprGroup(tool: LeftTool) {
   const existing = ToolGroupManager.getToolGroup(mprToolGroupId);
   if (existing) return existing;
   const group = ToolGroupManager.createToolGroup(mprToolGroupId);
   if (!group) throw new Error('Could not create the MPR tool group');
-  for (const name of ['WindowLevel', 'Pan', 'Zoom', 'StackScroll']) group.addTool(name);
-  // The same mouse as the stack: left and right window, middle pans, shift+right zooms, the wheel moves through slices.
-  group.setToolActive('WindowLevel', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }, { mouseButton: ToolEnums.MouseBindings.Secondary }] });
-  group.setToolActive('Pan', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-  group.setToolActive('Zoom', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift }] });
-  group.setToolActive('StackScroll', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
+  for (const toolClass of toolClasses) group.addTool(toolClass.toolName);
+  bindMouseTools(group, tool);
   return group;
 }
 
@@ -60,6 +58,16 @@ function mprGroup() {
 export class MprController {
   private volumeId: string | undefined;
   private readonly enabled = new Set<string>();
+  private leftTool: LeftTool = 'WindowLevel';
+  /** The series shown as a volume, while MPR is open. */
+  seriesInstanceUid: string | undefined;
+
+  /** The left mouse button's tool in the three reformats, as in the stack. */
+  setLeftTool(tool: LeftTool): void {
+    this.leftTool = tool;
+    const group = ToolGroupManager.getToolGroup(mprToolGroupId);
+    if (group) bindMouseTools(group, tool);
+  }
 
   enablePane(orientation: MprOrientation, element: HTMLDivElement): void {
     const viewportId = mprViewportId(orientation);
@@ -69,7 +77,7 @@ export class MprController {
       element,
       defaultOptions: { orientation: orientationAxis[orientation], background: [0, 0, 0] },
     });
-    mprGroup().addViewport(viewportId, renderingEngineId);
+    mprGroup(this.leftTool).addViewport(viewportId, renderingEngineId);
     this.enabled.add(viewportId);
   }
 
@@ -84,6 +92,7 @@ export class MprController {
   async show(seriesInstanceUid: string, imageIds: readonly string[]): Promise<void> {
     const volumeId = `cornerstoneStreamingImageVolume:radstation-${seriesInstanceUid}`;
     this.volumeId = volumeId;
+    this.seriesInstanceUid = seriesInstanceUid;
     // The loader may reverse the list it is given in place; hand it a copy.
     const volume = await volumeLoader.createAndCacheVolume(volumeId, { imageIds: [...imageIds] });
     const viewportIds = mprOrientations.map(mprViewportId).filter((id) => this.enabled.has(id));
@@ -103,6 +112,25 @@ export class MprController {
     if (!this.volumeId) return false;
     const volume = cache.getVolume(this.volumeId) as { loadStatus?: { loaded?: boolean } } | undefined;
     return volume?.loadStatus?.loaded ?? false;
+  }
+
+  /** Moves a view to one of its slices, exactly on the volume's voxels. */
+  async jumpToSlice(orientation: MprOrientation, sliceIndex: number): Promise<void> {
+    const viewport = this.viewport(orientation);
+    if (viewport) await utilities.jumpToSlice(viewport.element, { imageIndex: sliceIndex });
+  }
+
+  /** The volume's slices in index (k) order, by image ID. */
+  volumeImageIds(): string[] {
+    const volume = this.volumeId ? cache.getVolume(this.volumeId) : undefined;
+    return volume ? [...volume.imageIds] : [];
+  }
+
+  /** A world point as a continuous (column, row, slice) index into the volume. */
+  volumeIndex(world: Types.Point3): Types.Point3 | undefined {
+    const volume = this.volumeId ? cache.getVolume(this.volumeId) : undefined;
+    if (!volume?.imageData) return undefined;
+    return utilities.transformWorldToIndexContinuous(volume.imageData, world);
   }
 
   applyWindow(preset: Pick<WindowPreset, 'center' | 'width'>): void {
@@ -142,5 +170,6 @@ export class MprController {
     for (const orientation of mprOrientations) this.disablePane(orientation);
     ToolGroupManager.destroyToolGroup(mprToolGroupId);
     this.volumeId = undefined;
+    this.seriesInstanceUid = undefined;
   }
 }

@@ -24,6 +24,33 @@ export interface ViewportStatus {
 }
 
 /**
+ * The mouse as the reader expects it in every view, stack or reformat: right-drag windows,
+ * shift+right zooms, middle pans, the wheel scrolls, and the left button takes the chosen tool.
+ */
+export function bindMouseTools(group: ToolTypes.IToolGroup, tool: LeftTool): void {
+  for (const name of measurementTools) group.setToolPassive(name);
+  group.setToolPassive('PlanarRotate');
+  const bindings: ToolTypes.IToolBinding[] = [{ mouseButton: ToolEnums.MouseBindings.Secondary }];
+  if (tool === 'WindowLevel') bindings.push({ mouseButton: ToolEnums.MouseBindings.Primary });
+  group.setToolActive('WindowLevel', { bindings });
+  group.setToolActive('Pan', {
+    bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }, ...(tool === 'Pan' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
+  });
+  group.setToolActive('Zoom', {
+    bindings: [
+      { mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift },
+      ...(tool === 'Zoom' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : []),
+    ],
+  });
+  group.setToolActive('StackScroll', {
+    bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }, ...(tool === 'StackScroll' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
+  });
+  if (tool !== 'WindowLevel' && tool !== 'Pan' && tool !== 'Zoom' && tool !== 'StackScroll') {
+    group.setToolActive(tool, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+  }
+}
+
+/**
  * Owns Cornerstone's rendering engine and tool group for the viewer: enabling panes,
  * putting stacks in them and the view operations the toolbar and keys ask for. Kept
  * apart from React so AI panels and tests can drive it too.
@@ -45,7 +72,7 @@ export class ViewerController {
     group.setToolActive('StackScroll', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
     group.setToolActive('Pan', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
     group.setToolActive('Zoom', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift }] });
-    this.bindLeftAndRight('WindowLevel');
+    bindMouseTools(group, 'WindowLevel');
   }
 
   private get group(): ToolTypes.IToolGroup {
@@ -54,34 +81,9 @@ export class ViewerController {
     return group;
   }
 
-  private bindLeftAndRight(tool: LeftTool): void {
-    const group = this.group;
-    for (const name of measurementTools) group.setToolPassive(name);
-    for (const name of ['PlanarRotate'] as const) group.setToolPassive(name);
-    // Right-drag is always window/level; shift+right zooms, middle pans, the wheel scrolls.
-    const bindings: ToolTypes.IToolBinding[] = [{ mouseButton: ToolEnums.MouseBindings.Secondary }];
-    if (tool === 'WindowLevel') bindings.push({ mouseButton: ToolEnums.MouseBindings.Primary });
-    group.setToolActive('WindowLevel', { bindings });
-    group.setToolActive('Pan', {
-      bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }, ...(tool === 'Pan' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
-    });
-    group.setToolActive('Zoom', {
-      bindings: [
-        { mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift },
-        ...(tool === 'Zoom' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : []),
-      ],
-    });
-    group.setToolActive('StackScroll', {
-      bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }, ...(tool === 'StackScroll' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
-    });
-    if (tool !== 'WindowLevel' && tool !== 'Pan' && tool !== 'Zoom' && tool !== 'StackScroll') {
-      group.setToolActive(tool, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-    }
-  }
-
   setLeftTool(tool: LeftTool): void {
     this.leftTool = tool;
-    this.bindLeftAndRight(tool);
+    bindMouseTools(this.group, tool);
     this.notify();
   }
 

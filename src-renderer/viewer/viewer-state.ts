@@ -1,10 +1,10 @@
-import { cache, imageLoader, metaData, utilities } from '@cornerstonejs/core';
+import { cache, imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { annotation } from '@cornerstonejs/tools';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
 import { currentMeasurements, type MeasurementSummary } from './measurements';
-import { MprController, type MprViewState } from './mpr-controller';
+import { MprController, type MprOrientation, type MprViewState } from './mpr-controller';
 import { ViewerController } from './viewer-controller';
 
 /** The one viewer controller of this window. */
@@ -88,6 +88,9 @@ export interface ViewerTestHooks {
   /** The MPR views' cameras and slices (empty when MPR is not shown), and whether the volume has loaded. */
   mprViews: () => { loaded: boolean; views: MprViewState[] };
   mprApplyWindow: (center: number, width: number) => void;
+  mprJumpToSlice: (orientation: MprOrientation, sliceIndex: number) => Promise<void>;
+  /** The MPR volume's image IDs in slice (k) order, and a measurement's handles as continuous (column, row, slice) indices into it. */
+  mprMeasurementIndices: (annotationUid: string) => { imageIds: string[]; points: [number, number, number][] } | undefined;
 }
 
 declare global {
@@ -135,6 +138,15 @@ export function exposeViewerApi(): void {
     },
     mprViews: () => ({ loaded: mpr.loaded(), views: mpr.states() }),
     mprApplyWindow: (center, width) => mpr.applyWindow({ center, width }),
+    mprJumpToSlice: (orientation, sliceIndex) => mpr.jumpToSlice(orientation, sliceIndex),
+    mprMeasurementIndices: (uid) => {
+      const item = annotation.state.getAnnotation(uid);
+      const points = (item?.data as { handles?: { points?: Types.Point3[] } } | undefined)?.handles?.points;
+      if (!points) return undefined;
+      const indices = points.map((point) => mpr.volumeIndex(point));
+      if (indices.some((index) => index === undefined)) return undefined;
+      return { imageIds: mpr.volumeImageIds(), points: indices.map((index) => [index?.[0] ?? NaN, index?.[1] ?? NaN, index?.[2] ?? NaN]) };
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import dicomParser from 'dicom-parser';
+import { readRawImage, type RawImage } from '../helpers/dicom-pixels';
 import { sharedDataPath } from '../helpers/shared-data';
 import { dicomFilesIn } from '../helpers/viewer-seed';
 import { cross, dot, readVolumeBox, sectionExtents, type Vec3, type VolumeBox } from '../helpers/volume-geometry';
@@ -116,5 +117,195 @@ test.describe.serial('MPR of an evenly spaced MR volume', () => {
     await expect(page.getByTestId('mpr-view')).toHaveCount(0);
     await expect(page.getByTestId('overlay-slice')).toHaveText('Im 1/176');
     await expect.poll(async () => (await canvasStats(page)).sd, { message: 'the stack shows an image again' }).toBeGreaterThan(5);
+  });
+});
+
+/**
+ * Measurements on the reformats of a CT volume: the pydicom DICOMDIR test set's CT5N series,
+ * five axial 16×16 slices 2.5 mm apart with rescale -1024, the one untilted, evenly spaced CT
+ * series in the shared data. A sagittal reformat mixes the in-plane spacing (0.49 mm) with the
+ * slice spacing, so a length there is right only if both are. The expected figures come from the
+ * files (dicom-parser): spacing, slice positions and stored pixels with rescale applied.
+ */
+const ctVolumeFiles = dicomFilesIn(sharedDataPath('dicom', 'dicomdir', 'pydicom-dicomdirtests', '98892001', 'CT5N'));
+
+interface CtSlice {
+  file: string;
+  sopInstanceUid: string;
+  position: Vec3;
+  raw: RawImage;
+}
+
+function readCtSlice(file: string): CtSlice {
+  const bytes = fs.readFileSync(file);
+  const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+  const position = (ds.string('x00200032') ?? '').split('\\').map(Number) as Vec3;
+  return { file, sopInstanceUid: ds.string('x00080018') ?? '', position, raw: readRawImage(file) };
+}
+
+async function measurementList(page: Page): Promise<{ annotationUid: string; toolName: string; onReformat: boolean; values: Record<string, number> }[]> {
+  return page.evaluate(() => window.radstationViewer?.measurements() ?? []);
+}
+
+/** A measurement's handles as (column, row, slice) indices into the viewer's volume, with the slices' files in that order. */
+async function volumeIndices(page: Page, slices: readonly CtSlice[], uid: string): Promise<{ points: Vec3[]; order: CtSlice[] }> {
+  const found = await page.evaluate((id) => window.radstationViewer?.mprMeasurementIndices(id), uid);
+  if (!found) throw new Error('no handles in the volume');
+  const order = found.imageIds.map((imageId) => {
+    const sop = decodeURIComponent(/\/files\/instances\/([^?]+)/.exec(imageId)?.[1] ?? '');
+    const slice = slices.find((s) => s.sopInstanceUid === sop);
+    if (!slice) throw new Error(`no file for ${imageId}`);
+    return slice;
+  });
+  return { points: found.points, order };
+}
+
+/** A left drag between two points given as fractions of a box in a viewport's canvas pixels. */
+async function dragOnCanvasBox(page: Page, viewportId: string, box: { canvasWidth: number; left: number; top: number; width: number; height: number }, from: [number, number], to: [number, number]) {
+  const pane = await page.locator(`[data-viewport-id="${viewportId}"] canvas`).first().boundingBox();
+  if (!pane) throw new Error(`no canvas in ${viewportId}`);
+  const cssPerPixel = pane.width / box.canvasWidth;
+  const x = (f: number) => pane.x + (box.left + box.width * f) * cssPerPixel;
+  const y = (f: number) => pane.y + (box.top + box.height * f) * cssPerPixel;
+  await page.mouse.move(x(from[0]), y(from[1]));
+  await page.mouse.down();
+  await page.mouse.move(x((from[0] + to[0]) / 2), y((from[1] + to[1]) / 2), { steps: 4 });
+  await page.mouse.move(x(to[0]), y(to[1]), { steps: 4 });
+  await page.mouse.up();
+}
+
+test.describe.serial('measurements on the reformats of a CT volume', () => {
+  let studyUid = '';
+  let slices: CtSlice[] = [];
+
+  test.beforeAll(({ webHost }) => {
+    const report = execFileSync(process.execPath, webHost.cliArgs(['import', path.dirname(ctVolumeFiles[0] ?? ''), '--link', '--json']), { encoding: 'utf8' });
+    const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
+    expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(ctVolumeFiles.length);
+    const bytes = fs.readFileSync(ctVolumeFiles[0] ?? '');
+    studyUid = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x0020000e' }).string('x0020000d') ?? '';
+    slices = ctVolumeFiles.map(readCtSlice);
+  });
+  test.afterAll(async ({ webHost }) => emptyCache(webHost));
+
+  test('a sagittal length in mm of the volume, a sagittal rectangle ROI and an axial probe in HU of the raw voxels, all kept across a reload', async ({ page, webHost }) => {
+    test.setTimeout(180_000);
+    expect(slices).toHaveLength(5);
+    const first = slices[0]?.raw;
+    if (!first) throw new Error('no slice');
+    expect(first.rescaleIntercept).toBe(-1024);
+    const [rowSpacing = NaN, columnSpacing = NaN] = first.pixelSpacing ?? [];
+
+    await openStudy(page, webHost.url, studyUid);
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 1/5');
+    await page.getByRole('button', { name: 'MPR', exact: true }).click();
+    await expect(page.getByTestId('mpr-view')).toBeVisible();
+    await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads', timeout: 60_000 }).toBe(true);
+
+    // The sagittal view on a column of voxels, not between two, so the ROI's voxels are one column's.
+    await page.evaluate(() => window.radstationViewer?.mprJumpToSlice('sagittal', 8));
+    // Every voxel is above -1024 HU: this window paints the section white, which shows where it lies on screen.
+    await page.evaluate(() => window.radstationViewer?.mprApplyWindow(-3000, 2));
+    await expect.poll(async () => (await brightBox(page, 'mpr-sagittal')).bright, { message: 'the sagittal section shows' }).toBeGreaterThan(1000);
+    const section = await brightBox(page, 'mpr-sagittal');
+    const axialSection = await brightBox(page, 'mpr-axial');
+    await page.evaluate(() => window.radstationViewer?.mprApplyWindow(40, 400));
+
+    // A length across the section, corner to corner: it crosses rows and slices.
+    await page.getByRole('button', { name: 'Length', exact: true }).click();
+    await dragOnCanvasBox(page, 'mpr-sagittal', section, [0.15, 0.15], [0.85, 0.85]);
+    await expect(page.getByTestId('measurement')).toHaveCount(1);
+    const lengthUid = (await measurementList(page))[0]?.annotationUid ?? '';
+    const lengthIndices = await volumeIndices(page, slices, lengthUid);
+    const [a, b] = lengthIndices.points;
+    if (!a || !b) throw new Error('a length has two handles');
+    const firstPosition = lengthIndices.order[0]?.position ?? [NaN, NaN, NaN];
+    const lastPosition = lengthIndices.order[lengthIndices.order.length - 1]?.position ?? [NaN, NaN, NaN];
+    const sliceStep = Math.hypot(...firstPosition.map((v, axis) => ((lastPosition[axis] ?? NaN) - v) / (lengthIndices.order.length - 1)));
+    expect(sliceStep).toBeCloseTo(2.5, 3);
+    const delta = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+    expect(Math.abs(delta[2] ?? 0), 'the length crosses slices').toBeGreaterThan(1.5);
+    expect(Math.abs(delta[1] ?? 0), 'the length crosses rows').toBeGreaterThan(4);
+    // The axes of this series are the patient's (identity orientation), so the three steps are orthogonal.
+    const expectedMm = Math.hypot((delta[0] ?? NaN) * columnSpacing, (delta[1] ?? NaN) * rowSpacing, (delta[2] ?? NaN) * sliceStep);
+    await expect
+      .poll(async () => Math.abs(((await measurementList(page)).find((m) => m.annotationUid === lengthUid)?.values.length ?? NaN) - expectedMm), {
+        message: 'the length in mm follows the pixel spacing and the slice positions',
+      })
+      .toBeLessThan(0.01);
+    console.log(`sagittal length: Δ(column,row,slice) ${delta.map((v) => v.toFixed(2)).join(', ')} → expected ${expectedMm.toFixed(3)} mm`);
+    await expect(page.getByTestId('measurement').first()).toContainText(`${expectedMm.toFixed(1)} mm`);
+    await expect(page.getByTestId('measurement').first()).toContainText('MPR');
+
+    await page.getByRole('button', { name: 'Rectangle', exact: true }).click();
+    await dragOnCanvasBox(page, 'mpr-sagittal', section, [0.1, 0.2], [0.9, 0.8]);
+    await expect(page.getByTestId('measurement').filter({ hasText: 'Rectangle' })).toHaveCount(1);
+    const roiStatistics = async () => {
+      const roi = (await measurementList(page)).find((m) => m.toolName === 'RectangleROI');
+      if (roi?.values.mean === undefined) return undefined;
+      const { points, order } = await volumeIndices(page, slices, roi.annotationUid);
+      // The voxels whose centres (whole indices) lie inside the rectangle, on the view's column.
+      const column = Math.round(points[0]?.[0] ?? NaN);
+      const onColumn = points.every((p) => Math.abs(p[0] - column) < 1e-3);
+      const rows = points.map((p) => p[1]);
+      const sliceIndices = points.map((p) => p[2]);
+      const values: number[] = [];
+      order.forEach((slice, k) => {
+        if (k < Math.min(...sliceIndices) || k > Math.max(...sliceIndices)) return;
+        for (let row = 0; row < slice.raw.rows; row++) {
+          if (row < Math.min(...rows) || row > Math.max(...rows)) continue;
+          values.push((slice.raw.values[row * slice.raw.columns + column] ?? NaN) * slice.raw.rescaleSlope + slice.raw.rescaleIntercept);
+        }
+      });
+      const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length);
+      return { roi, onColumn, count: values.length, mean, sd, meanError: Math.abs(roi.values.mean - mean), sdError: Math.abs((roi.values.stdDev ?? NaN) - sd) };
+    };
+    await expect.poll(async () => (await roiStatistics())?.meanError ?? Infinity, { message: 'ROI mean matches the raw pixels in HU' }).toBeLessThanOrEqual(0.5);
+    const stats = await roiStatistics();
+    if (!stats) throw new Error('no ROI');
+    console.log(`sagittal ROI: ${stats.count} voxels, expected mean ${stats.mean.toFixed(2)} HU SD ${stats.sd.toFixed(2)}; viewer mean ${stats.roi.values.mean?.toFixed(2)} SD ${stats.roi.values.stdDev?.toFixed(2)}`);
+    expect(stats.onColumn, 'the ROI lies on one column of voxels').toBe(true);
+    expect(stats.count).toBeGreaterThanOrEqual(12);
+    expect(stats.sdError).toBeLessThanOrEqual(0.5);
+    // The ROI spans tissue of different density: a mean from the wrong voxels would not pass by chance.
+    expect(stats.sd).toBeGreaterThan(5);
+    await expect(page.getByTestId('measurement').filter({ hasText: 'Rectangle' })).toContainText('HU');
+
+    // A probe on the axial view reads the HU of the voxel it sits in.
+    await page.getByRole('button', { name: 'Probe', exact: true }).click();
+    await dragOnCanvasBox(page, 'mpr-axial', axialSection, [0.3, 0.6], [0.3, 0.6]);
+    await expect(page.getByTestId('measurement').filter({ hasText: 'Probe' })).toHaveCount(1);
+    const probeError = async () => {
+      const probe = (await measurementList(page)).find((m) => m.toolName === 'Probe');
+      if (probe?.values.value === undefined) return Infinity;
+      const { points, order } = await volumeIndices(page, slices, probe.annotationUid);
+      const [column = NaN, row = NaN, k = NaN] = (points[0] ?? []).map(Math.round);
+      const slice = order[k];
+      if (!slice) return Infinity;
+      const expected = (slice.raw.values[row * slice.raw.columns + column] ?? NaN) * slice.raw.rescaleSlope + slice.raw.rescaleIntercept;
+      return Math.abs(probe.values.value - expected);
+    };
+    await expect.poll(probeError, { message: 'the probe reads the raw voxel in HU' }).toBeLessThanOrEqual(0.5);
+    await expect(page.getByTestId('measurement-save-state')).toHaveText('Saved in the cache');
+    await page.screenshot({ path: path.join('test-results', 'mpr-measurements.png') });
+
+    // Saved with the study: back after a reload, and measured the same once the volume is there again.
+    await page.reload();
+    await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+    await expect(page.getByTestId('measurement')).toHaveCount(3);
+    await page.getByRole('button', { name: 'MPR', exact: true }).click();
+    await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads again', timeout: 60_000 }).toBe(true);
+    await page.evaluate(() => window.radstationViewer?.mprJumpToSlice('sagittal', 8));
+    await expect
+      .poll(async () => Math.abs(((await measurementList(page)).find((m) => m.annotationUid === lengthUid)?.values.length ?? NaN) - expectedMm), {
+        message: 'the restored length is measured again on the reformat',
+      })
+      .toBeLessThan(0.01);
+    await expect.poll(async () => (await roiStatistics())?.meanError ?? Infinity, { message: 'the restored ROI is measured again' }).toBeLessThanOrEqual(0.5);
+    await expect.poll(probeError, { message: 'the restored probe reads its voxel again' }).toBeLessThanOrEqual(0.5);
+    // The sagittal ones are anchored in the volume; the axial probe lies on an acquired slice and names that image.
+    const restored = Object.fromEntries((await measurementList(page)).map((m) => [m.toolName, m.onReformat]));
+    expect(restored).toEqual({ Length: true, RectangleROI: true, Probe: false });
   });
 });

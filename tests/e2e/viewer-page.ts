@@ -52,11 +52,11 @@ export async function canvasStats(page: Page, viewportId = 'vp-0'): Promise<{ me
   }, viewportId);
 }
 
-/** The bounding box, in canvas (device) pixels, of the bright pixels of a viewport's canvas, and the canvas size. */
+/** The bounding box (left, top, width, height), in canvas (device) pixels, of the bright pixels of a viewport's canvas, and the canvas size. */
 export async function brightBox(
   page: Page,
   viewportId: string,
-): Promise<{ canvasWidth: number; canvasHeight: number; width: number; height: number; bright: number }> {
+): Promise<{ canvasWidth: number; canvasHeight: number; left: number; top: number; width: number; height: number; bright: number }> {
   return page.evaluate((id) => {
     const canvas = document.querySelector<HTMLCanvasElement>(`[data-viewport-id="${id}"] canvas`);
     if (!canvas) throw new Error('no canvas');
@@ -83,6 +83,14 @@ export async function brightBox(
         maxY = Math.max(maxY, y);
       }
     }
-    return { canvasWidth: copy.width, canvasHeight: copy.height, width: bright ? maxX - minX + 1 : 0, height: bright ? maxY - minY + 1 : 0, bright };
+    return {
+      canvasWidth: copy.width,
+      canvasHeight: copy.height,
+      left: bright ? minX : 0,
+      top: bright ? minY : 0,
+      width: bright ? maxX - minX + 1 : 0,
+      height: bright ? maxY - minY + 1 : 0,
+      bright,
+    };
   }, viewportId);
 }
