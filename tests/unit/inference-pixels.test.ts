@@ -67,6 +67,23 @@ describe('tiling', () => {
     }
   });
 
+  it('blends overlapping tiles with linear ramps, feeding the model only tile-sized inputs', async () => {
+    // A model whose output depends on the tile (tile k gives k everywhere) shows the blend itself:
+    // a pointwise model gives the same values however the tiles are weighted.
+    const image: Plane = { rows: 1, columns: 20, data: new Float32Array(20) };
+    const inputSizes: string[] = [];
+    let call = 0;
+    const model = async (plane: Plane): Promise<Plane> => {
+      inputSizes.push(`${plane.rows}x${plane.columns}`);
+      return { rows: plane.rows, columns: plane.columns, data: new Float32Array(plane.rows * plane.columns).fill(call++) };
+    };
+    const blended = await runTiled(image, 8, 4, 1, model, () => {});
+    // Tiles start at columns 0, 4, 8 and 12; across each 4-pixel overlap the weights are
+    // 0.875/0.125, 0.625/0.375, 0.375/0.625 and 0.125/0.875 (pixel centres on a ramp of 4).
+    expect(inputSizes).toEqual(['8x8', '8x8', '8x8', '8x8']);
+    expect(Array.from(blended.data)).toEqual([0, 0, 0, 0, 0.125, 0.375, 0.625, 0.875, 1.125, 1.375, 1.625, 1.875, 2.125, 2.375, 2.625, 2.875, 3, 3, 3, 3]);
+  });
+
   it('pads with edge pixels and resizes bilinearly with centres aligned', () => {
     const plane: Plane = { rows: 2, columns: 2, data: Float32Array.from([0, 10, 20, 30]) };
     expect(Array.from(cropWithEdgePadding(plane, 0, 0, 3, 3).data)).toEqual([0, 10, 10, 20, 30, 30, 20, 30, 30]);
