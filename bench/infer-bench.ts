@@ -4,7 +4,8 @@
  * For each runnable image task of every installed bundle (or, when none is installed,
  * the test suite's ×2 upsampler built with onnx's helper), runs N real slices through
  * the inference worker, per provider (CPU, plus any GPU provider that opens here), and
- * prints the median milliseconds per slice and the peak RSS. The last line is JSON:
+ * prints the median milliseconds per slice and the peak RSS while that task ran (each task
+ * starts on a fresh worker, so earlier tasks' sessions do not count). The last line is JSON:
  *   {"tasks": {TASK: {"provider", "ms_per_slice", "inference_ms_per_slice", ...}}}
  * In the same run, the same tasks in PyTorch fp32 at the same input sizes (build/model/bench_torch.py,
  * from the checkpoints of the local `npm run model:build`) add "torch_fp32_ms_per_slice" and
@@ -48,6 +49,34 @@ function pickSlices(dir: string, count: number): string[] {
   return files.slice(start, start + count).map((name) => path.join(dir, name));
 }
 
+/**
+ * The process's peak resident memory (worker thread included) since the last reset, sampled
+ * every few milliseconds from the main thread, which only waits on the worker meanwhile.
+ * maxRSS cannot be reset, so it gives only the whole run's peak.
+ */
+class RssSampler {
+  private peak = 0;
+  private readonly timer = setInterval(() => this.sample(), 5);
+
+  private sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+  }
+
+  reset(): void {
+    this.peak = 0;
+    this.sample();
+  }
+
+  peakMb(): number {
+    this.sample();
+    return Number((this.peak / 1024 / 1024).toFixed(1));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
 interface TorchTimings {
   tasks: Record<string, { inputShape: number[]; torchFp32Ms: number }>;
 }
@@ -86,6 +115,7 @@ async function main(): Promise<void> {
   const inputShapes: Record<string, number[]> = {};
   const gpuProviders = providerOrder('auto').filter((provider) => provider !== 'cpu');
   const report: Record<string, Record<string, unknown>> = {};
+  const rss = new RssSampler();
   for (const bundle of bundles) {
     // Slice tasks only: the VQA task answers questions, not slices (its timing is in the bundle's EVAL.json).
     const isSliceTask = (id: string): boolean => bundle.manifest?.tasks.find((t) => t.id === id)?.kind === 'image-to-image';
@@ -98,8 +128,11 @@ async function main(): Promise<void> {
       }
       const files = pickSlices(seriesByModality[modality]!, sliceCount);
       const bundleRef = { id: bundle.summary.id, version: bundle.summary.version, dir: bundle.dir };
-      const perProvider: Record<string, { ms_per_slice: number; inference_ms_per_slice: number }> = {};
+      const perProvider: Record<string, { ms_per_slice: number; inference_ms_per_slice: number; peak_rss_mb: number }> = {};
       for (const provider of ['cpu', ...gpuProviders] as ExecutionProviderName[]) {
+        // A fresh worker per task and provider: the peak below is this task's, not the sessions left by earlier ones.
+        await worker.terminate();
+        rss.reset();
         const warm = await worker.warmUp({ bundle: bundleRef, task, provider }).catch(() => undefined);
         if (!warm || warm.provider !== provider) {
           if (provider !== 'cpu') console.log(`${task.id}: ${provider} not available here${warm?.fallbacks[0] ? ` (${warm.fallbacks[0].reason})` : ''}`);
@@ -119,8 +152,10 @@ async function main(): Promise<void> {
             for (const stage of Object.keys(stages) as Array<keyof typeof stages>) stages[stage].push(result.timings[stage]);
           }
         }
-        perProvider[provider] = { ms_per_slice: Number(median(totals).toFixed(1)), inference_ms_per_slice: Number(median(inference).toFixed(1)) };
-        console.log(`${task.id} (${bundle.summary.id} ${bundle.summary.version}) on ${provider}: ${perProvider[provider]!.ms_per_slice} ms/slice median over ${totals.length} ${modality} slices (read ${median(stages.readMs).toFixed(1)}, preprocess ${median(stages.preprocessMs).toFixed(1)}, model ${perProvider[provider]!.inference_ms_per_slice}, postprocess ${median(stages.postprocessMs).toFixed(1)} ms)`);
+        perProvider[provider] = { ms_per_slice: Number(median(totals).toFixed(1)), inference_ms_per_slice: Number(median(inference).toFixed(1)), peak_rss_mb: rss.peakMb() };
+        console.log(
+          `${task.id} (${bundle.summary.id} ${bundle.summary.version}) on ${provider}: ${perProvider[provider]!.ms_per_slice} ms/slice median over ${totals.length} ${modality} slices (read ${median(stages.readMs).toFixed(1)}, preprocess ${median(stages.preprocessMs).toFixed(1)}, model ${perProvider[provider]!.inference_ms_per_slice}, postprocess ${median(stages.postprocessMs).toFixed(1)} ms); peak RSS ${perProvider[provider]!.peak_rss_mb} MB`,
+        );
       }
       const best = Object.entries(perProvider).sort((a, b) => a[1].ms_per_slice - b[1].ms_per_slice)[0];
       if (!best) continue;
@@ -131,12 +166,16 @@ async function main(): Promise<void> {
         inference_ms_per_slice: best[1].inference_ms_per_slice,
         cpu_ms_per_slice: perProvider.cpu?.ms_per_slice ?? null,
         gpu_ms_per_slice: Object.entries(perProvider).find(([name]) => name !== 'cpu')?.[1].ms_per_slice ?? null,
+        peak_rss_mb: best[1].peak_rss_mb,
+        cpu_peak_rss_mb: perProvider.cpu?.peak_rss_mb ?? null,
+        gpu_peak_rss_mb: Object.entries(perProvider).find(([name]) => name !== 'cpu')?.[1].peak_rss_mb ?? null,
         slices: sliceCount,
         input: path.basename(seriesByModality[modality]!),
       };
     }
   }
   await worker.terminate();
+  rss.stop();
   const torch = torchTimings(Object.fromEntries(Object.entries(inputShapes).filter(([task]) => report[task])));
   if (typeof torch === 'string') console.log(`PyTorch fp32 column: not measured, ${torch}`);
   else {
@@ -149,9 +188,8 @@ async function main(): Promise<void> {
   }
   // maxRSS covers the whole process, worker thread included (kB on Linux and macOS).
   const peakRssMb = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
-  console.log(`peak RSS ${peakRssMb} MB`);
-  for (const entry of Object.values(report)) entry.peak_rss_mb = peakRssMb;
-  console.log(JSON.stringify({ tasks: report }));
+  console.log(`peak RSS of the whole run ${peakRssMb} MB`);
+  console.log(JSON.stringify({ tasks: report, peak_rss_mb: peakRssMb }));
 }
 
 await main();
