@@ -6,7 +6,7 @@ import { regionProblem, withContext } from '../../src-main/inference/pixels/regi
 import { cropWithEdgePadding, resizeBilinear, runTiled, tileStarts, type Plane } from '../../src-main/inference/pixels/image-ops';
 import { fitNormalization, percentile } from '../../src-main/inference/pixels/normalization';
 import { removeAbandonedStaging } from '../../src-main/inference/jobs/job-queue';
-import { providerOrder } from '../../src-main/inference/providers';
+import { cudaProviderInstalled, providerOrder } from '../../src-main/inference/providers';
 import { makeTempDir } from '../helpers/temp-dir';
 import { orderInstances } from '../../src-main/inference/series-source';
 
@@ -127,6 +127,23 @@ describe('geometry, providers and slice order', () => {
     expect(providerOrder('auto', 'darwin', false)).toEqual(['coreml', 'webgpu', 'cpu']);
     expect(providerOrder('webgpu', 'linux', false)).toEqual(['webgpu', 'cpu']);
     expect(providerOrder('cpu', 'linux', true)).toEqual(['cpu']);
+  });
+
+  it("counts CUDA as installed only when its provider library sits beside onnxruntime-node's binding", () => {
+    // A stand-in package folder: the real CUDA download (hundreds of MB, from the network) cannot be made here.
+    const temp = makeTempDir('radstation-cuda-');
+    try {
+      const binDir = path.join(temp.dir, 'bin', 'napi-v6', 'linux', 'x64');
+      fs.mkdirSync(binDir, { recursive: true });
+      fs.writeFileSync(path.join(binDir, 'onnxruntime_binding.node'), '');
+      expect(cudaProviderInstalled('linux', 'x64', temp.dir)).toBe(false);
+      fs.writeFileSync(path.join(binDir, 'libonnxruntime_providers_cuda.so'), '');
+      expect(cudaProviderInstalled('linux', 'x64', temp.dir)).toBe(true);
+      expect(cudaProviderInstalled('linux', 'arm64', temp.dir)).toBe(false);
+      expect(cudaProviderInstalled('linux', 'x64', undefined)).toBe(false);
+    } finally {
+      temp.cleanup();
+    }
   });
 
   it('orders slices along the normal, not by instance number, when geometry is known', () => {
