@@ -105,6 +105,9 @@ describe.skipIf(problem !== undefined)('radstation models and infer', () => {
     expect(code, err.join('\n')).toBe(0);
     expect(err).toEqual(['slice 0/1', 'slice 1/1']);
     expect(out[0]).toMatch(/^upsample-x2 \(test-upsample 1\.2\.3\) ran on cpu in /);
+    // --file results are not added to the cache: they stay in the derived series' own folder.
+    const uid = /^derived series ([\d.]+): 1 file in (.*)$/.exec(out[1] ?? '');
+    expect(uid?.[2], out[1]).toBe(path.join(temp.dir, 'cache', 'derived', uid?.[1] ?? '?'));
   });
 
   it("finds bundles in the user's models folder and in RADSTATION_MODELS folders, and runs them", async () => {
