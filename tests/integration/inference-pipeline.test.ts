@@ -194,6 +194,31 @@ print(json.dumps({"shape": list(a.shape), "sum": int(a.astype("int64").sum()), "
     await expect(service.previewFile({ taskId: 'upsample-x2-mr', provider: 'cpu' }, ctFiles[0]!, 0)).rejects.toThrow(/accepts MR images; 01\.dcm is CT/);
   });
 
+  it('lets the provider setting (RADSTATION_PROVIDER) decide what "auto" means, CPU staying the last resort', async () => {
+    const forced = createInferenceService({
+      modelSources: [{ dir: path.join(temp.dir, 'models'), origin: 'extra' }],
+      seriesSource: cacheSeriesSource(db),
+      derivedRoot: path.join(temp.dir, 'cache', 'derived'),
+      emit: () => {},
+      providerSetting: 'dml',
+    });
+    try {
+      expect((await forced.listModels()).providers).toEqual(['dml', 'cpu']);
+      const auto = await forced.previewFile({ taskId: 'upsample-x2', provider: 'auto' }, ctFiles[0]!, 0);
+      // DirectML exists only on Windows: elsewhere it was tried first, failed, and the CPU ran it.
+      if (auto.provider === 'dml') console.warn('DirectML opened on this machine; the fallback from the setting was not exercised');
+      else {
+        expect(auto.provider).toBe('cpu');
+        expect(auto.fallbacks.map((fallback) => fallback.provider)).toEqual(['dml']);
+      }
+      // A request naming its provider wins over the setting.
+      const explicit = await forced.previewFile({ taskId: 'upsample-x2', provider: 'cpu' }, ctFiles[0]!, 0);
+      expect(explicit.fallbacks).toEqual([]);
+    } finally {
+      await forced.close();
+    }
+  });
+
   it('refuses a file it cannot read with a clear error and writes nothing', async () => {
     const notDicom = path.join(temp.dir, 'not-dicom.dcm');
     fs.writeFileSync(notDicom, 'hello');
