@@ -4,7 +4,9 @@
  * For each runnable image task of every installed bundle (or, when none is installed,
  * the test suite's ×2 upsampler built with onnx's helper), runs N real slices through
  * the inference worker, per provider (CPU, plus any GPU provider that opens here), and
- * prints the median milliseconds per slice and the peak RSS. The last line is JSON:
+ * prints the median milliseconds per slice and the peak RSS while that task ran (each task
+ * starts on a fresh worker, so earlier tasks' sessions do not count). A closed-question task is
+ * timed the same way per image and question, on N closed VQA-RAD questions. The last line is JSON:
  *   {"tasks": {TASK: {"provider", "ms_per_slice", "inference_ms_per_slice", ...}}}
  * In the same run, the same tasks in PyTorch fp32 at the same input sizes (build/model/bench_torch.py,
  * from the checkpoints of the local `npm run model:build`) add "torch_fp32_ms_per_slice" and
@@ -22,6 +24,7 @@ import { BundleRegistry, type ModelSource } from '../src-main/inference/bundles/
 import { BundleVerifier } from '../src-main/inference/bundles/bundle-verification';
 import { modelSourcesFor } from '../src-main/inference/inference-wiring';
 import { providerOrder } from '../src-main/inference/providers';
+import { loadDisplayedImage } from '../src-main/inference/vqa/displayed-image';
 import { InferenceWorkerClient } from '../src-main/inference/worker-client';
 import { resolveDirs } from '../src-main/platform/paths';
 
@@ -46,6 +49,65 @@ function pickSlices(dir: string, count: number): string[] {
   const files = fs.readdirSync(dir).filter((name) => name.endsWith('.dcm')).sort();
   const start = Math.max(0, Math.floor(files.length / 2 - count / 2));
   return files.slice(start, start + count).map((name) => path.join(dir, name));
+}
+
+/**
+ * The process's peak resident memory (worker thread included) since the last reset, sampled
+ * every few milliseconds from the main thread, which only waits on the worker meanwhile.
+ * maxRSS cannot be reset, so it gives only the whole run's peak.
+ */
+class RssSampler {
+  private peak = 0;
+  private readonly timer = setInterval(() => this.sample(), 5);
+
+  private sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+  }
+
+  reset(): void {
+    this.peak = 0;
+    this.sample();
+  }
+
+  peakMb(): number {
+    this.sample();
+    return Number((this.peak / 1024 / 1024).toFixed(1));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+interface ItemTiming {
+  provider: ExecutionProviderName;
+  /** Why the provider asked for was passed over, when the item ran on another. */
+  fallbackReason?: string;
+  inferenceMs: number;
+  stages?: Record<string, number>;
+}
+
+interface ProviderFigures {
+  ms: number;
+  inferenceMs: number;
+  peakRssMb: number;
+  stages: Record<string, number>;
+}
+
+/** The first `count` closed VQA-RAD questions whose image is present, or why there are none. */
+function closedQuestions(count: number): Array<{ image: string; question: string }> | string {
+  const dir = path.join(sharedData, 'vqa', 'vqa-rad');
+  try {
+    const entries = JSON.parse(fs.readFileSync(path.join(dir, 'vqa_rad.json'), 'utf8')) as Array<{ image_name: string; question: string; answer_type: string }>;
+    const picked = entries
+      .filter((entry) => entry.answer_type === 'CLOSED')
+      .map((entry) => ({ image: path.join(dir, 'images', entry.image_name), question: entry.question }))
+      .filter((entry) => fs.existsSync(entry.image))
+      .slice(0, count);
+    return picked.length > 0 ? picked : `no VQA-RAD closed question with its image in ${dir}`;
+  } catch (error) {
+    return `VQA-RAD cannot be read in ${dir} (${error instanceof Error ? error.message : String(error)})`;
+  }
 }
 
 interface TorchTimings {
@@ -86,10 +148,60 @@ async function main(): Promise<void> {
   const inputShapes: Record<string, number[]> = {};
   const gpuProviders = providerOrder('auto').filter((provider) => provider !== 'cpu');
   const report: Record<string, Record<string, unknown>> = {};
+  const rss = new RssSampler();
+
+  /**
+   * Times `count` items on each provider, each provider on a fresh worker (so the peak RSS is this
+   * task's, not the sessions left by earlier ones). The first item pays for session creation and
+   * first-run allocations: it is run but not counted, and a provider that fell back is skipped.
+   */
+  async function timeOnProviders(label: string, count: number, runItem: (provider: ExecutionProviderName, index: number) => Promise<ItemTiming>) {
+    const perProvider: Record<string, ProviderFigures> = {};
+    for (const provider of ['cpu', ...gpuProviders] as ExecutionProviderName[]) {
+      await worker.terminate();
+      rss.reset();
+      const first = await runItem(provider, 0).catch((error: unknown) => ({ provider: undefined, fallbackReason: error instanceof Error ? error.message : String(error) }));
+      if (first.provider !== provider) {
+        console.log(`${label}: ${provider} not available here${first.fallbackReason ? ` (${first.fallbackReason})` : ''}`);
+        continue;
+      }
+      const totals: number[] = [];
+      const inference: number[] = [];
+      const stages: Record<string, number[]> = {};
+      for (let index = 0; index < count; index += 1) {
+        const started = performance.now();
+        const timing = await runItem(provider, index);
+        totals.push(performance.now() - started);
+        inference.push(timing.inferenceMs);
+        for (const [stage, ms] of Object.entries(timing.stages ?? {})) (stages[stage] ??= []).push(ms);
+      }
+      perProvider[provider] = { ms: Number(median(totals).toFixed(1)), inferenceMs: Number(median(inference).toFixed(1)), peakRssMb: rss.peakMb(), stages: Object.fromEntries(Object.entries(stages).map(([stage, values]) => [stage, Number(median(values).toFixed(1))])) };
+    }
+    return perProvider;
+  }
+
+  function record(taskId: string, bundleId: string, perProvider: Record<string, ProviderFigures>, extra: Record<string, unknown>): void {
+    const best = Object.entries(perProvider).sort((a, b) => a[1].ms - b[1].ms)[0];
+    if (!best) return;
+    const gpu = Object.entries(perProvider).find(([name]) => name !== 'cpu')?.[1];
+    report[taskId] = {
+      bundle: bundleId,
+      provider: best[0],
+      ms_per_slice: best[1].ms,
+      inference_ms_per_slice: best[1].inferenceMs,
+      cpu_ms_per_slice: perProvider.cpu?.ms ?? null,
+      gpu_ms_per_slice: gpu?.ms ?? null,
+      peak_rss_mb: best[1].peakRssMb,
+      cpu_peak_rss_mb: perProvider.cpu?.peakRssMb ?? null,
+      gpu_peak_rss_mb: gpu?.peakRssMb ?? null,
+      ...extra,
+    };
+  }
+
   for (const bundle of bundles) {
-    // Slice tasks only: the VQA task answers questions, not slices (its timing is in the bundle's EVAL.json).
-    const isSliceTask = (id: string): boolean => bundle.manifest?.tasks.find((t) => t.id === id)?.kind === 'image-to-image';
-    for (const summary of bundle.summary.tasks.filter((task) => task.runnable && isSliceTask(task.id))) {
+    const bundleRef = { id: bundle.summary.id, version: bundle.summary.version, dir: bundle.dir };
+    const kindOf = (id: string) => bundle.manifest?.tasks.find((t) => t.id === id)?.kind;
+    for (const summary of bundle.summary.tasks.filter((task) => task.runnable && kindOf(task.id) === 'image-to-image')) {
       const { task } = await registry.resolveTask(summary.id, bundle.summary.id);
       const modality = task.accepts.modalities.find((m) => seriesByModality[m] && fs.existsSync(seriesByModality[m]!));
       if (!modality) {
@@ -97,46 +209,46 @@ async function main(): Promise<void> {
         continue;
       }
       const files = pickSlices(seriesByModality[modality]!, sliceCount);
-      const bundleRef = { id: bundle.summary.id, version: bundle.summary.version, dir: bundle.dir };
-      const perProvider: Record<string, { ms_per_slice: number; inference_ms_per_slice: number }> = {};
-      for (const provider of ['cpu', ...gpuProviders] as ExecutionProviderName[]) {
-        const warm = await worker.warmUp({ bundle: bundleRef, task, provider }).catch(() => undefined);
-        if (!warm || warm.provider !== provider) {
-          if (provider !== 'cpu') console.log(`${task.id}: ${provider} not available here${warm?.fallbacks[0] ? ` (${warm.fallbacks[0].reason})` : ''}`);
-          continue;
-        }
-        const totals: number[] = [];
-        const inference: number[] = [];
-        const stages: Record<'readMs' | 'preprocessMs' | 'postprocessMs', number[]> = { readMs: [], preprocessMs: [], postprocessMs: [] };
-        // The first slice pays for first-run allocations; it is run but not counted.
-        for (const [index, file] of [files[0]!, ...files].entries()) {
-          const started = performance.now();
-          const result = await worker.runSlice({ bundle: bundleRef, task, provider, source: { filePath: file, frame: 0 }, returnPixels: false });
-          inputShapes[task.id] ??= [1, 1, Math.round(result.rows / task.postprocessing.scale), Math.round(result.columns / task.postprocessing.scale)];
-          if (index > 0) {
-            totals.push(performance.now() - started);
-            inference.push(result.timings.inferenceMs);
-            for (const stage of Object.keys(stages) as Array<keyof typeof stages>) stages[stage].push(result.timings[stage]);
-          }
-        }
-        perProvider[provider] = { ms_per_slice: Number(median(totals).toFixed(1)), inference_ms_per_slice: Number(median(inference).toFixed(1)) };
-        console.log(`${task.id} (${bundle.summary.id} ${bundle.summary.version}) on ${provider}: ${perProvider[provider]!.ms_per_slice} ms/slice median over ${totals.length} ${modality} slices (read ${median(stages.readMs).toFixed(1)}, preprocess ${median(stages.preprocessMs).toFixed(1)}, model ${perProvider[provider]!.inference_ms_per_slice}, postprocess ${median(stages.postprocessMs).toFixed(1)} ms)`);
+      const perProvider = await timeOnProviders(task.id, files.length, async (provider, index) => {
+        const result = await worker.runSlice({ bundle: bundleRef, task, provider, source: { filePath: files[index]!, frame: 0 }, returnPixels: false });
+        inputShapes[task.id] ??= [1, 1, Math.round(result.rows / task.postprocessing.scale), Math.round(result.columns / task.postprocessing.scale)];
+        const { readMs, preprocessMs, postprocessMs } = result.timings;
+        return {
+          provider: result.provider,
+          fallbackReason: result.fallbacks.find((fallback) => fallback.provider === provider)?.reason,
+          inferenceMs: result.timings.inferenceMs,
+          stages: { read: readMs, preprocess: preprocessMs, postprocess: postprocessMs },
+        };
+      });
+      for (const [provider, figures] of Object.entries(perProvider)) {
+        const stages = figures.stages;
+        console.log(
+          `${task.id} (${bundle.summary.id} ${bundle.summary.version}) on ${provider}: ${figures.ms} ms/slice median over ${files.length} ${modality} slices (read ${stages.read}, preprocess ${stages.preprocess}, model ${figures.inferenceMs}, postprocess ${stages.postprocess} ms); peak RSS ${figures.peakRssMb} MB`,
+        );
       }
-      const best = Object.entries(perProvider).sort((a, b) => a[1].ms_per_slice - b[1].ms_per_slice)[0];
-      if (!best) continue;
-      report[task.id] = {
-        bundle: bundle.summary.id,
-        provider: best[0],
-        ms_per_slice: best[1].ms_per_slice,
-        inference_ms_per_slice: best[1].inference_ms_per_slice,
-        cpu_ms_per_slice: perProvider.cpu?.ms_per_slice ?? null,
-        gpu_ms_per_slice: Object.entries(perProvider).find(([name]) => name !== 'cpu')?.[1].ms_per_slice ?? null,
-        slices: sliceCount,
-        input: path.basename(seriesByModality[modality]!),
-      };
+      record(task.id, bundle.summary.id, perProvider, { slices: files.length, input: path.basename(seriesByModality[modality]!) });
+    }
+    // Closed questions: one image and one question per item, timed like a slice.
+    for (const summary of bundle.summary.tasks.filter((task) => task.runnable && kindOf(task.id) === 'vqa-closed')) {
+      const { task } = await registry.resolveTask(summary.id, bundle.summary.id, 'vqa-closed');
+      const questions = closedQuestions(sliceCount);
+      if (typeof questions === 'string') {
+        console.log(`${task.id}: skipped, ${questions}`);
+        continue;
+      }
+      const images = await Promise.all(questions.map((item) => loadDisplayedImage(item.image)));
+      const perProvider = await timeOnProviders(task.id, questions.length, async (provider, index) => {
+        const result = await worker.answerQuestion({ bundle: bundleRef, task, provider, image: images[index]!, question: questions[index]!.question });
+        return { provider: result.provider, fallbackReason: result.fallbacks.find((fallback) => fallback.provider === provider)?.reason, inferenceMs: result.inferenceMs };
+      });
+      for (const [provider, figures] of Object.entries(perProvider)) {
+        console.log(`${task.id} (${bundle.summary.id} ${bundle.summary.version}) on ${provider}: ${figures.ms} ms per image and question, median over ${questions.length} VQA-RAD closed questions (model ${figures.inferenceMs} ms); peak RSS ${figures.peakRssMb} MB`);
+      }
+      record(task.id, bundle.summary.id, perProvider, { per: 'image and question', questions: questions.length, input: 'vqa-rad' });
     }
   }
   await worker.terminate();
+  rss.stop();
   const torch = torchTimings(Object.fromEntries(Object.entries(inputShapes).filter(([task]) => report[task])));
   if (typeof torch === 'string') console.log(`PyTorch fp32 column: not measured, ${torch}`);
   else {
@@ -149,9 +261,8 @@ async function main(): Promise<void> {
   }
   // maxRSS covers the whole process, worker thread included (kB on Linux and macOS).
   const peakRssMb = Number((process.resourceUsage().maxRSS / 1024).toFixed(1));
-  console.log(`peak RSS ${peakRssMb} MB`);
-  for (const entry of Object.values(report)) entry.peak_rss_mb = peakRssMb;
-  console.log(JSON.stringify({ tasks: report }));
+  console.log(`peak RSS of the whole run ${peakRssMb} MB`);
+  console.log(JSON.stringify({ tasks: report, peak_rss_mb: peakRssMb }));
 }
 
 await main();

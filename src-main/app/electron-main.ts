@@ -4,6 +4,7 @@ import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { ipcChannels } from '../../src-shared/contract';
 import { dispatch } from '../dispatch';
 import { rendererDir } from '../platform/app-root';
+import { hostDirArgs } from '../platform/host-args';
 import { createServices, type Services } from '../services';
 import { installAppMenu } from './menu';
 import { appOrigin, handleAppScheme, registerAppScheme } from './protocol';
@@ -14,11 +15,6 @@ import { appOrigin, handleAppScheme, registerAppScheme } from './protocol';
  */
 const preloadPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'preload', 'preload.cjs');
 let mainWindow: BrowserWindow | undefined;
-
-function cacheDirFromArgs(argv: string[]): string | undefined {
-  const index = argv.indexOf('--cache');
-  return index >= 0 ? argv[index + 1] : undefined;
-}
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -63,9 +59,11 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow?.focus();
   });
   void app.whenReady().then(() => {
+    const { cacheDir, modelDirs } = hostDirArgs(process.argv);
     const services = createServices({
       host: 'electron',
-      cacheDir: cacheDirFromArgs(process.argv),
+      cacheDir,
+      modelDirs,
       userDataDir: app.getPath('userData'),
       runtimeVersions: { electron: process.versions.electron ?? 'unknown', chrome: process.versions.chrome ?? 'unknown' },
     });

@@ -109,7 +109,10 @@ the result is written under the cache's derived/ folder only.
       else {
         for (const fallback of result.fallbacks) io.err(`provider ${fallback.provider} unavailable: ${fallback.reason}`);
         io.out(`${result.taskId} (${result.bundleId} ${result.bundleVersion}) ran on ${result.provider} in ${result.seconds.toFixed(1)} s`);
-        io.out(`derived series ${result.seriesInstanceUid}: ${result.outputs.length} files in ${path.dirname(result.outputs[0] ?? '')}`);
+        // Once added to the cache, the files sit in its content-addressed store, spread over folders.
+        const folders = new Set(result.outputs.map((output) => path.dirname(output)));
+        const where = folders.size === 1 ? `in ${[...folders][0]}` : `in the cache's store (${services.dirs.cacheDir})`;
+        io.out(`derived series ${result.seriesInstanceUid}: ${result.outputs.length} file${result.outputs.length === 1 ? '' : 's'} ${where}`);
       }
       return 0;
     } finally {

@@ -5,10 +5,21 @@ import type { ExecutionProviderName, ProviderChoice } from '../../src-shared/con
 
 const require = createRequire(import.meta.url);
 
-/** The CUDA provider is a separate download (see the README); it counts only when its library is present. */
-export function cudaProviderInstalled(platform: NodeJS.Platform = process.platform, arch: string = process.arch): boolean {
+function onnxruntimePackageDir(): string | undefined {
   try {
-    const packageDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    return path.dirname(require.resolve('onnxruntime-node/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The CUDA provider is a separate download (see the README): onnxruntime-node's install script
+ * puts its library beside the binding, in bin/napi-v6/<platform>/<arch>. It counts only when present.
+ */
+export function cudaProviderInstalled(platform: NodeJS.Platform = process.platform, arch: string = process.arch, packageDir: string | undefined = onnxruntimePackageDir()): boolean {
+  if (packageDir === undefined) return false;
+  try {
     const binDir = path.join(packageDir, 'bin', 'napi-v6', platform, arch);
     const library = platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
     return fs.existsSync(path.join(binDir, library));

@@ -79,6 +79,29 @@ describe.skipIf(problem !== undefined)('model bundles: validation and file verif
     expect(after?.problems[0]).toMatch(/does not match its SHA-256/);
   });
 
+  it('hashes a file once: while its mtime and size stay the same, the remembered result stands, across restarts too', async () => {
+    const store = path.join(temp.dir, 'verified-once.json');
+    const copy = path.join(temp.dir, 'once', 'bundle');
+    makeUpsampleBundle(copy);
+    const graph = path.join(copy, 'upsample.onnx');
+    // A whole-second mtime, so putting it back below restores it exactly (a Date would drop the sub-millisecond part).
+    const stamp = Math.floor(Date.now() / 1000) - 60;
+    fs.utimesSync(graph, stamp, stamp);
+    expect((await new BundleRegistry([{ dir: copy, origin: 'extra' }], new BundleVerifier(store)).list())[0]?.summary.valid).toBe(true);
+    // Change a byte but keep the size and put the mtime back: only a new hash could notice, so a
+    // bundle still listed valid proves the hash was not recomputed, by this verifier or a fresh one
+    // that reads the remembered results from disk (as after a restart).
+    const bytes = fs.readFileSync(graph);
+    bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
+    fs.writeFileSync(graph, bytes);
+    fs.utimesSync(graph, stamp, stamp);
+    const restarted = new BundleRegistry([{ dir: copy, origin: 'extra' }], new BundleVerifier(store));
+    expect((await restarted.list())[0]?.summary.valid).toBe(true);
+    // Without the remembered result the same file is refused.
+    const unremembered = new BundleRegistry([{ dir: copy, origin: 'extra' }], new BundleVerifier());
+    expect((await unremembered.list())[0]?.summary.problems).toEqual(['upsample.onnx does not match its SHA-256 in the manifest (altered or corrupted)']);
+  });
+
   it('treats two valid bundles with one ID as ambiguous: the first found wins, the second is refused', async () => {
     const second = path.join(temp.dir, 'second-models');
     makeUpsampleBundle(path.join(second, 'copy'));

@@ -75,6 +75,9 @@ describe.skipIf(problem !== undefined)('inference pipeline: DICOM in, derived DI
       for (let i = 0; i < pixels.length; i += 1) worst = Math.max(worst, Math.abs(pixels[i]! - expected.values[i]!));
       expect(worst, `${taskId}: largest difference from numpy-style expectation`).toBeLessThan(0.01);
     }
+    // A preview is shown, not saved: no derived file, no new series.
+    expect(fs.existsSync(path.join(temp.dir, 'cache', 'derived'))).toBe(false);
+    expect(db.prepare('SELECT count(*) AS n FROM series').get()).toEqual({ n: 1 });
   });
 
   it('runs a series job and writes a derived series that independent readers accept', async () => {
@@ -151,6 +154,28 @@ print(json.dumps({"shape": list(a.shape), "sum": int(a.astype("int64").sum()), "
     expect(fs.readdirSync(path.join(temp.dir, 'cache', 'derived'))).toEqual([result.seriesInstanceUid]);
   });
 
+  it('queues jobs one after another, and a job cancelled while queued never starts', async () => {
+    events.length = 0;
+    const first = await service.runSeries({ taskId: 'upsample-x2', provider: 'cpu', seriesInstanceUid: seeded.seriesInstanceUid });
+    const queued = await service.runSeries({ taskId: 'upsample-x2', provider: 'cpu', seriesInstanceUid: seeded.seriesInstanceUid });
+    const third = await service.runSeries({ taskId: 'upsample-x2', provider: 'cpu', seriesInstanceUid: seeded.seriesInstanceUid });
+    expect(service.cancel(queued.jobId)).toBe(true);
+    const [a, b, c] = await Promise.all([first.done, queued.done, third.done]);
+    expect([a.status, b.status, c.status]).toEqual(['completed', 'cancelled', 'completed']);
+    expect(b.error?.message).toMatch(/before it started/);
+    // The first job runs to its end before the third starts; the cancelled one only says it finished.
+    const timeline = events
+      .filter((event) => event.name === 'inference.progress' || event.name === 'inference.finished')
+      .map((event) => {
+        const payload = event.payload as { jobId: string; slicesDone?: number };
+        const job = payload.jobId === first.jobId ? 'first' : payload.jobId === queued.jobId ? 'queued' : 'third';
+        return event.name === 'inference.finished' ? `${job} finished` : `${job} ${payload.slicesDone}`;
+      });
+    expect(timeline.filter((entry) => entry.startsWith('queued'))).toEqual(['queued finished']);
+    expect(timeline.filter((entry) => !entry.startsWith('queued'))).toEqual(['first 0', 'first 1', 'first 2', 'first 3', 'first finished', 'third 0', 'third 1', 'third 2', 'third 3', 'third finished']);
+    expect(a.result!.seriesInstanceUid).not.toBe(c.result!.seriesInstanceUid);
+  });
+
   it('normalises an MR slice by its own percentiles and maps the output back, as numpy does', async () => {
     const mrFile = sharedDataPath('dicom', 'series', 'mr-brain-t1-mprage-siemens', '00088.dcm');
     const expectedPath = path.join(temp.dir, 'expected-mr.f32');
@@ -167,6 +192,31 @@ print(json.dumps({"shape": list(a.shape), "sum": int(a.astype("int64").sum()), "
     expect(worst).toBeLessThan(0.01);
     // A CT-only check the other way: the MR task refuses a CT slice, naming both.
     await expect(service.previewFile({ taskId: 'upsample-x2-mr', provider: 'cpu' }, ctFiles[0]!, 0)).rejects.toThrow(/accepts MR images; 01\.dcm is CT/);
+  });
+
+  it('lets the provider setting (RADSTATION_PROVIDER) decide what "auto" means, CPU staying the last resort', async () => {
+    const forced = createInferenceService({
+      modelSources: [{ dir: path.join(temp.dir, 'models'), origin: 'extra' }],
+      seriesSource: cacheSeriesSource(db),
+      derivedRoot: path.join(temp.dir, 'cache', 'derived'),
+      emit: () => {},
+      providerSetting: 'dml',
+    });
+    try {
+      expect((await forced.listModels()).providers).toEqual(['dml', 'cpu']);
+      const auto = await forced.previewFile({ taskId: 'upsample-x2', provider: 'auto' }, ctFiles[0]!, 0);
+      // DirectML exists only on Windows: elsewhere it was tried first, failed, and the CPU ran it.
+      if (auto.provider === 'dml') console.warn('DirectML opened on this machine; the fallback from the setting was not exercised');
+      else {
+        expect(auto.provider).toBe('cpu');
+        expect(auto.fallbacks.map((fallback) => fallback.provider)).toEqual(['dml']);
+      }
+      // A request naming its provider wins over the setting.
+      const explicit = await forced.previewFile({ taskId: 'upsample-x2', provider: 'cpu' }, ctFiles[0]!, 0);
+      expect(explicit.fallbacks).toEqual([]);
+    } finally {
+      await forced.close();
+    }
   });
 
   it('refuses a file it cannot read with a clear error and writes nothing', async () => {

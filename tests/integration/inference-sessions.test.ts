@@ -44,6 +44,25 @@ describe.skipIf(problem !== undefined)('session cache', () => {
     await cache.releaseAll();
   });
 
+  it('releases idle sessions when memory runs short after they opened, at the next use', async () => {
+    // The machine's free memory cannot be made to drop on demand here, so the test supplies the
+    // reading the cache sees: plenty while three sessions open, then short.
+    let freeBytes = 8 * 1024 ** 3;
+    const cache = new SessionCache({ maxSessions: 10, lowMemoryBytes: 512 * 1024 ** 2 }, () => freeBytes);
+    const opened = [];
+    for (const graph of graphs) opened.push(await cache.acquire(graph, 'cpu'));
+    expect(cache.size).toBe(3);
+    freeBytes = 100 * 1024 ** 2;
+    const inUse = await cache.acquire(graphs[1]!, 'cpu');
+    expect(inUse.session).toBe(opened[1]!.session);
+    expect(cache.size).toBe(1);
+    // With memory back, the released graphs open again as new sessions.
+    freeBytes = 8 * 1024 ** 3;
+    expect((await cache.acquire(graphs[0]!, 'cpu')).session).not.toBe(opened[0]!.session);
+    expect(cache.size).toBe(2);
+    await cache.releaseAll();
+  });
+
   it('remembers a provider that failed for a graph and reports it as a fallback each time', async () => {
     const cache = new SessionCache({ maxSessions: 2, lowMemoryBytes: 0 });
     for (let attempt = 0; attempt < 2; attempt += 1) {

@@ -6,7 +6,7 @@ import { regionProblem, withContext } from '../../src-main/inference/pixels/regi
 import { cropWithEdgePadding, resizeBilinear, runTiled, tileStarts, type Plane } from '../../src-main/inference/pixels/image-ops';
 import { fitNormalization, percentile } from '../../src-main/inference/pixels/normalization';
 import { removeAbandonedStaging } from '../../src-main/inference/jobs/job-queue';
-import { providerOrder } from '../../src-main/inference/providers';
+import { cudaProviderInstalled, providerOrder } from '../../src-main/inference/providers';
 import { makeTempDir } from '../helpers/temp-dir';
 import { orderInstances } from '../../src-main/inference/series-source';
 
@@ -67,6 +67,23 @@ describe('tiling', () => {
     }
   });
 
+  it('blends overlapping tiles with linear ramps, feeding the model only tile-sized inputs', async () => {
+    // A model whose output depends on the tile (tile k gives k everywhere) shows the blend itself:
+    // a pointwise model gives the same values however the tiles are weighted.
+    const image: Plane = { rows: 1, columns: 20, data: new Float32Array(20) };
+    const inputSizes: string[] = [];
+    let call = 0;
+    const model = async (plane: Plane): Promise<Plane> => {
+      inputSizes.push(`${plane.rows}x${plane.columns}`);
+      return { rows: plane.rows, columns: plane.columns, data: new Float32Array(plane.rows * plane.columns).fill(call++) };
+    };
+    const blended = await runTiled(image, 8, 4, 1, model, () => {});
+    // Tiles start at columns 0, 4, 8 and 12; across each 4-pixel overlap the weights are
+    // 0.875/0.125, 0.625/0.375, 0.375/0.625 and 0.125/0.875 (pixel centres on a ramp of 4).
+    expect(inputSizes).toEqual(['8x8', '8x8', '8x8', '8x8']);
+    expect(Array.from(blended.data)).toEqual([0, 0, 0, 0, 0.125, 0.375, 0.625, 0.875, 1.125, 1.375, 1.625, 1.875, 2.125, 2.375, 2.625, 2.875, 3, 3, 3, 3]);
+  });
+
   it('pads with edge pixels and resizes bilinearly with centres aligned', () => {
     const plane: Plane = { rows: 2, columns: 2, data: Float32Array.from([0, 10, 20, 30]) };
     expect(Array.from(cropWithEdgePadding(plane, 0, 0, 3, 3).data)).toEqual([0, 10, 10, 20, 30, 30, 20, 30, 30]);
@@ -110,6 +127,23 @@ describe('geometry, providers and slice order', () => {
     expect(providerOrder('auto', 'darwin', false)).toEqual(['coreml', 'webgpu', 'cpu']);
     expect(providerOrder('webgpu', 'linux', false)).toEqual(['webgpu', 'cpu']);
     expect(providerOrder('cpu', 'linux', true)).toEqual(['cpu']);
+  });
+
+  it("counts CUDA as installed only when its provider library sits beside onnxruntime-node's binding", () => {
+    // A stand-in package folder: the real CUDA download (hundreds of MB, from the network) cannot be made here.
+    const temp = makeTempDir('radstation-cuda-');
+    try {
+      const binDir = path.join(temp.dir, 'bin', 'napi-v6', 'linux', 'x64');
+      fs.mkdirSync(binDir, { recursive: true });
+      fs.writeFileSync(path.join(binDir, 'onnxruntime_binding.node'), '');
+      expect(cudaProviderInstalled('linux', 'x64', temp.dir)).toBe(false);
+      fs.writeFileSync(path.join(binDir, 'libonnxruntime_providers_cuda.so'), '');
+      expect(cudaProviderInstalled('linux', 'x64', temp.dir)).toBe(true);
+      expect(cudaProviderInstalled('linux', 'arm64', temp.dir)).toBe(false);
+      expect(cudaProviderInstalled('linux', 'x64', undefined)).toBe(false);
+    } finally {
+      temp.cleanup();
+    }
   });
 
   it('orders slices along the normal, not by instance number, when geometry is known', () => {

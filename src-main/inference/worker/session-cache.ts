@@ -17,6 +17,9 @@ export interface SessionCacheOptions {
   intraOpThreads?: number;
 }
 
+/** Free system memory in bytes; the OS's figure unless a caller supplies its own reading. */
+export type FreeMemoryReading = () => number;
+
 interface CachedSession {
   session: ort.InferenceSession;
   provider: ExecutionProviderName;
@@ -38,7 +41,10 @@ export class SessionCache {
   private readonly sessions = new Map<string, CachedSession>();
   private readonly failures = new Map<string, string>();
 
-  constructor(private readonly options: SessionCacheOptions) {}
+  constructor(
+    private readonly options: SessionCacheOptions,
+    private readonly freeMemory: FreeMemoryReading = os.freemem,
+  ) {}
 
   get size(): number {
     return this.sessions.size;
@@ -66,6 +72,8 @@ export class SessionCache {
       if (cached) {
         this.sessions.delete(key);
         this.sessions.set(key, cached);
+        // Memory may have run short since the session opened (a big series job, another app): check on every use.
+        await this.relieveMemory(key);
         return { ...cached, fallbacks };
       }
       try {
@@ -88,7 +96,7 @@ export class SessionCache {
   }
 
   private async relieveMemory(keep: string): Promise<void> {
-    const lowMemory = os.freemem() < this.options.lowMemoryBytes;
+    const lowMemory = this.freeMemory() < this.options.lowMemoryBytes;
     for (const [key, cached] of this.sessions) {
       if (key === keep) continue;
       if (!lowMemory && this.sessions.size <= this.options.maxSessions) break;
