@@ -51,7 +51,7 @@ describe.skipIf(problem !== undefined)('radstation models and infer', () => {
     const { bundles } = JSON.parse(out[0]!) as { bundles: Array<{ id: string; valid: boolean; origin: string; tasks: Array<{ id: string; runnable: boolean }> }> };
     const bundle = bundles.find((candidate) => candidate.id === 'test-upsample');
     expect(bundle).toMatchObject({ valid: true, origin: 'extra' });
-    expect(bundle?.tasks.map((task) => task.id)).toEqual(['upsample-x2', 'upsample-x2-tiled', 'upsample-x2-mr']);
+    expect(bundle?.tasks.map((task) => task.id)).toEqual(['upsample-x2', 'upsample-x2-tiled', 'upsample-x2-mr', 'upsample-x2-undershoot']);
   });
 
   it('infer --file --json writes a derived series and prints its summary', async () => {

@@ -58,6 +58,7 @@ describe.skipIf(problem !== undefined)('inference pipeline: DICOM in, derived DI
       ['upsample-x2', true],
       ['upsample-x2-tiled', true],
       ['upsample-x2-mr', true],
+      ['upsample-x2-undershoot', true],
     ]);
   });
 
@@ -192,6 +193,50 @@ print(json.dumps({"shape": list(a.shape), "sum": int(a.astype("int64").sum()), "
     expect(worst).toBeLessThan(0.01);
     // A CT-only check the other way: the MR task refuses a CT slice, naming both.
     await expect(service.previewFile({ taskId: 'upsample-x2-mr', provider: 'cpu' }, ctFiles[0]!, 0)).rejects.toThrow(/accepts MR images; 01\.dcm is CT/);
+  });
+
+  it('keeps results in the range the source can store: an unsigned MR never gets negative values', async () => {
+    const mrFile = sharedDataPath('dicom', 'series', 'mr-brain-t1-mprage-siemens', '00088.dcm');
+    const source = parseDicomFile(mrFile);
+    expect(source.uint16('x00280103')).toBe(0);
+    const top = 2 ** source.uint16('x00280101')! - 1;
+    const stored = storedPixels(source);
+    const columns = source.uint16('x00280011')!;
+    // The task's arithmetic written out: forward v·0.001 + 1, the graph's x·k + bias, inverse (y − 1) / 0.001.
+    const raw = (v: number, a: number, b: number) => ((v * 0.001 + 1) * model.kernel[a]![b]! + model.bias - 1) / 0.001;
+    const expected = new Float64Array(stored.length * 4);
+    let negatives = 0;
+    for (let i = 0; i < stored.length / columns; i += 1) {
+      for (let j = 0; j < columns; j += 1) {
+        for (let a = 0; a < 2; a += 1) {
+          for (let b = 0; b < 2; b += 1) {
+            const value = raw(stored[i * columns + j]!, a, b);
+            if (value < 0) negatives += 1;
+            expected[(2 * i + a) * columns * 2 + 2 * j + b] = Math.min(top, Math.max(0, value));
+          }
+        }
+      }
+    }
+    expect(negatives, 'the unclamped output does go negative').toBeGreaterThan(stored.length);
+    const preview = await service.previewFile({ taskId: 'upsample-x2-undershoot', provider: 'cpu' }, mrFile, 0);
+    const pixels = decodePreviewPixels(preview.image.pixels);
+    let worst = 0;
+    for (let i = 0; i < pixels.length; i += 1) worst = Math.max(worst, Math.abs(pixels[i]! - expected[i]!));
+    expect(worst).toBeLessThan(0.01);
+
+    // The derived series stays unsigned, as its source is, and stores the same values.
+    const mr = seedCache(path.join(temp.dir, 'cache'), [mrFile]);
+    const job = await service.runSeries({ taskId: 'upsample-x2-undershoot', provider: 'cpu', seriesInstanceUid: mr.seriesInstanceUid });
+    const done = await job.done;
+    expect(done.status, done.error?.message).toBe('completed');
+    const derived = parseDicomFile(done.result!.outputs[0]!);
+    expect(derived.uint16('x00280103')).toBe(0);
+    const written = storedPixels(derived);
+    const slope = derived.floatString('x00281053') ?? 1;
+    const intercept = derived.floatString('x00281052') ?? 0;
+    let worstStored = 0;
+    for (let i = 0; i < written.length; i += 1) worstStored = Math.max(worstStored, Math.abs(written[i]! * slope + intercept - expected[i]!));
+    expect(worstStored).toBeLessThanOrEqual(0.5 + 1e-3);
   });
 
   it('lets the provider setting (RADSTATION_PROVIDER) decide what "auto" means, CPU staying the last resort', async () => {

@@ -112,6 +112,21 @@ function scaledGeometry(slice: DecodedSlice, scale: number, rows: number, column
   };
 }
 
+/** The values in modality units that the source's Bits Stored and Pixel Representation can hold. */
+export function storedRangeInModalityUnits(bitsStored: number, pixelRepresentation: 0 | 1, slope: number, intercept: number): [number, number] {
+  const bits = Math.min(Math.max(bitsStored, 1), 16);
+  const [low, high] = pixelRepresentation === 1 ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
+  const ends = [low * slope + intercept, high * slope + intercept];
+  return [Math.min(...ends), Math.max(...ends)];
+}
+
+function clampToStoredRange(values: Float32Array, slice: DecodedSlice, slope: number, intercept: number): Float32Array {
+  const [low, high] = storedRangeInModalityUnits(slice.bitsStored, slice.pixelRepresentation, slope, intercept);
+  const clamped = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i += 1) clamped[i] = Math.min(high, Math.max(low, values[i]!));
+  return clamped;
+}
+
 function toStored(values: Float32Array, slope: number, intercept: number, signed: boolean): Int16Array | Uint16Array {
   const stored = signed ? new Int16Array(values.length) : new Uint16Array(values.length);
   const [low, high] = signed ? [-32768, 32767] : [0, 65535];
@@ -147,16 +162,19 @@ export async function runSlice(request: SliceRequest, sessions: SessionCache): P
   const inferred = performance.now();
 
   const outputUnits = task.postprocessing.inverse === 'normalization' ? applyEach(output.data, normalization.inverse) : output.data;
-  const modalityValues = useModality ? outputUnits : affine(outputUnits, slope, intercept);
+  const changesModality = task.postprocessing.outputModality !== undefined && task.postprocessing.outputModality !== slice.modality;
+  const unclamped = useModality ? outputUnits : affine(outputUnits, slope, intercept);
+  // A network's overshoot (ringing at edges) can leave the range the source's stored values can
+  // hold, e.g. negative MR magnitudes. Such values are artefacts, not signal: keep the source's range.
+  const modalityValues = changesModality ? unclamped : clampToStoredRange(unclamped, slice, slope, intercept);
   const geometry = scaledGeometry(slice, task.postprocessing.scale, output.rows, output.columns, request.region);
   if (request.derived) {
     throwIfCancelled(request.cancelFlag);
-    const changesModality = task.postprocessing.outputModality !== undefined && task.postprocessing.outputModality !== slice.modality;
     // Another modality's values have no use for the source's rescale; they are stored as they are.
     const rescale = changesModality ? { slope: 1, intercept: 0 } : { slope, intercept };
     let minimum = Infinity;
     for (const v of modalityValues) minimum = Math.min(minimum, (v - rescale.intercept) / rescale.slope);
-    const signed = slice.pixelRepresentation === 1 || minimum < -0.5;
+    const signed = slice.pixelRepresentation === 1 || (changesModality && minimum < -0.5);
     await writeDerivedSlice({
       sourcePath: request.source.filePath,
       sourceFrame: request.source.frame,

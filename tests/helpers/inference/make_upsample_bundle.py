@@ -67,6 +67,9 @@ manifest = {
         task('upsample-x2-tiled', 'Test upsample x2 (tiled)', {'kind': 'tile', 'tile': 96, 'overlap': 16}),
         task('upsample-x2-mr', 'Test upsample x2 (MR, percentiles)', {'kind': 'tile', 'tile': 128, 'overlap': 32}, ('MR',),
              {'kind': 'percentile', 'lowPercentile': 1, 'highPercentile': 99}),
+        # An offset the graph does not undo: most outputs fall below zero, as a network's ringing can.
+        task('upsample-x2-undershoot', 'Test upsample x2 (MR, undershooting)', {'kind': 'native', 'multipleOf': 1}, ('MR',),
+             {'kind': 'fixed-scale', 'scale': 0.001, 'offset': 1}),
     ],
     'files': [{'path': 'upsample.onnx', 'bytes': len(data), 'sha256': hashlib.sha256(data).hexdigest()}],
 }
