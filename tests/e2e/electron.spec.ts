@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +63,10 @@ test.describe('Electron desktop app', () => {
         help?.submenu?.items.find((item) => item.label === 'About Radstation')?.click();
       });
       await expect(page.getByRole('dialog', { name: 'About Radstation' })).toBeVisible();
+      // A second start with the same profile hands over to this one and exits at once.
+      const second = spawn(found.path, ['.', '--no-sandbox', `--user-data-dir=${userData}`], { stdio: 'ignore' });
+      expect(await new Promise<number | null>((resolve) => second.once('exit', resolve))).toBe(0);
+      expect(app.windows()).toHaveLength(1);
     } finally {
       await app.close();
       fs.rmSync(userData, { recursive: true, force: true });
