@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, ipcMain } from 'electron';
 import { ipcChannels } from '../../src-shared/contract';
 import { dispatch } from '../dispatch';
 import { rendererDir } from '../platform/app-root';
@@ -8,6 +8,7 @@ import { hostDirArgs } from '../platform/host-args';
 import { createServices, type Services } from '../services';
 import { installAppMenu } from './menu';
 import { appOrigin, handleAppScheme, registerAppScheme } from './protocol';
+import { isAppUrl, mayNavigate, windowOpenDecision, windowWebPreferences } from './window-policy';
 
 /**
  * Electron-only glue, kept thin: a window, a menu, a protocol and one IPC handler. All
@@ -22,16 +23,13 @@ function createWindow(): BrowserWindow {
     height: 900,
     title: 'Radstation',
     backgroundColor: '#101418',
-    webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
+    webPreferences: { preload: preloadPath, ...windowWebPreferences },
   });
   // The renderer never leaves the app: no navigation elsewhere, no new windows.
   window.webContents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${appOrigin}/`)) event.preventDefault();
+    if (!mayNavigate(url)) event.preventDefault();
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  window.webContents.setWindowOpenHandler(windowOpenDecision);
   void window.loadURL(`${appOrigin}/index.html`);
   return window;
 }
@@ -40,7 +38,7 @@ function bindIpc(services: Services): void {
   ipcMain.handle(ipcChannels.call, async (event, name: unknown, payload: unknown) => {
     // Only our own page may call the services.
     const senderUrl = event.senderFrame?.url ?? '';
-    if (!senderUrl.startsWith(`${appOrigin}/`)) {
+    if (!isAppUrl(senderUrl)) {
       return { ok: false, error: { code: 'invalid-request', message: 'Calls are accepted from the Radstation window only.' } };
     }
     return dispatch(services.handlers, typeof name === 'string' ? name : '', payload, { host: 'electron', client: `window-${event.sender.id}` });

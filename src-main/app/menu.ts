@@ -3,7 +3,7 @@ import type { EventBus } from '../events';
 
 /** The menu sends commands to the renderer, which owns every dialog. */
 export function installAppMenu(events: EventBus, getWindow: () => BrowserWindow | undefined): void {
-  const command = (name: 'about' | 'import' | 'shortcuts') => () => {
+  const command = (name: 'about' | 'import') => () => {
     getWindow()?.focus();
     events.emit('app.menuCommand', { command: name });
   };
@@ -19,10 +19,8 @@ export function installAppMenu(events: EventBus, getWindow: () => BrowserWindow 
     },
     {
       label: 'Help',
-      submenu: [
-        { label: 'Keyboard Shortcuts', accelerator: 'F1', click: command('shortcuts') },
-        { label: 'About Radstation', click: command('about') },
-      ],
+      // The viewer's own Help button lists its keys; nothing in the shell handled a menu entry for them.
+      submenu: [{ label: 'About Radstation', click: command('about') }],
     },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { protocol } from 'electron';
 import type { Services } from '../services';
 import { contentSecurityPolicy, lookupCacheFile, lookupRendererFile, type FileLookup } from '../host/file-routes';
+import { appScheme } from './app-origin';
 
-export const appScheme = 'radstation';
-export const appOrigin = `${appScheme}://app`;
+export { appOrigin, appScheme } from './app-origin';
 
 /** Must run before the app is ready: the scheme behaves like https (secure, fetchable, storage). */
 export function registerAppScheme(): void {

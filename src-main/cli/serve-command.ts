@@ -29,13 +29,22 @@ bind to a non-loopback address only on a network you trust (a classroom, say).
       io.out(this.usage);
       return 0;
     }
+    // Every argument is checked before anything starts, so a typo leaves nothing half-open.
+    const port = parsePort(values.port);
+    const host = values.host ?? '127.0.0.1';
     const renderer = rendererDir();
     if (!fs.existsSync(path.join(renderer, 'index.html'))) {
       throw new UsageError(`the renderer is not built (${renderer} has no index.html); run 'npm run build' first.`);
     }
-    const host = values.host ?? '127.0.0.1';
     const services = createServices({ host: 'web', cacheDir: values.cache, modelDirs: values.models });
-    const webHost = await startWebHost({ services, rendererDir: renderer, host, port: parsePort(values.port) });
+    let webHost;
+    try {
+      webHost = await startWebHost({ services, rendererDir: renderer, host, port });
+    } catch (error) {
+      // A port in use or an address this machine lacks: close the cache and workers, then report.
+      await services.close();
+      throw error;
+    }
     io.out(`Radstation is serving the cache at ${services.dirs.cacheDir}`);
     if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}; anyone on that network with the URL can read this cache.`);
     io.out(`Open: ${webHost.url}`);

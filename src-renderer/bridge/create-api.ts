@@ -7,8 +7,9 @@ import {
   isEventName,
   resultEnvelopeSchema,
   type RadstationApi,
+  type RadstationBridge,
 } from '../../src-shared/contract';
-import type { Transport } from './transport';
+import './transport';
 import { createWebSocketTransport, takeAccessToken } from './websocket-transport';
 
 /**
@@ -16,7 +17,7 @@ import { createWebSocketTransport, takeAccessToken } from './websocket-transport
  * the contract here, so a mismatch between the processes shows up as a clear error
  * at the boundary instead of as undefined fields deep in the UI.
  */
-export function createApi(transport: Transport): RadstationApi {
+export function createApi(transport: RadstationBridge): RadstationApi {
   return {
     host: transport.host,
     async call(name, request) {
@@ -39,8 +40,8 @@ export function createApi(transport: Transport): RadstationApi {
   };
 }
 
-/** Electron's preload transport when present, else the web host's socket. */
+/** Electron's preload bridge when present, else the web host's socket. */
 export function connectApi(): RadstationApi {
-  const transport = window.radstationTransport ?? createWebSocketTransport(takeAccessToken(location, sessionStorage, history));
+  const transport = window.radstation ?? createWebSocketTransport(takeAccessToken(location, sessionStorage, history));
   return createApi(transport);
 }

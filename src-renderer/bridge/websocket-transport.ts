@@ -1,5 +1,5 @@
+import type { RadstationBridge } from '../../src-shared/contract/bridge';
 import { serverMessageSchema, type ClientMessage } from '../../src-shared/contract/wire';
-import type { Transport } from './transport';
 
 const tokenStorageKey = 'radstation.token';
 
@@ -24,7 +24,7 @@ interface Pending {
 }
 
 /** A WebSocket to the web host, reconnecting on loss; calls made while it is down wait for it. */
-export function createWebSocketTransport(token: string | undefined): Transport {
+export function createWebSocketTransport(token: string | undefined): RadstationBridge {
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const pending = new Map<number, Pending>();
   const queue: string[] = [];

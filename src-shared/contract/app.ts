@@ -34,7 +34,7 @@ export const appCalls = {
 export const appEvents = {
   /** The Electron menu asks the renderer to show a dialog it owns. */
   'app.menuCommand': defineEvent({
-    summary: 'A menu item the renderer handles (About, Import, shortcuts)',
-    payload: z.object({ command: z.enum(['about', 'import', 'shortcuts']) }),
+    summary: 'A menu item the renderer handles (About, Import…)',
+    payload: z.object({ command: z.enum(['about', 'import']) }),
   }),
 } as const;

@@ -57,6 +57,7 @@ export interface RadstationApi {
   instanceFileUrl(sopInstanceUid: string): string;
 }
 
+export * from './bridge';
 export * from './errors';
 export * from './wire';
 export * from './app';

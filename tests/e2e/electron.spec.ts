@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,14 +21,52 @@ test.describe('Electron desktop app', () => {
       args: ['.', '--no-sandbox', `--user-data-dir=${userData}`, '--cache', path.join(userData, 'cache')],
     });
     try {
-      const window = await app.firstWindow();
-      await expect(window.getByRole('heading', { name: 'Radstation' })).toBeVisible();
-      await expect(window.getByTestId('studies-empty')).toBeVisible();
-      // The renderer has no Node: the preload's transport is the only way out.
-      expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      await window.getByRole('button', { name: 'About' }).click();
-      await expect(window.getByTestId('host-kind')).toHaveText('Desktop (Electron)');
-      await expect(window.getByTestId('version-electron')).toHaveText(/^\d+\.\d+\.\d+/);
+      const page = await app.firstWindow();
+      await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+      await expect(page.getByTestId('studies-empty')).toBeVisible();
+      // The renderer has no Node: the preload's one object is the only way out.
+      expect(await page.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual([
+        'undefined',
+        'undefined',
+      ]);
+      expect(await page.evaluate(() => Object.keys(window.radstation ?? {}).sort())).toEqual(['fileBaseUrl', 'host', 'invoke', 'pathForFile', 'subscribe']);
+      // The two globals the preload used to expose are gone.
+      expect(await page.evaluate(() => ['radstationTransport', 'radstationFiles'].filter((key) => key in window))).toEqual([]);
+      // New windows are refused: window.open answers null when the main process denies it.
+      expect(await page.evaluate(() => window.open('about:blank') === null)).toBe(true);
+      expect(app.windows()).toHaveLength(1);
+      const menu = await app.evaluate(({ Menu }) =>
+        (Menu.getApplicationMenu()?.items ?? []).map((item) => ({ label: item.label, items: (item.submenu?.items ?? []).map((sub) => sub.label) })),
+      );
+      expect(menu).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ label: 'File', items: expect.arrayContaining(['Import…']) }),
+          expect.objectContaining({ label: 'View' }),
+          expect.objectContaining({ label: 'Help', items: expect.arrayContaining(['About Radstation']) }),
+        ]),
+      );
+      const headers = await page.evaluate(async () => {
+        const response = await fetch('radstation://app/index.html');
+        return response.headers.get('content-security-policy');
+      });
+      expect(headers).toContain("default-src 'self'");
+      expect(await page.evaluate(async () => (await fetch('radstation://app/files/instances/..%2f..%2fpackage.json')).status)).toBe(400);
+      await page.getByRole('button', { name: 'About' }).click();
+      await expect(page.getByTestId('host-kind')).toHaveText('Desktop (Electron)');
+      await expect(page.getByTestId('version-electron')).toHaveText(/^\d+\.\d+\.\d+/);
+      await expect(page.getByTestId('version-node')).toHaveText(/^\d+\.\d+\.\d+$/);
+      await expect(page.getByTestId('version-onnxruntime')).toHaveText(/^\d+\.\d+\.\d+$/);
+      await page.getByRole('button', { name: 'Close', exact: true }).click();
+      // Help > About in the application menu opens the same box, through the contract's event.
+      await app.evaluate(({ Menu }) => {
+        const help = Menu.getApplicationMenu()?.items.find((item) => item.label === 'Help');
+        help?.submenu?.items.find((item) => item.label === 'About Radstation')?.click();
+      });
+      await expect(page.getByRole('dialog', { name: 'About Radstation' })).toBeVisible();
+      // A second start with the same profile hands over to this one and exits at once.
+      const second = spawn(found.path, ['.', '--no-sandbox', `--user-data-dir=${userData}`], { stdio: 'ignore' });
+      expect(await new Promise<number | null>((resolve) => second.once('exit', resolve))).toBe(0);
+      expect(app.windows()).toHaveLength(1);
     } finally {
       await app.close();
       fs.rmSync(userData, { recursive: true, force: true });

@@ -89,6 +89,19 @@ describe('web host', () => {
     ws.close();
   });
 
+  it('closes a socket that sends something other than a contract message, and keeps serving others', async () => {
+    for (const garbage of ['not json', JSON.stringify({ type: 'call', id: -1, name: 'app.about', payload: {} }), JSON.stringify({ hello: 'world' })]) {
+      const ws = await openSocket({ 'x-radstation-token': host.token });
+      const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      ws.send(garbage);
+      expect(await closed).toBe(1003);
+    }
+    const ws = await openSocket({ 'x-radstation-token': host.token });
+    expect(await call(ws, 4, 'app.ping', { sentAt: 1 })).toMatchObject({ ok: true, value: { sentAt: 1 } });
+    expect(await call(ws, 5, 'app.shutdown', {})).toMatchObject({ ok: false, error: { code: 'unknown-call' } });
+    ws.close();
+  });
+
   it('pushes service events to connected sockets', async () => {
     const ws = await openSocket({ 'x-radstation-token': host.token });
     const received = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(data.toString()))));

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isAppUrl, mayNavigate, windowOpenDecision, windowWebPreferences } from '../../src-main/app/window-policy';
+import { contentSecurityPolicy } from '../../src-main/host/file-routes';
+import { repoRoot } from '../helpers/cli-process';
+
+/**
+ * The desktop window's rules, checked without Electron (no binary here). The Electron
+ * E2E test checks the same rules from inside a running window where a binary exists.
+ */
+describe('desktop window policy', () => {
+  it('runs the renderer isolated, sandboxed and without Node', () => {
+    expect(windowWebPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webviewTag: false });
+  });
+
+  it.each(['radstation://app/index.html', 'radstation://app/files/instances/1.2.3', 'radstation://app/?study=1'])('lets the app navigate within itself: %s', (url) => {
+    expect(mayNavigate(url)).toBe(true);
+    expect(isAppUrl(url)).toBe(true);
+  });
+
+  it.each([
+    'https://example.com/',
+    'http://127.0.0.1:8080/',
+    'file:///etc/passwd',
+    'radstation://application/index.html',
+    'radstation://app.evil.example/index.html',
+    'radstation://app@evil.example/',
+    'radstation://app',
+    'javascript:alert(1)',
+    'about:blank',
+  ])('refuses navigation to %s', (url) => {
+    expect(mayNavigate(url)).toBe(false);
+  });
+
+  it('denies every new window, including links to the web', () => {
+    expect(windowOpenDecision()).toEqual({ action: 'deny' });
+  });
+});
+
+function directives(policy: string): Map<string, string> {
+  return new Map(
+    policy
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter((words) => words[0])
+      .map(([name, ...values]) => [name ?? '', values.join(' ')]),
+  );
+}
+
+describe('Content-Security-Policy', () => {
+  const header = directives(contentSecurityPolicy);
+
+  it('loads nothing from elsewhere and allows no eval, plugins, framing or form posts', () => {
+    expect(header.get('default-src')).toBe("'self'");
+    expect(header.get('script-src')).toBe("'self' 'wasm-unsafe-eval'");
+    expect(header.get('connect-src')).toBe("'self'");
+    expect(header.get('object-src')).toBe("'none'");
+    expect(header.get('base-uri')).toBe("'none'");
+    expect(header.get('frame-ancestors')).toBe("'none'");
+    expect(header.get('form-action')).toBe("'none'");
+    for (const [name, value] of header) {
+      expect(value, name).not.toMatch(/'unsafe-eval'|https?:|\*|'unsafe-hashes'/);
+    }
+  });
+
+  it("matches the renderer's own meta policy, directive by directive", () => {
+    const html = fs.readFileSync(path.join(repoRoot, 'src-renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    expect(meta).toBeDefined();
+    const fromMeta = directives(meta ?? '');
+    expect(fromMeta.size).toBeGreaterThan(0);
+    for (const [name, value] of fromMeta) expect(header.get(name), name).toBe(value);
+  });
+});
