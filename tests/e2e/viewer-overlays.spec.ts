@@ -119,6 +119,14 @@ test.describe.serial('viewport overlays in multi-viewport layouts', () => {
         await expect(page.getByTestId(`viewport-${viewportId}`).getByTestId('overlay-slice')).toHaveText('Im 1/176');
       }
       await expect(page.getByTestId('overlay-window')).toHaveCount(4);
+      // The series thumbnail is whole and square inside the series panel (Cornerstone sizes the canvas it draws in).
+      const thumbnail = await page.locator('.series-thumbnail').first().evaluate((canvas) => {
+        const box = canvas.getBoundingClientRect();
+        const panel = canvas.closest('.series-panel')?.getBoundingClientRect();
+        return { box: { left: box.left, top: box.top, right: box.right, bottom: box.bottom }, panel: panel ? { left: panel.left, top: panel.top, right: panel.right, bottom: panel.bottom } : undefined };
+      });
+      expect(thumbnail.panel && inside(thumbnail.box, thumbnail.panel), 'the thumbnail stays inside the series panel').toBe(true);
+      expect(Math.round(thumbnail.box.right - thumbnail.box.left)).toBe(Math.round(thumbnail.box.bottom - thumbnail.box.top));
       await expect.poll(async () => (await page.getByTestId('overlay-window').allTextContents()).every((text) => /^W \d+ L -?\d+/.test(text)), { message: 'every pane shows its window' }).toBe(true);
       const quad = await overlayLayout(page);
       console.log(`2×2 at ${size.width}×${size.height}: panes ${quad.map((p) => `${Math.round(p.pane.right - p.pane.left)}×${Math.round(p.pane.bottom - p.pane.top)}`).join(', ')}`);
