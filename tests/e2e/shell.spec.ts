@@ -15,7 +15,8 @@ test.describe('workstation shell in the web host', () => {
     await expect(dialog.getByTestId('version-electron')).toHaveText('not used (web host)');
     await expect(dialog.getByTestId('version-node')).toHaveText(/^\d+\.\d+\.\d+$/);
     await expect(dialog.getByTestId('version-onnxruntime')).toHaveText(/^\d+\.\d+\.\d+$/);
-    await page.screenshot({ path: 'test-results/shell-about.png' });
+    // The README's picture of the about box (RADSTATION_UPDATE_SCREENSHOTS=1 refreshes it, as the viewer's does).
+    await page.screenshot({ path: process.env.RADSTATION_UPDATE_SCREENSHOTS ? 'docs/screenshots/workstation-about.png' : 'test-results/shell-about.png' });
   });
 
   test('keeps working after a reload, with the token kept for the tab', async ({ page, webHost }) => {
