@@ -58,6 +58,18 @@ function checkSize(layout: FrameLayout, width: number, height: number, component
 }
 
 /**
+ * JPEG and JPEG 2000 streams both end with FFD9 (EOI, EOC). The JPEG lossless and HTJ2K
+ * decoders quietly return a half-filled frame from a truncated stream, so for them a
+ * missing end marker is refused. Odd-length streams carry one pad byte (00 or FF) after it.
+ */
+function requireEndMarker(encoded: Uint8Array, syntaxName: string): void {
+  const endsAt = (end: number): boolean => end >= 2 && encoded[end - 2] === 0xff && encoded[end - 1] === 0xd9;
+  if (!endsAt(encoded.length) && !endsAt(encoded.length - 1)) {
+    throw new PixelDecodeError(`the ${syntaxName} frame does not end with its end marker (FFD9): the data is truncated or corrupt`);
+  }
+}
+
+/**
  * Decodes frame `frameIndex` (0-based) of a parsed DICOM data set into its stored sample values,
  * whatever the transfer syntax among those listed above. Colour comes out as RGB, colour-by-pixel.
  * Anything it cannot decode, and any broken stream, throws a PixelDecodeError saying why.
@@ -85,10 +97,12 @@ export async function decodeFrame(dataSet: DataSet, frameIndex: number): Promise
       raw = decodeRleFrame(encoded, layout);
       planar = false;
     } else if (codec.kind === 'jpeg-lossless') {
+      requireEndMarker(encoded, syntax.name);
       raw = decodeJpegLosslessFrame(encoded, layout.bitsAllocated);
       planar = false;
     } else {
       if (codec.codec === 'jpeg-8bit' && layout.bitsAllocated !== 8) throw new PixelDecodeError(`${layout.bitsStored}-bit ${syntax.name} is not supported (8-bit only)`);
+      if (codec.codec === 'htj2k') requireEndMarker(encoded, syntax.name);
       const decoded = await decodeWithWasm(codec.codec, encoded);
       checkSize(layout, decoded.width, decoded.height, decoded.components, syntax.name);
       raw = decoded.values;

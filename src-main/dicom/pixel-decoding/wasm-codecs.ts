@@ -65,10 +65,11 @@ export interface WasmDecoded {
 }
 
 function describeFailure(module: WasmModule, error: unknown): string {
+  const said = codecMessages.filter((line) => !/^\[INFO\]/.test(line)).join('; ');
   if (typeof error === 'number' && module.getExceptionMessage) return module.getExceptionMessage(error);
   if (error instanceof Error) return error.message;
-  const errors = codecMessages.filter((line) => /error/i.test(line));
-  return errors.length > 0 ? errors.join('; ') : String(error);
+  // Some builds throw a bare C++ exception pointer, which says nothing by itself.
+  return said || 'the stream is probably truncated or corrupt';
 }
 
 /** Decodes one compressed frame with a Cornerstone wasm codec; a codec failure becomes a PixelDecodeError. */
@@ -82,6 +83,10 @@ export async function decodeWithWasm(name: WasmCodecName, encoded: Uint8Array): 
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
     const info = decoder.getFrameInfo();
+    if (!(info.width > 0 && info.height > 0 && info.componentCount > 0)) {
+      const said = codecMessages.filter((line) => !/^\[INFO\]/.test(line)).join('; ');
+      throw new PixelDecodeError(`the ${name} codec found no image in the frame (${said || 'the stream is probably truncated or corrupt'})`);
+    }
     if (info.bitsPerSample > 16) throw new PixelDecodeError(`the ${name} stream has ${info.bitsPerSample}-bit samples, more than 16`);
     const output = decoder.getDecodedBuffer();
     // Copy out of the wasm heap: the view dies with the decoder.

@@ -43,6 +43,14 @@ function numbers(dataSet: dicomParser.DataSet, tag: string, count: number): numb
   return values;
 }
 
+/** dicom-parser throws strings, Errors, or objects carrying an `exception` string (a truncated file, say). */
+function parseFailure(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (typeof error === 'object' && error !== null && 'exception' in error && typeof error.exception === 'string') return error.exception;
+  return 'not a DICOM file';
+}
+
 /** One channel: grey as is, RGB reduced to luminance (ITU-R BT.601), since the models here are greyscale. */
 function singleChannel(frame: DecodedFrame): Float32Array {
   const pixels = frame.rows * frame.columns;
@@ -73,8 +81,7 @@ export async function readSlice(filePath: string, frame = 0): Promise<DecodedSli
     // A Buffer, not a plain Uint8Array: dicom-parser inflates deflated files with Buffer.copy.
     dataSet = dicomParser.parseDicom(buffer);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : 'not a DICOM file';
-    throw new PixelReadError(filePath, `not a readable DICOM file (${reason})`);
+    throw new PixelReadError(filePath, `not a readable DICOM file (${parseFailure(error)}; truncated or corrupt?)`);
   }
   if (!dataSet.elements.x7fe00010) throw new PixelReadError(filePath, 'it has no Pixel Data');
   let decoded: DecodedFrame;
