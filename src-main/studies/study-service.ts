@@ -24,7 +24,7 @@ export interface StudyService {
   series(studyInstanceUid: string): SeriesSummary[];
   instances(seriesInstanceUid: string): { orderedBy: 'slice-position' | 'instance-number'; instances: InstanceSummary[] };
   tags(sopInstanceUid: string): { sopInstanceUid: string; transferSyntaxUid: string; tags: DicomTagNode[] };
-  thumbnail(seriesInstanceUid: string): Thumbnail;
+  thumbnail(seriesInstanceUid: string): Promise<Thumbnail>;
   delete(studyInstanceUid: string): StudyDeletion;
   /** The file to serve for an instance, only for UIDs the cache knows. */
   resolveInstanceFile(sopInstanceUid: string): string | undefined;

@@ -49,14 +49,14 @@ describe.skipIf(!havePydicom)('queries on a cache filled by radstation import', 
     temp.cleanup();
   });
 
-  it('orders the imported tilted CT along its slice normal, as pydicom does', () => {
+  it('orders the imported tilted CT along its slice normal, as pydicom does', async () => {
     const [study] = service.list({});
     const [series] = service.series(study!.studyInstanceUid);
     const { orderedBy, instances } = service.instances(series!.seriesInstanceUid);
     expect(orderedBy).toBe('slice-position');
     expect(instances.map((instance) => instance.sopInstanceUid)).toEqual(runPydicom<string[]>(slicesByPositionScript, dicomFilesIn(ctFolder)));
     expect(instances.every((instance) => instance.storageMode === 'copy' && !instance.fileMissing)).toBe(true);
-    expect(service.thumbnail(series!.seriesInstanceUid)).toMatchObject({ status: 'ready', width: 128, height: 128 });
+    expect(await service.thumbnail(series!.seriesInstanceUid)).toMatchObject({ status: 'ready', width: 128, height: 128 });
     expect(service.tags(instances[0]!.sopInstanceUid).tags.find((tag) => tag.keyword === 'Modality')?.value).toBe('CT');
   });
 

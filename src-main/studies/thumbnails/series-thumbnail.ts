@@ -25,7 +25,7 @@ function ready(seriesInstanceUid: string, png: Buffer): Thumbnail {
  * not fail because of one. "Unavailable" is not cached, so a later fix (the file comes
  * back) is picked up.
  */
-export function seriesThumbnail(db: Database.Database, cacheDir: string, seriesInstanceUid: string): Thumbnail {
+export async function seriesThumbnail(db: Database.Database, cacheDir: string, seriesInstanceUid: string): Promise<Thumbnail> {
   const cached = db.prepare('SELECT thumbnail FROM series WHERE series_instance_uid = ?').get(seriesInstanceUid) as { thumbnail: Buffer | null } | undefined;
   if (!cached) throw new ServiceError('not-found', `The cache has no series with UID ${seriesInstanceUid}.`);
   if (cached.thumbnail) return ready(seriesInstanceUid, cached.thumbnail);
@@ -46,7 +46,7 @@ export function seriesThumbnail(db: Database.Database, cacheDir: string, seriesI
     }
     try {
       const dataSet = readDataSet(resolveStoredPath(cacheDir, candidate.row.file_path), candidate.row.sop_instance_uid);
-      const png = encodePng(downsample(renderFrame(dataSet), thumbnailMaxSide));
+      const png = encodePng(downsample(await renderFrame(dataSet), thumbnailMaxSide));
       db.prepare('UPDATE series SET thumbnail = ? WHERE series_instance_uid = ?').run(png, seriesInstanceUid);
       return ready(seriesInstanceUid, png);
     } catch (error) {
