@@ -31,7 +31,7 @@ export const askCommand: CliCommand = {
     const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
     if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError('--max-tokens must be a positive whole number.');
     const threads = values.threads === undefined ? undefined : Number(values.threads);
-    const slice = values.dicom ? readDicomSlice(values.dicom, window ? { center: window[0] ?? 0, width: window[1] ?? 1 } : undefined) : undefined;
+    const slice = values.dicom ? await readDicomSlice(values.dicom, window ? { center: window[0] ?? 0, width: window[1] ?? 1 } : undefined) : undefined;
     const session = await VlmSession.open(path.resolve(values.bundle), threads ? { intraOpNumThreads: threads } : {});
     try {
       let streamed = '';

@@ -24,6 +24,10 @@ export interface DecodedSlice extends SliceGeometry {
   rescaleIntercept: number;
   pixelRepresentation: 0 | 1;
   bitsStored: number;
+  /** As the file states it; MONOCHROME1 means low values are shown white. */
+  photometricInterpretation: string;
+  /** The file's first VOI window (centre, width) in modality units, when it has one. */
+  window: { center: number; width: number } | null;
 }
 
 export class PixelReadError extends Error {
@@ -115,5 +119,13 @@ export async function readSlice(filePath: string, frame = 0): Promise<DecodedSli
     rescaleIntercept: dataSet.floatString('x00281052') ?? 0,
     pixelRepresentation,
     bitsStored,
+    photometricInterpretation: (dataSet.string('x00280004') ?? '').trim(),
+    window: firstWindow(dataSet),
   };
+}
+
+function firstWindow(dataSet: dicomParser.DataSet): DecodedSlice['window'] {
+  const center = dataSet.floatString('x00281050', 0);
+  const width = dataSet.floatString('x00281051', 0);
+  return center !== undefined && width !== undefined && Number.isFinite(center) && width > 0 ? { center, width } : null;
 }

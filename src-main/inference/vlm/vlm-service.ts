@@ -76,11 +76,11 @@ export function createVlmService(config: VlmServiceConfig) {
     return config.bundles.resolveTask(id, bundleId, 'vlm-generate');
   }
 
-  function displayedSlice(request: ParsedCallRequest<'vlm.ask'>): PixelImage {
+  async function displayedSlice(request: ParsedCallRequest<'vlm.ask'>): Promise<PixelImage> {
     const file = config.instanceFile(request.sopInstanceUid);
     if (!file) throw new ServiceError('not-found', `The cache has no instance ${request.sopInstanceUid}.`);
     try {
-      const { image } = readDicomSlice(file, request.window, request.frame);
+      const { image } = await readDicomSlice(file, request.window, request.frame);
       if (request.roi && (request.roi.x + request.roi.width > image.width || request.roi.y + request.roi.height > image.height)) {
         throw new Error(`the region ${request.roi.width}×${request.roi.height} at (${request.roi.x}, ${request.roi.y}) lies outside the ${image.width}×${image.height} image`);
       }
@@ -138,7 +138,7 @@ export function createVlmService(config: VlmServiceConfig) {
     /** Checks the bundle and the image, then queues the answer; tokens follow as events. */
     async ask(request: ParsedCallRequest<'vlm.ask'>): Promise<CallResponse<'vlm.ask'>> {
       const { bundle, task } = await resolveBundle(request.bundleId, request.taskId);
-      const image = displayedSlice(request);
+      const image = await displayedSlice(request);
       const requestId = randomUUID();
       const job: RunningAnswer = { cancelled: false };
       running.set(requestId, job);
