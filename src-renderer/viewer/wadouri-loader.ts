@@ -1,12 +1,14 @@
 import { Enums, metaData, registerImageLoader, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import { inflatedPart10 } from './deflated-dataset';
 import { FragmentedFramesError, fragmentedFramesOf, registerFragmentedFramesProvider } from './fragmented-frames';
 import { isBitPacked, loadBitPackedImage } from './one-bit-frames';
 import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLutError, segmentedPaletteOf } from './segmented-palette';
 
 /*
  * The viewer's `wadouri:` loader: the DICOM image loader's, with the file's header read before
- * any decoding so that what the loader cannot decode is known in advance. 1-bit frames go to
+ * any decoding so that what the loader cannot decode is known in advance (a deflated data set is
+ * inflated first, deflated-dataset.ts, as the loader's reader cannot). 1-bit frames go to
  * one-bit-frames.ts; segmented palettes and fragmented frames are mended by metadata providers
  * (segmented-palette.ts, fragmented-frames.ts); an image that would still fail inside the
  * loader, where some errors leave its promise pending for ever, is refused at once with the
@@ -26,8 +28,9 @@ async function headerOf(imageId: string): Promise<Naturalized> {
   const { scheme, url } = dicomImageLoader.wadouri.parseImageId(imageId);
   const request = dicomImageLoader.wadouri.getLoaderForScheme(scheme);
   if (!request) throw new UndecodableImageError(`no loader for the ${scheme}: scheme`);
+  const file = await request(url, imageId);
   // The key the loader files the parsed instance under: the image ID without its frame.
-  await dicomImageLoader.prefetchPart10Instance(`${scheme}:${url}`, await request(url, imageId));
+  await dicomImageLoader.prefetchPart10Instance(`${scheme}:${url}`, (await inflatedPart10(file)) ?? file);
   const natural = metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
   if (!natural) throw new UndecodableImageError(`${url} could not be read as a DICOM file`);
   return natural;

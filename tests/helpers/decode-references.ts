@@ -91,3 +91,20 @@ export function storedValuesDecodedByDcmtk(file: string, tool: DcmtkDecompressor
     cleanup();
   }
 }
+
+/** Mean absolute difference between a decoded frame and one frame of the reference (rescaled when the loader pre-scales). */
+export function meanAbsoluteError(decoded: { preScaled: boolean; samplesPerPixel: number; base64: string }, reference: ReferencePixels, frame: number): number {
+  const bytes = Buffer.from(decoded.base64, 'base64');
+  const pixels = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  const samples = reference.samplesPerPixel;
+  const size = reference.rows * reference.columns;
+  let sum = 0;
+  for (let p = 0; p < size; p++) {
+    for (let s = 0; s < samples; s++) {
+      const stored = reference.values[frame * size * samples + p * samples + s] ?? NaN;
+      const expected = decoded.preScaled ? stored * reference.rescaleSlope + reference.rescaleIntercept : stored;
+      sum += Math.abs((pixels[p * decoded.samplesPerPixel + s] ?? NaN) - expected);
+    }
+  }
+  return sum / (size * samples);
+}
