@@ -16,7 +16,7 @@ import {
   init as initTools,
   utilities as toolUtilities,
 } from '@cornerstonejs/tools';
-import { registerBitUnpackingLoader } from './one-bit-frames';
+import { registerWadouriLoader } from './wadouri-loader';
 
 /** Decoded images kept in memory; beyond this the least recently used are evicted. */
 export const imageCacheBytes = 768 * 1024 * 1024;
@@ -47,7 +47,7 @@ export function initCornerstone(): Promise<void> {
     if (!isCornerstoneInitialized()) initCore();
     const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
     dicomImageLoader.init({ maxWebWorkers: Math.max(1, Math.min(4, cores - 1)) });
-    registerBitUnpackingLoader();
+    registerWadouriLoader();
     initTools();
     for (const tool of toolClasses) addTool(tool);
     cache.setMaxCacheSize(imageCacheBytes);

@@ -1,4 +1,4 @@
-import { Enums, metaData, registerImageLoader, type Types } from '@cornerstonejs/core';
+import { Enums, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 
 /*
@@ -6,8 +6,7 @@ import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
  * still packed eight pixels a byte, so SEG masks stored uncompressed, big endian or with Deflated
  * Image Frame Compression never display. Here such a frame is taken from the file (frames of a
  * multi-frame instance need not start on a byte boundary) or inflated, unpacked to one byte per
- * pixel and decoded as explicit little endian data. Every other image goes through the loader
- * unchanged.
+ * pixel and decoded as explicit little endian data (wadouri-loader.ts sends such images here).
  */
 
 const explicitLittleEndian = '1.2.840.10008.1.2.1';
@@ -137,26 +136,16 @@ async function unpackedFrame(imageId: string, geometry: FrameGeometry): Promise<
   return unpackBits(await nativePixelData(imageId, url), count, frameIndex * count);
 }
 
-async function loadImage(imageId: string, options: Record<string, unknown>): Promise<Types.IImage> {
-  const loadWithLoader = dicomImageLoader.wadouri.loadImageFromNaturalizedMetadata;
-  // The header is known only once the loader has read the file: the first image of a file goes
-  // through it, and is decoded again here when it turns out to be bit-packed.
-  if (!bitPackedGeometry(imageId)) {
-    try {
-      const image = (await loadWithLoader(imageId, { ...options }).promise) as Types.IImage;
-      if (!bitPackedGeometry(imageId)) return image;
-    } catch (error) {
-      if (!bitPackedGeometry(imageId)) throw error;
-    }
-  }
+/** True when the image is a bit-packed 1-bit one; its header must already be known. */
+export function isBitPacked(imageId: string): boolean {
+  return bitPackedGeometry(imageId) !== undefined;
+}
+
+/** Decodes a bit-packed 1-bit frame: unpacked to one byte per pixel, then as explicit little endian. */
+export async function loadBitPackedImage(imageId: string, options: Record<string, unknown>): Promise<Types.IImage> {
   const geometry = bitPackedGeometry(imageId);
-  if (!geometry) throw new Error(`1-bit frame: no header for ${imageId}`);
+  if (!geometry) throw new Error(`1-bit frame: no 1-bit header for ${imageId}`);
   const pixels = await unpackedFrame(imageId, geometry);
   const image = await dicomImageLoader.createImage(imageId, pixels, explicitLittleEndian, { ...options });
   return image as Types.IImage;
-}
-
-/** Replaces the loader's `wadouri:` scheme with one that unpacks 1-bit frames; call after its init. */
-export function registerBitUnpackingLoader(): void {
-  registerImageLoader('wadouri', (imageId, options) => ({ promise: loadImage(imageId, options ?? {}) }));
 }

@@ -52,7 +52,8 @@ export function seedCache(cacheDir: string, files: readonly string[]): SeededIns
   const seeded: SeededInstance[] = [];
   const insert = db.transaction((file: string) => {
     const bytes = fs.readFileSync(file);
-    const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+    // The Buffer itself: dicom-parser inflates a deflated data set only from a Node Buffer.
+    const ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
     const sopUid = text(ds, 'x00080018');
     // Some conformance files (the HTJ2K samples) carry no study or series UID. The import
     // refuses them; the decode tests only need their pixels, so they get UIDs made from
