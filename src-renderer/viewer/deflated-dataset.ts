@@ -1,3 +1,5 @@
+import { inflateRaw } from './inflate-raw';
+
 /*
  * Cornerstone 5.x reads a file's header with dcmjs, which does not inflate a data set stored in
  * Deflated Explicit VR Little Endian: such a file has no Pixel Data for it. Here the data set is
@@ -58,31 +60,6 @@ function metaElement(element: number, vr: string, value: Uint8Array): Uint8Array
 }
 
 /**
- * Inflates a raw deflate stream. Chromium's DecompressionStream rejects bytes after the stream's
- * end, which the padding to an even length adds: an error once output has come is that padding.
- */
-async function inflateRaw(bytes: Uint8Array): Promise<Uint8Array> {
-  const reader = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      chunks.push(next.value);
-      total += next.value.length;
-    }
-  } catch (error) {
-    if (total === 0) throw new DeflatedDataSetError(`deflated data set: could not inflate it (${String(error)})`);
-  }
-  const whole = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return whole;
-}
-
-/**
  * The file rewritten as Explicit VR Little Endian when it is a Deflated Explicit VR Little Endian
  * Part 10 file, else undefined (the file is used as it is).
  */
@@ -91,7 +68,7 @@ export async function inflatedPart10(file: ArrayBuffer): Promise<ArrayBuffer | u
   const meta = readFileMeta(bytes);
   const syntax = meta?.elements.find((item) => item.element === 0x0010);
   if (!meta || !syntax || text(syntax.value) !== deflatedExplicitLittleEndian) return undefined;
-  const dataSet = await inflateRaw(bytes.subarray(meta.end));
+  const dataSet = await inflateRaw(bytes.subarray(meta.end), 1, (reason) => new DeflatedDataSetError(`deflated data set: could not inflate it (${reason})`));
   const syntaxValue = Uint8Array.from(`${explicitLittleEndian}\0`, (c) => c.charCodeAt(0));
   const kept = meta.elements
     .filter((item) => item.element !== 0x0000)

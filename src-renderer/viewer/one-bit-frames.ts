@@ -1,5 +1,6 @@
 import { Enums, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import { concatenate, inflateRaw } from './inflate-raw';
 
 /*
  * Cornerstone 5.x's loader hands natively stored 1-bit frames (BitsAllocated 1) to its decoders
@@ -62,42 +63,11 @@ function bitPackedGeometry(imageId: string): FrameGeometry | undefined {
   return { transferSyntaxUid, pixelsPerFrame: rows * columns * samples };
 }
 
-function concatenate(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0]) return parts[0];
-  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.length;
-  }
-  return whole;
-}
-
 function asBytes(data: unknown): Uint8Array {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new Error('1-bit frame: the pixel data is missing');
-}
-
-/**
- * Inflates a raw deflate stream until `expectedBytes` are out. Frames are padded to an even
- * length, and Chromium's DecompressionStream rejects any byte after the stream's end, so an
- * error after the whole frame has come out is the padding, not damage.
- */
-async function inflateRaw(bytes: Uint8Array, expectedBytes: number): Promise<Uint8Array> {
-  const reader = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (let next = await reader.read(); !next.done; next = await reader.read()) {
-      chunks.push(next.value);
-      total += next.value.length;
-    }
-  } catch (error) {
-    if (total < expectedBytes) throw new Error(`1-bit frame: could not inflate the deflated frame (${String(error)})`);
-  }
-  return concatenate(chunks);
 }
 
 /** The frame's packed bits as the loader's metadata reader cut them from the encapsulated items. */
@@ -130,7 +100,7 @@ async function unpackedFrame(imageId: string, geometry: FrameGeometry): Promise<
   const count = geometry.pixelsPerFrame;
   if (geometry.transferSyntaxUid === deflatedImageFrames) {
     // Each deflated frame starts on a byte of its own.
-    return unpackBits(await inflateRaw(encapsulatedFrame(imageId, frameIndex), Math.ceil(count / 8)), count);
+    return unpackBits(await inflateRaw(encapsulatedFrame(imageId, frameIndex), Math.ceil(count / 8), (reason) => new Error(`1-bit frame: could not inflate the deflated frame (${reason})`)), count);
   }
   // Frame k starts at bit k × pixels per frame, on a byte boundary or not.
   return unpackBits(await nativePixelData(imageId, url), count, frameIndex * count);
