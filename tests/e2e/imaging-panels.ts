@@ -1,21 +1,14 @@
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import dicomParser from 'dicom-parser';
 import { expect } from './fixtures';
 import type { RunningHost } from './fixtures';
+export { importLinked } from './cli-import';
 export { openStudy } from './viewer-page';
 
 /** Shared steps of the imaging panels' tests (super-resolution, modality conversion). */
-
-/** Imports files or folders with the CLI into the host's cache, linked in place, as a user would. */
-export function importLinked(host: RunningHost, paths: string[]): { instances: number; duplicates: number } {
-  const report = execFileSync(process.execPath, host.cliArgs(['import', ...paths, '--link', '--json']), { encoding: 'utf8' });
-  const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
-  return { instances: parsed.instances ?? 0, duplicates: parsed.duplicates ?? 0 };
-}
 
 /** The header fields of a DICOM file that the checks need, read with dicom-parser (not the app). */
 export interface DicomHeader {

@@ -11,6 +11,7 @@ import { emptyCache } from './empty-cache';
 import { callHost } from './host-call';
 import { expect, startHost, test, type RunningHost } from './fixtures';
 import { dragOnViewport } from './viewer-page';
+import { importLinked } from './cli-import';
 
 /**
  * The Report Q&A panel in Chromium against the web host, with the real compact bundle, on the
@@ -60,9 +61,8 @@ function compactModelAnswer(question: string): { answer: string; confidence: num
 const ANSWERED_QUESTION = 'What imaging modality was used?';
 
 function importCt(host: RunningHost): void {
-  const report = execFileSync(process.execPath, host.cliArgs(['import', ctFolder, '--link', '--json']), { encoding: 'utf8' });
-  const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
-  expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(28);
+  const { instances, duplicates } = importLinked(host, [ctFolder]);
+  expect(instances + duplicates).toBe(28);
 }
 
 /** Opens the CT, shows the asked slice in the brain window (W 80 L 40) and opens Report Q&A with Alt+Q. */

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -10,6 +9,7 @@ import { cross, dot, readVolumeBox, sectionExtents, type Vec3, type VolumeBox } 
 import { emptyCache } from './empty-cache';
 import { expect, test } from './fixtures';
 import { brightBox, canvasStats, openStudy } from './viewer-page';
+import { importLinked, studyUidOf } from './cli-import';
 
 /**
  * MPR on the Siemens MPRAGE (176 sagittal slices, 1 mm, evenly spaced, slightly oblique):
@@ -60,11 +60,9 @@ test.describe.serial('MPR of an evenly spaced MR volume', () => {
   let box: VolumeBox;
 
   test.beforeAll(({ webHost }) => {
-    const report = execFileSync(process.execPath, webHost.cliArgs(['import', path.dirname(mrFiles[0] ?? ''), '--link', '--json']), { encoding: 'utf8' });
-    const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
-    expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(mrFiles.length);
-    const bytes = fs.readFileSync(mrFiles[0] ?? '');
-    studyUid = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x0020000e' }).string('x0020000d') ?? '';
+    const { instances, duplicates } = importLinked(webHost, [path.dirname(mrFiles[0] ?? '')]);
+    expect(instances + duplicates).toBe(mrFiles.length);
+    studyUid = studyUidOf(mrFiles[0] ?? '');
     box = readVolumeBox(mrFiles);
   });
   test.afterAll(async ({ webHost }) => emptyCache(webHost));
@@ -179,11 +177,9 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
   let slices: CtSlice[] = [];
 
   test.beforeAll(({ webHost }) => {
-    const report = execFileSync(process.execPath, webHost.cliArgs(['import', path.dirname(ctVolumeFiles[0] ?? ''), '--link', '--json']), { encoding: 'utf8' });
-    const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
-    expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(ctVolumeFiles.length);
-    const bytes = fs.readFileSync(ctVolumeFiles[0] ?? '');
-    studyUid = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x0020000e' }).string('x0020000d') ?? '';
+    const { instances, duplicates } = importLinked(webHost, [path.dirname(ctVolumeFiles[0] ?? '')]);
+    expect(instances + duplicates).toBe(ctVolumeFiles.length);
+    studyUid = studyUidOf(ctVolumeFiles[0] ?? '');
     slices = ctVolumeFiles.map(readCtSlice);
   });
   test.afterAll(async ({ webHost }) => emptyCache(webHost));

@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import dicomParser from 'dicom-parser';
 import { sharedDataPath } from '../helpers/shared-data';
 import { dicomFilesIn } from '../helpers/viewer-seed';
 import { emptyCache } from './empty-cache';
 import { expect, test } from './fixtures';
 import { openStudy } from './viewer-page';
+import { importLinked, studyUidOf } from './cli-import';
 
 /**
  * The four-corner overlays must fit narrow viewports: in the 1×2 and 2×2 layouts, at the
@@ -96,11 +94,9 @@ test.describe.serial('viewport overlays in multi-viewport layouts', () => {
   let studyUid = '';
 
   test.beforeAll(({ webHost }) => {
-    const report = execFileSync(process.execPath, webHost.cliArgs(['import', path.dirname(mrFiles[0] ?? ''), '--link', '--json']), { encoding: 'utf8' });
-    const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
-    expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(mrFiles.length);
-    const bytes = fs.readFileSync(mrFiles[0] ?? '');
-    studyUid = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x0020000e' }).string('x0020000d') ?? '';
+    const { instances, duplicates } = importLinked(webHost, [path.dirname(mrFiles[0] ?? '')]);
+    expect(instances + duplicates).toBe(mrFiles.length);
+    studyUid = studyUidOf(mrFiles[0] ?? '');
   });
   test.afterAll(async ({ webHost }) => emptyCache(webHost));
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
@@ -9,6 +8,7 @@ import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
 import { canvasStats, dragOnViewport, openStudy } from './viewer-page';
 import { expect, test } from './fixtures';
+import { importLinked } from './cli-import';
 
 /**
  * The viewer in Chromium against the web host, on real files from the shared data.
@@ -66,9 +66,8 @@ test.describe.serial('viewer on the tilted GE head CT', () => {
 
   test.beforeAll(({ webHost }) => {
     // Imported as a user would, with the CLI into the host's cache, linking the files in place.
-    const report = execFileSync(process.execPath, webHost.cliArgs(['import', path.dirname(ctFiles[0] ?? ''), '--link', '--json']), { encoding: 'utf8' });
-    const parsed = JSON.parse(report.trim().split('\n').pop() ?? '{}') as { instances?: number; duplicates?: number };
-    expect((parsed.instances ?? 0) + (parsed.duplicates ?? 0)).toBe(ctFiles.length);
+    const { instances, duplicates } = importLinked(webHost, [path.dirname(ctFiles[0] ?? '')]);
+    expect(instances + duplicates).toBe(ctFiles.length);
     seeded = ctFiles.map((file) => {
       const bytes = fs.readFileSync(file);
       const ds = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
