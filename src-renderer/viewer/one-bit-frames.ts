@@ -1,6 +1,7 @@
 import { Enums, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { concatenate, inflateRaw } from './inflate-raw';
+import { firstNumber, nativeElementBytes } from './native-pixel-data';
 
 /*
  * Cornerstone 5.x's loader hands natively stored 1-bit frames (BitsAllocated 1) to its decoders
@@ -45,12 +46,6 @@ interface FrameGeometry {
 
 type Naturalized = Record<string, unknown>;
 
-function firstNumber(value: unknown): number | undefined {
-  const first: unknown = Array.isArray(value) ? value[0] : value;
-  const n = typeof first === 'string' ? Number(first) : first;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
-
 /** The frame geometry when the image is a bit-packed 1-bit one, else undefined. */
 function bitPackedGeometry(imageId: string): FrameGeometry | undefined {
   const natural = metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
@@ -79,21 +74,8 @@ function encapsulatedFrame(imageId: string, frameIndex: number): Uint8Array {
   return Array.isArray(data) ? concatenate(data.map(asBytes)) : asBytes(data);
 }
 
-/**
- * The whole native Pixel Data, from the loader's cache of parsed files. Not the metadata
- * reader's frames: it cuts frames that do not start on a byte with the bits in the wrong order
- * (dcmjs 0.51 reads them most significant first), which garbles those frames.
- */
-async function nativePixelData(imageId: string, url: string): Promise<Uint8Array> {
-  const request = dicomImageLoader.wadouri.getLoaderForScheme('wadouri');
-  if (!request) throw new Error('1-bit frame: the loader cannot fetch wadouri: files');
-  const dataSet = await dicomImageLoader.wadouri.dataSetCacheManager.load(url, request, imageId);
-  const element = dataSet.elements.x7fe00010;
-  if (!element || element.encapsulatedPixelData) throw new Error(`1-bit frame: no native Pixel Data in ${url}`);
-  const { byteArray } = dataSet;
-  return new Uint8Array(byteArray.buffer, byteArray.byteOffset + element.dataOffset, element.length);
-}
-
+// The whole native Pixel Data, not the metadata reader's frames: it cuts frames that do not start on
+// a byte with the bits in the wrong order (dcmjs 0.51 reads them most significant first).
 async function unpackedFrame(imageId: string, geometry: FrameGeometry): Promise<Uint8Array> {
   const { url, pixelDataFrame } = dicomImageLoader.wadouri.parseImageId(imageId);
   const frameIndex = pixelDataFrame ?? 0;
@@ -103,7 +85,7 @@ async function unpackedFrame(imageId: string, geometry: FrameGeometry): Promise<
     return unpackBits(await inflateRaw(encapsulatedFrame(imageId, frameIndex), Math.ceil(count / 8), (reason) => new Error(`1-bit frame: could not inflate the deflated frame (${reason})`)), count);
   }
   // Frame k starts at bit k × pixels per frame, on a byte boundary or not.
-  return unpackBits(await nativePixelData(imageId, url), count, frameIndex * count);
+  return unpackBits(await nativeElementBytes(imageId, url, 'x7fe00010', '1-bit frame'), count, frameIndex * count);
 }
 
 /** True when the image is a bit-packed 1-bit one; its header must already be known. */

@@ -1,4 +1,4 @@
-import { Enums, metaData } from '@cornerstonejs/core';
+import { addPixelModuleOverride } from './pixel-module-override';
 
 /*
  * Cornerstone 5.x reads only the plain Palette Color Lookup Table Data (0028,1201-1203). Palette
@@ -143,25 +143,11 @@ export function segmentedPaletteOf(natural: Naturalized): ExpandedPalette | Segm
   return result;
 }
 
-const imagePixelModule = 'imagePixelModule';
-/** Image IDs whose pixel module this provider is asking the others for (it must not answer itself). */
-const asking = new Set<string>();
-
-function paletteProvider(type: string, query: unknown): unknown {
-  if (type !== imagePixelModule || typeof query !== 'string' || asking.has(query)) return undefined;
-  const natural = metaData.get(Enums.MetadataModules.NATURALIZED, query) as Naturalized | undefined;
-  if (!natural || !hasOnlySegmentedPalette(natural)) return undefined;
+/** The loader's image pixel module with the expanded tables as plain ones. */
+function withExpandedTables(natural: Naturalized, base: Record<string, unknown>): Record<string, unknown> | undefined {
   const palette = segmentedPaletteOf(natural);
   // A malformed table: leave the module as the loader builds it; the wadouri loader refuses the image with this error.
   if (palette instanceof SegmentedLutError) return undefined;
-  asking.add(query);
-  let base: unknown;
-  try {
-    base = metaData.get(imagePixelModule, query);
-  } finally {
-    asking.delete(query);
-  }
-  if (!base || typeof base !== 'object') return undefined;
   const { descriptors, tables } = palette;
   return {
     ...base,
@@ -174,10 +160,7 @@ function paletteProvider(type: string, query: unknown): unknown {
   };
 }
 
-/** Above the loader's providers, so its image pixel module gets the expanded tables. */
-const providerPriority = 10_000;
-
-/** Registers the provider that expands segmented palettes; idempotent. */
+/** Registers the provider that expands segmented palettes; call once. */
 export function registerSegmentedPaletteProvider(): void {
-  metaData.addProvider(paletteProvider, providerPriority);
+  addPixelModuleOverride(hasOnlySegmentedPalette, withExpandedTables);
 }

@@ -1,6 +1,7 @@
 import { Enums, metaData, registerImageLoader, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { inflatedPart10 } from './deflated-dataset';
+import { doubleFloatRefusal, hasDoubleFloatPixels, loadDoubleFloatImage, registerDoubleFloatProvider } from './double-float-pixels';
 import { FragmentedFramesError, fragmentedFramesOf, registerFragmentedFramesProvider } from './fragmented-frames';
 import { isBitPacked, loadBitPackedImage } from './one-bit-frames';
 import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLutError, segmentedPaletteOf } from './segmented-palette';
@@ -9,8 +10,9 @@ import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLut
  * The viewer's `wadouri:` loader: the DICOM image loader's, with the file's header read before
  * any decoding so that what the loader cannot decode is known in advance (a deflated data set is
  * inflated first, deflated-dataset.ts, as the loader's reader cannot). 1-bit frames go to
- * one-bit-frames.ts; segmented palettes and fragmented frames are mended by metadata providers
- * (segmented-palette.ts, fragmented-frames.ts); an image that would still fail inside the
+ * one-bit-frames.ts and Double Float Pixel Data to double-float-pixels.ts; segmented palettes
+ * and fragmented frames are mended by metadata providers (segmented-palette.ts,
+ * fragmented-frames.ts); an image that would still fail inside the
  * loader, where some errors leave its promise pending for ever, is refused at once with the
  * reason.
  */
@@ -51,6 +53,7 @@ function refusalOf(natural: Naturalized): string | undefined {
   if (natural.TransferSyntaxUID === explicitBigEndian && Number(natural.BitsAllocated) === 32) {
     return '32-bit big endian pixel data, which the DICOM image loader does not decode';
   }
+  if (hasDoubleFloatPixels(natural)) return doubleFloatRefusal(natural);
   const fragmented = fragmentedFramesOf(natural);
   if (fragmented?.frames instanceof FragmentedFramesError) return fragmented.frames.message;
   return undefined;
@@ -61,6 +64,7 @@ async function loadImage(imageId: string, options: Record<string, unknown>): Pro
   const refusal = refusalOf(natural);
   if (refusal) throw new UndecodableImageError(`cannot decode ${imageId}: ${refusal}`);
   if (isBitPacked(imageId)) return loadBitPackedImage(imageId, options);
+  if (hasDoubleFloatPixels(natural)) return loadDoubleFloatImage(imageId, options);
   return (await dicomImageLoader.wadouri.loadImageFromNaturalizedMetadata(imageId, { ...options }).promise) as Types.IImage;
 }
 
@@ -68,5 +72,6 @@ async function loadImage(imageId: string, options: Record<string, unknown>): Pro
 export function registerWadouriLoader(): void {
   registerSegmentedPaletteProvider();
   registerFragmentedFramesProvider();
+  registerDoubleFloatProvider();
   registerImageLoader('wadouri', (imageId, options) => ({ promise: loadImage(imageId, options ?? {}) }));
 }

@@ -16,6 +16,7 @@ import {
 } from '../helpers/decode-corpus';
 import {
   dcmtkUnavailable,
+  floatValuesWithPydicom,
   meanAbsoluteError,
   paletteColoursWithPydicom,
   storedValuesDecodedByDcmtk,
@@ -292,6 +293,29 @@ test.describe.serial('decoding in the browser', () => {
     const difference = meanAbsoluteError(decoded, expected, 0);
     console.log(`${deflatedCt}: mean |difference| ${difference} from pydicom`);
     expect(difference, deflatedCt).toBe(0);
+  });
+
+  test('parametric maps with Float and Double Float Pixel Data decode to the values pydicom reads, as 32-bit floats', async ({ page, webHost }) => {
+    test.skip(!pydicomAvailable(), `pydicom or numpy cannot be used by ${pythonWithPydicom}: the expected values come from it`);
+    for (const name of ['parametric_map_float.dcm', 'parametric_map_double_float.dcm']) {
+      const file = sharedDataPath('dicom', 'conformance', 'pydicom-data', name);
+      const expected = floatValuesWithPydicom(file);
+      const item = seedCache(webHost.cacheDir, [file])[0];
+      if (!item) throw new Error(`${name} was not seeded`);
+      // A fresh page for each: the two maps share their SOP Instance UID.
+      await page.goto(webHost.url);
+      await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+      const decoded = await decode(page, item.sopInstanceUid);
+      expect([decoded.rows, decoded.columns], name).toEqual([expected.rows, expected.columns]);
+      const pixels = pixelsOf(decoded);
+      let differing = 0;
+      // The viewer renders 32-bit floats: each value must be the double rounded to the nearest float.
+      for (let i = 0; i < expected.values.length; i++) if (pixels[i] !== Math.fround(expected.values[i] ?? NaN)) differing++;
+      const range = expected.values.reduce((top, v) => Math.max(top, v), 0);
+      console.log(`${name}: ${expected.values.length} values up to ${range.toFixed(4)}, ${differing} differ from pydicom's (rounded to float32)`);
+      expect(range, `${name} is not blank`).toBeGreaterThan(0);
+      expect(differing, name).toBe(0);
+    }
   });
 
   test('1-bit SEG frames stored natively decode to exactly the bits pydicom reads, non-byte-aligned frames included', async ({ page, webHost }) => {

@@ -52,10 +52,6 @@ export const allowedFailures: Record<string, { reason: string; error: RegExp }> 
     reason: 'a valid file: 32-bit big endian samples, which the DICOM image loader does not decode (refused with that reason)',
     error: /32-bit big endian/,
   },
-  'parametric_map_double_float.dcm': {
-    reason: 'a valid file whose Double Float Pixel Data (7FE0,0009) Cornerstone 5.x does not read: a known gap',
-    error: /no pixel data/i,
-  },
 };
 
 /** Every transfer syntax in the swept folders: each must be met, and decode at least one file. */

@@ -66,6 +66,21 @@ export function paletteColoursWithPydicom(file: string): ReferencePixels {
   return parse(runPydicom(paletteColoursScript, [file]));
 }
 
+const floatValuesScript = `
+import base64, json, sys
+import numpy as np, pydicom
+ds = pydicom.dcmread(sys.argv[1])
+arr = ds.pixel_array.astype('<f8')
+print(json.dumps({'rows': ds.Rows, 'columns': ds.Columns, 'values': base64.b64encode(arr.tobytes()).decode()}))
+`;
+
+/** A float image's values (Float or Double Float Pixel Data) as pydicom reads them, as doubles. */
+export function floatValuesWithPydicom(file: string): { rows: number; columns: number; values: Float64Array } {
+  const raw = runPydicom<{ rows: number; columns: number; values: string }>(floatValuesScript, [file]);
+  const bytes = Buffer.from(raw.values, 'base64');
+  return { rows: raw.rows, columns: raw.columns, values: new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+}
+
 /** DCMTK's decompressors: JPEG (IJG's libjpeg, 8 and 12-bit) and JPEG-LS. */
 export type DcmtkDecompressor = 'dcmdjpeg' | 'dcmdjpls';
 
