@@ -1,16 +1,18 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { jpegLevelShift } from './scripts/vite/jpeg-level-shift';
 
 /**
  * The renderer: one bundle served by both hosts (radstation://app/ and the web host).
  * Cornerstone3D's needs (see the environment notes): the `events` package for vtk.js,
  * the DICOM image loader left out of dependency pre-bundling (its worker and wasm codecs
  * must stay as files), with its own imports pre-bundled instead, and ES-module workers.
+ * One fix to the loader's 12-bit JPEG decoder is applied as it is bundled (scripts/vite/jpeg-level-shift.ts).
  */
 export default defineConfig({
   root: 'src-renderer',
   base: './',
-  plugins: [react()],
+  plugins: [react(), jpegLevelShift()],
   optimizeDeps: {
     exclude: ['@cornerstonejs/dicom-image-loader'],
     include: [
@@ -35,5 +37,6 @@ export default defineConfig({
       },
     },
   },
-  worker: { format: 'es' },
+  // The image loader decodes in web workers: the JPEG fix must reach their bundle too.
+  worker: { format: 'es', plugins: () => [jpegLevelShift()] },
 });
