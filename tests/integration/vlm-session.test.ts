@@ -46,6 +46,22 @@ describe.skipIf(skipReason !== undefined)('VLM session on a tiny HealthGPT bundl
     expect(answer.promptTokens).toBe(session.promptIds(question, true).length - 1 + 16);
   });
 
+  it('ends an answer cut in the middle of a character at its last whole character, as the stream does', async () => {
+    // 'é' is two byte tokens (C3 A9) in a byte-fallback vocabulary; stop after the first.
+    const [first, second] = ['<0xC3>', '<0xA9>'].map((piece) => session.tokenizer.tokenId(piece));
+    if (first === undefined || second === undefined) throw new Error('the tiny vocabulary has no byte tokens');
+    const hello = session.tokenizer.encode('ok').filter((id) => !session.tokenizer.isSpecial(id));
+    const events: TokenEvent[] = [];
+    const cut = await session.ask({ question, image, maxNewTokens: hello.length + 1, forcedTokens: [...hello, first], ignoreStopTokens: true, onToken: (e) => events.push(e) });
+    expect(cut.stopReason).toBe('max-tokens');
+    expect(session.tokenizer.decode(cut.tokenIds)).toMatch(/\uFFFD$/);
+    expect(cut.text).toBe(session.tokenizer.decode(hello));
+    expect(events.map((e) => e.text).join('')).toBe(cut.text);
+    // With the second byte the character is whole, and it is in both.
+    const whole = await session.ask({ question, image, maxNewTokens: hello.length + 2, forcedTokens: [...hello, first, second], ignoreStopTokens: true });
+    expect(whole.text).toBe(`${session.tokenizer.decode(hello)}é`);
+  });
+
   it('stops at a stop token without emitting it', async () => {
     const stop = session.bundle.generation.stopTokenIds[0]!;
     const answer = await session.ask({ question, image, maxNewTokens: 10, forcedTokens: [300, stop, 301] });

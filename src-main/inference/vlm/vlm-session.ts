@@ -189,8 +189,11 @@ export class VlmSession {
       decodeCalls++;
     }
     const t3 = performance.now();
+    const decoded = this.tokenizer.decode(tokenIds);
     return {
-      text: this.tokenizer.decode(tokenIds),
+      // Cut mid-character (cancel, token limit, full context): the answer ends at its last whole
+      // character, as the streamed text does, not with a replacement character.
+      text: decoded.endsWith('\uFFFD') ? text : decoded,
       tokenIds,
       chosenIds,
       stopReason,
