@@ -5,6 +5,13 @@ export interface Plane {
   data: Float32Array;
 }
 
+/** Every value × slope + intercept: the modality LUT when given a file's rescale slope and intercept. */
+export function affine(values: Float32Array, slope: number, intercept: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i += 1) out[i] = values[i]! * slope + intercept;
+  return out;
+}
+
 /** Bilinear resampling with pixel centres aligned (align_corners = false), as PyTorch and ONNX Resize do by default. */
 export function resizeBilinear(source: Plane, rows: number, columns: number): Plane {
   const data = new Float32Array(rows * columns);

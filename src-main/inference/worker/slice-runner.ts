@@ -4,18 +4,12 @@ import * as ort from 'onnxruntime-node';
 import type { ImageToImageTask } from '../../../src-shared/inference/manifest';
 import { scaledImagePosition, writeDerivedSlice } from '../derived/derived-dicom';
 import { PixelReadError, readSlice, type DecodedSlice, type SliceGeometry } from '../pixels/dicom-pixels';
-import { cropWithEdgePadding, resizeBilinear, runTiled, type Plane } from '../pixels/image-ops';
+import { affine, cropWithEdgePadding, resizeBilinear, runTiled, type Plane } from '../pixels/image-ops';
 import { fitNormalization } from '../pixels/normalization';
 import { regionProblem, runOnRegion, type PixelRegion } from '../pixels/region';
 import { WorkerTaskError } from './errors';
 import type { SliceRequest, SliceResult } from './protocol';
 import type { ProviderFallback, SessionCache } from './session-cache';
-
-function affine(values: Float32Array, slope: number, intercept: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i += 1) out[i] = values[i]! * slope + intercept;
-  return out;
-}
 
 function applyEach(values: Float32Array, fn: (value: number) => number): Float32Array {
   const out = new Float32Array(values.length);
@@ -113,7 +107,7 @@ function scaledGeometry(slice: DecodedSlice, scale: number, rows: number, column
 }
 
 /** The values in modality units that the source's Bits Stored and Pixel Representation can hold. */
-export function storedRangeInModalityUnits(bitsStored: number, pixelRepresentation: 0 | 1, slope: number, intercept: number): [number, number] {
+function storedRangeInModalityUnits(bitsStored: number, pixelRepresentation: 0 | 1, slope: number, intercept: number): [number, number] {
   const bits = Math.min(Math.max(bitsStored, 1), 16);
   const [low, high] = pixelRepresentation === 1 ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
   const ends = [low * slope + intercept, high * slope + intercept];
