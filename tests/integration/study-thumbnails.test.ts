@@ -48,12 +48,29 @@ function pngOf(thumbnail: Thumbnail): Buffer {
 }
 
 /**
+ * Both expected-thumbnail scripts window the same way: the file's first preset by the linear VOI
+ * function (PS3.3 C.11.2.1.2), rounded to 8 bits, then 4×4 block means.
+ */
+const windowedBlockMeansPython = `
+def windowed_block_means(hu, d):
+    wc = d.WindowCenter; ww = d.WindowWidth
+    c = float(wc[0] if isinstance(wc, pydicom.multival.MultiValue) else wc)
+    w = float(ww[0] if isinstance(ww, pydicom.multival.MultiValue) else ww)
+    g = ((hu - (c - 0.5)) / (w - 1) + 0.5) * 255
+    g = np.where(hu <= c - 0.5 - (w - 1) / 2, 0, np.where(hu > c - 0.5 + (w - 1) / 2, 255, g))
+    g = np.round(np.clip(g, 0, 255))
+    h, wd = g.shape
+    return g.reshape(h // 4, 4, wd // 4, 4).mean(axis=(1, 3))
+`;
+
+/**
  * The expected CT thumbnail, computed with pydicom and numpy: the middle slice by
  * position, rescaled, windowed with the file's first preset by the linear VOI function
  * (PS3.3 C.11.2.1.2), then 4×4 block means.
  */
 const expectedCtScript = `
 import json, sys, pydicom, numpy as np
+${windowedBlockMeansPython}
 slices = []
 for f in sys.argv[1:]:
     d = pydicom.dcmread(f)
@@ -62,13 +79,7 @@ for f in sys.argv[1:]:
 slices.sort()
 d = pydicom.dcmread(slices[len(slices) // 2][2])
 hu = d.pixel_array.astype(float) * float(d.RescaleSlope) + float(d.RescaleIntercept)
-wc = d.WindowCenter; ww = d.WindowWidth
-c = float(wc[0] if isinstance(wc, pydicom.multival.MultiValue) else wc)
-w = float(ww[0] if isinstance(ww, pydicom.multival.MultiValue) else ww)
-g = ((hu - (c - 0.5)) / (w - 1) + 0.5) * 255
-g = np.where(hu <= c - 0.5 - (w - 1) / 2, 0, np.where(hu > c - 0.5 + (w - 1) / 2, 255, g))
-g = np.round(np.clip(g, 0, 255))
-small = g.reshape(128, 4, 128, 4).mean(axis=(1, 3))
+small = windowed_block_means(hu, d)
 print(json.dumps({"sop": str(d.SOPInstanceUID), "pixels": np.round(small).astype(int).ravel().tolist()}))
 `;
 
@@ -175,6 +186,7 @@ describe('series thumbnails', () => {
 const expectedJpegScript = `
 import io, json, sys, pydicom, numpy as np
 from PIL import Image
+${windowedBlockMeansPython}
 from pydicom.encaps import generate_pixel_data_frame
 out = {}
 for f in sys.argv[1:]:
@@ -182,14 +194,7 @@ for f in sys.argv[1:]:
     raw = np.array(Image.open(io.BytesIO(next(generate_pixel_data_frame(d.PixelData)))))
     if raw.ndim == 2:
         hu = raw.astype(float) * float(getattr(d, 'RescaleSlope', 1)) + float(getattr(d, 'RescaleIntercept', 0))
-        wc = d.WindowCenter; ww = d.WindowWidth
-        c = float(wc[0] if isinstance(wc, pydicom.multival.MultiValue) else wc)
-        w = float(ww[0] if isinstance(ww, pydicom.multival.MultiValue) else ww)
-        g = ((hu - (c - 0.5)) / (w - 1) + 0.5) * 255
-        g = np.where(hu <= c - 0.5 - (w - 1) / 2, 0, np.where(hu > c - 0.5 + (w - 1) / 2, 255, g))
-        g = np.round(np.clip(g, 0, 255))
-        h, wd = g.shape
-        small = g.reshape(h // 4, 4, wd // 4, 4).mean(axis=(1, 3))
+        small = windowed_block_means(hu, d)
     else:
         h, wd, _ = raw.shape
         small = raw.astype(float).reshape(h // 5, 5, wd // 5, 5, 3).mean(axis=(1, 3))
