@@ -11,13 +11,15 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
+# Each step is a list of stages run in order; the commands of one stage run side by side, one thread
+# each, so the two image families share the build machine's two cores (about 40 minutes together).
 STEPS = [
-    ('prepare', ['prepare_images.py'], ['prepare_vqa.py']),
-    ('train', ['train_images.py', '--family', 'superres'], ['train_images.py', '--family', 'translation'], ['train_vqa.py']),
-    ('export', ['export_onnx.py']),
-    ('quantise', ['quantize_int8.py']),
-    ('evaluate', ['evaluate.py']),
-    ('bundle', ['write_bundle.py']),
+    ('prepare', [['prepare_images.py'], ['prepare_vqa.py']]),
+    ('train', [['train_images.py', '--family', 'superres'], ['train_images.py', '--family', 'translation']], [['train_vqa.py']]),
+    ('export', [['export_onnx.py']]),
+    ('quantise', [['quantize_int8.py']]),
+    ('evaluate', [['evaluate.py']]),
+    ('bundle', [['write_bundle.py']]),
 ]
 
 
@@ -28,12 +30,15 @@ def main() -> None:
     parser.add_argument('--only', choices=names)
     args = parser.parse_args()
     selected = [s for s in STEPS if (s[0] == args.only if args.only else names.index(s[0]) >= names.index(args.start))]
-    for name, *commands in selected:
-        for command in commands:
+    for name, *stages in selected:
+        for stage in stages:
             start = time.time()
-            print(f'[model:build] {name}: {" ".join(command)}', flush=True)
-            # nice: the build machine is shared; the scripts themselves use one thread.
-            subprocess.run(['nice', '-n', '10', sys.executable, str(HERE / command[0]), *command[1:]], cwd=HERE, check=True)
+            print(f'[model:build] {name}: {" & ".join(" ".join(c) for c in stage)}', flush=True)
+            # nice: the build machine is shared; each script uses one thread.
+            running = [subprocess.Popen(['nice', '-n', '10', sys.executable, str(HERE / c[0]), *c[1:]], cwd=HERE) for c in stage]
+            failed = [' '.join(c) for c, p in zip(stage, running) if p.wait() != 0]
+            if failed:
+                sys.exit(f'[model:build] {name}: failed: {", ".join(failed)}')
             print(f'[model:build] {name}: done in {time.time() - start:.0f}s', flush=True)
 
 
