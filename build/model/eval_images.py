@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from scipy.ndimage import gaussian_filter
 
 from common import CONTRASTS, HELD_OUT_SUBJECT, SR_TASKS, TRANSLATION_TASKS
 from degrade import bicubic_down, kspace_truncate
@@ -16,6 +17,8 @@ from prepare_images import HELD_OUT_STRIDE, subject_slices
 SUBSET_SLICES = [12, 16]
 SUBSET_CONTRASTS = ['t1', 't2']
 DEGRADATIONS = {'bicubic': bicubic_down, 'kspace': kspace_truncate}
+# The blur (pixels, Gaussian sigma) of the translation tasks' blurred-target reference: the SSIM window's own width.
+BLUR_REFERENCE_SIGMA = 1.5
 
 
 def held_out(subset: bool) -> dict[str, np.ndarray]:
@@ -69,7 +72,11 @@ def evaluate_translation(graph_dir: Path, data: dict, with_fp32: bool) -> dict:
             graphs['fp32'] = graph_dir / f'{task}.fp32.onnx'
         outputs, _ = run_graphs([{'graph': g, 'inputs': {'image': x}, 'outputs': ['translated']} for g in graphs.values()])
         scores = {kind: _score(out['translated'], y, data['mask']) for kind, out in zip(graphs, outputs)}
-        entry = {'slices': int(len(x)), 'source': source, 'target': target, 'model': scores['int8'], 'identityBaseline': _score(x, y, data['mask'])}
+        entry = {
+            'slices': int(len(x)), 'source': source, 'target': target, 'model': scores['int8'], 'identityBaseline': _score(x, y, data['mask']),
+            # A scale for the brain SSIM: the true target itself, only blurred, scores this against the target.
+            'blurredTargetReference': {'sigmaPixels': BLUR_REFERENCE_SIGMA, **_score(gaussian_filter(y, sigma=(0, 0, BLUR_REFERENCE_SIGMA, BLUR_REFERENCE_SIGMA)), y, data['mask'])},
+        }
         if with_fp32:
             entry['fp32'] = scores['fp32']
             entry['int8PsnrCostDb'] = {r: scores['fp32'][r]['psnr'] - scores['int8'][r]['psnr'] for r in ('brain', 'full')}
