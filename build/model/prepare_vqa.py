@@ -36,6 +36,8 @@ def read_sources() -> tuple[list[dict], list[dict]]:
             'answer': normalize_answer(q['answer']),
             'closed': str(q['answer_type']).strip().upper() == 'CLOSED',
             'source': 'vqa-rad',
+            # A free-form question and its paraphrases share this id (same image, same answer).
+            'linked': str(q['qid_linked_id']),
         }
         (test if str(q['phrase_type']).startswith('test_') else train).append(item)
     med_root = DATA / 'vqa' / 'vqa-med-2019-train'
@@ -57,6 +59,7 @@ def main() -> None:
     token_index = {w: i for i, w in enumerate(vocabulary)}
     image_paths = sorted({item['image'] for item in train + test})
     image_index = {p: i for i, p in enumerate(image_paths)}
+    linked_index = {g: i for i, g in enumerate(sorted({it['linked'] for it in train + test if 'linked' in it}))}
     images = np.stack([load_image(p) for p in image_paths])
 
     def arrays(items: list[dict], keep_unknown: bool) -> dict[str, np.ndarray]:
@@ -67,6 +70,8 @@ def main() -> None:
             'answer': np.array([answer_index.get(it['answer'], -1) for it in kept]),
             'closed': np.array([it['closed'] for it in kept]),
             'from_rad': np.array([it['source'] == 'vqa-rad' for it in kept]),
+            # VQA-RAD's linked-question groups as integers, -1 for VQA-Med: the validation split keeps a group together.
+            'group': np.array([linked_index.get(it.get('linked'), -1) for it in kept]),
         }
 
     np.savez(work_path('vqa', 'train.npz'), images=images, **arrays(train, keep_unknown=False))

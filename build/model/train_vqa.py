@@ -54,9 +54,16 @@ def smoothed_cross_entropy(logits: torch.Tensor, answers: torch.Tensor, allowed:
     return ((1 - LABEL_SMOOTHING) * nll + LABEL_SMOOTHING * smooth).mean()
 
 
-def validation_mask(from_rad: np.ndarray) -> np.ndarray:
+def validation_mask(from_rad: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """A seeded share of VQA-RAD's linked-question groups, whole. VQA-RAD pairs most free-form questions with a
+    paraphrase about the same image with the same answer; split one by one, a paraphrase lands in validation
+    while its twin trains, and validation then scores recall as well as answering (split that way, validation
+    accuracy was 57% against the test split's 41%; split by group, 44%). The test split's questions have no
+    twin in training."""
     rng = np.random.default_rng(SEED + 2)
-    return from_rad & (rng.random(len(from_rad)) < VALIDATION_SHARE)
+    groups = np.unique(group[from_rad])
+    held_groups = groups[rng.random(len(groups)) < VALIDATION_SHARE]
+    return from_rad & np.isin(group, held_groups)
 
 
 def calibrate(model: CompactVqa, images: torch.Tensor, tokens: torch.Tensor, answers: torch.Tensor, closed: np.ndarray) -> dict:
@@ -88,7 +95,7 @@ def train(epochs: int) -> None:
     images = torch.from_numpy(data['images']).float().div(255).unsqueeze(1)
     image_of = torch.from_numpy(data['image'])
     tokens, answers = torch.from_numpy(data['tokens']), torch.from_numpy(data['answer'])
-    held = validation_mask(data['from_rad'])
+    held = validation_mask(data['from_rad'], data['group'])
     weights = np.where(data['from_rad'], RAD_WEIGHT, 1.0) * ~held
     weights /= weights.sum()
     model = CompactVqa(read_json(work_path('vqa', 'question_vocabulary.json'))['tokens'], read_json(work_path('vqa', 'answers.json')))
