@@ -197,7 +197,7 @@ Per graph: {quant_modes}.
 
 {data_lines}
 
-Held out completely (never seen in training or model selection): subject `brats-gli-00001` (all contrasts) and the
+Held out completely (never used for training or calibration; the disclosure below says where results on it informed a choice): subject `brats-gli-00001` (all contrasts) and the
 VQA-RAD official test split (phrase_type `test_*`). `tcga-fg-6692-native` (not co-registered) is not used.
 
 Super-resolution training degradation: low-resolution inputs made by antialiased bicubic downsampling and, for MR,
