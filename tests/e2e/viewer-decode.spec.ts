@@ -45,6 +45,19 @@ test.describe.serial('decoding in the browser', () => {
     base64: string;
   }
 
+  /**
+   * Seeds one file and opens a fresh page, returning the file's SOP Instance UID. Fresh, because many
+   * files here share a SOP Instance UID (one image in several syntaxes) and parsed headers are kept
+   * per image ID.
+   */
+  async function seedOnFreshPage(page: Page, webHost: { url: string; cacheDir: string }, file: string): Promise<string> {
+    const item = seedCache(webHost.cacheDir, [file])[0];
+    if (!item) throw new Error(`${path.basename(file)} was not seeded`);
+    await page.goto(webHost.url);
+    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+    return item.sopInstanceUid;
+  }
+
   async function decode(page: Page, sopInstanceUid: string, frame?: number): Promise<Decoded> {
     return page.evaluate(
       async ({ uid, frame }) => {
@@ -198,12 +211,8 @@ test.describe.serial('decoding in the browser', () => {
     for (const name of segmentedPalettes) {
       const file = sharedDataPath('dicom', 'conformance', 'pydicom-data', name);
       const expected = paletteColoursWithPydicom(file);
-      const item = seedCache(webHost.cacheDir, [file])[0];
-      if (!item) throw new Error(`${name} was not seeded`);
-      // A fresh page: both files share a SOP Instance UID, and parsed headers are kept per image ID.
-      await page.goto(webHost.url);
-      await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
-      const decoded = await decode(page, item.sopInstanceUid);
+      const sopInstanceUid = await seedOnFreshPage(page, webHost, file);
+      const decoded = await decode(page, sopInstanceUid);
       expect([decoded.rows, decoded.columns, decoded.photometricInterpretation], name).toEqual([expected.rows, expected.columns, 'PALETTE COLOR']);
       const pixels = pixelsOf(decoded);
       const size = expected.rows * expected.columns;
@@ -232,14 +241,10 @@ test.describe.serial('decoding in the browser', () => {
   /** Decodes every frame of a seeded file on a fresh page and compares it with the reference's frames. */
   async function compareFrames(page: Page, webHost: { url: string; cacheDir: string }, file: string, reference: ReferencePixels, check: (frame: number, own: number, nearestOther: number) => void) {
     const name = path.basename(file);
-    const item = seedCache(webHost.cacheDir, [file])[0];
-    if (!item) throw new Error(`${name} was not seeded`);
-    // A fresh page: several of these files share a SOP Instance UID, and parsed headers are kept per image ID.
-    await page.goto(webHost.url);
-    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+    const sopInstanceUid = await seedOnFreshPage(page, webHost, file);
     expect(reference.frames, name).toBeGreaterThan(1);
     for (let frame = 1; frame <= reference.frames; frame++) {
-      const decoded = await decode(page, item.sopInstanceUid, frame);
+      const decoded = await decode(page, sopInstanceUid, frame);
       expect([decoded.rows, decoded.columns], name).toEqual([reference.rows, reference.columns]);
       const errors = Array.from({ length: reference.frames }, (_, other) => meanAbsoluteError(decoded, reference, other));
       const own = errors[frame - 1] ?? NaN;
@@ -283,12 +288,8 @@ test.describe.serial('decoding in the browser', () => {
     test.skip(!pydicomAvailable(), `pydicom or numpy cannot be used by ${pythonWithPydicom}: the expected pixels come from it`);
     const file = sharedDataPath('dicom', 'conformance', 'cornerstone', deflatedCt);
     const expected = storedValuesWithPydicom(file);
-    const item = seedCache(webHost.cacheDir, [file])[0];
-    if (!item) throw new Error(`${deflatedCt} was not seeded`);
-    // A fresh page: the CT shares its SOP Instance UID with its copies in other syntaxes.
-    await page.goto(webHost.url);
-    await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
-    const decoded = await decode(page, item.sopInstanceUid);
+    const sopInstanceUid = await seedOnFreshPage(page, webHost, file);
+    const decoded = await decode(page, sopInstanceUid);
     expect([decoded.rows, decoded.columns], deflatedCt).toEqual([expected.rows, expected.columns]);
     const difference = meanAbsoluteError(decoded, expected, 0);
     console.log(`${deflatedCt}: mean |difference| ${difference} from pydicom`);
@@ -300,12 +301,8 @@ test.describe.serial('decoding in the browser', () => {
     for (const name of ['parametric_map_float.dcm', 'parametric_map_double_float.dcm']) {
       const file = sharedDataPath('dicom', 'conformance', 'pydicom-data', name);
       const expected = floatValuesWithPydicom(file);
-      const item = seedCache(webHost.cacheDir, [file])[0];
-      if (!item) throw new Error(`${name} was not seeded`);
-      // A fresh page for each: the two maps share their SOP Instance UID.
-      await page.goto(webHost.url);
-      await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
-      const decoded = await decode(page, item.sopInstanceUid);
+      const sopInstanceUid = await seedOnFreshPage(page, webHost, file);
+      const decoded = await decode(page, sopInstanceUid);
       expect([decoded.rows, decoded.columns], name).toEqual([expected.rows, expected.columns]);
       const pixels = pixelsOf(decoded);
       let differing = 0;
@@ -325,14 +322,10 @@ test.describe.serial('decoding in the browser', () => {
     for (const name of oneBitSegs) {
       const file = path.join(dir, name);
       const expected = runPydicom<{ rows: number; columns: number; frames: string[] }>(expectedBitsScript, [file]);
-      const item = seedCache(webHost.cacheDir, [file])[0];
-      if (!item) throw new Error(`${name} was not seeded`);
-      // A fresh page: liver.dcm and liver_expb.dcm share a SOP Instance UID, and parsed headers are kept per image ID.
-      await page.goto(webHost.url);
-      await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+      const sopInstanceUid = await seedOnFreshPage(page, webHost, file);
       expect(expected.frames.length, name).toBe(3);
       for (const [index, packed] of expected.frames.entries()) {
-        const decoded = await decode(page, item.sopInstanceUid, index + 1);
+        const decoded = await decode(page, sopInstanceUid, index + 1);
         expect([decoded.rows, decoded.columns], name).toEqual([expected.rows, expected.columns]);
         const bits = Buffer.from(packed, 'base64');
         const pixels = pixelsOf(decoded);
