@@ -23,5 +23,5 @@ def kspace_truncate(hr: torch.Tensor, scale: int) -> torch.Tensor:
 
 
 def bicubic_up(lr: torch.Tensor, scale: int) -> torch.Tensor:
-    """The baseline, identical to the Resize the exported graph runs."""
+    """The baseline: what the exported graphs' bicubic skip (bicubic.BicubicUpsample) computes."""
     return F.interpolate(lr, scale_factor=float(scale), mode='bicubic', align_corners=False)

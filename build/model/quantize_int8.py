@@ -14,6 +14,16 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+# The super-resolution graphs' bicubic skip (network.MergedTaskNet.bicubic_skip) is a fixed
+# interpolation written as a convolution, not a learned layer: it keeps its exact weights and its
+# exact input, or every output pixel would carry the skip path's quantisation noise.
+FIXED_INTERPOLATION_PREFIX = '/bicubic_skip/'
+
+
+def is_fixed_interpolation(node: onnx.NodeProto) -> bool:
+    return node.name.startswith(FIXED_INTERPOLATION_PREFIX)
+
+
 # Which input of each node is its weight, and which weight axis holds the output channels.
 WEIGHT_INPUTS = {'Conv': (1, 0), 'MatMul': (1, 1)}
 
@@ -47,7 +57,7 @@ def quantize_model(source: Path, target: Path) -> dict:
             spec = (1, _gemm_axis(node))
         else:
             spec = WEIGHT_INPUTS.get(node.op_type)
-        if spec is not None and node.input[spec[0]] in inits and uses[node.input[spec[0]]] == 1:
+        if spec is not None and not is_fixed_interpolation(node) and node.input[spec[0]] in inits and uses[node.input[spec[0]]] == 1:
             name = node.input[spec[0]]
             weight = numpy_helper.to_array(inits[name])
             if weight.ndim >= 2:

@@ -6,7 +6,7 @@ float; this is what makes the int8 graph faster than fp32.
 Activation ranges come from running the fp32 graph, with every tensor to quantise exposed as an
 extra output, through onnxruntime-node on calibration slices from the training data.
 ReLU outputs get zero point 0, so onnxruntime can drop the ReLU into the quantised convolution.
-The bicubic Resize, depth-to-space and the final skip addition stay float.
+The bicubic skip (its pad and fixed convolution), depth-to-space and the final skip addition stay float.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from onnx_runner import run_graphs
-from quantize_int8 import quantize_weights
+from quantize_int8 import is_fixed_interpolation, quantize_weights
 
 WEIGHT_QMAX = 63
 
@@ -31,11 +31,11 @@ def _consumers(graph: onnx.GraphProto) -> dict[str, list[onnx.NodeProto]]:
 
 
 def activation_targets(graph: onnx.GraphProto) -> list[str]:
-    """Every Conv input, and every Conv output (after its ReLU when one follows)."""
+    """Every learned Conv's input, and its output (after its ReLU when one follows)."""
     consumers, graph_outputs = _consumers(graph), {o.name for o in graph.output}
     targets: list[str] = []
     for node in graph.node:
-        if node.op_type != 'Conv':
+        if node.op_type != 'Conv' or is_fixed_interpolation(node):
             continue
         candidates = [node.input[0]]
         following = consumers.get(node.output[0], [])
@@ -87,15 +87,15 @@ def quantize_static(fp32_path: Path, target: Path, calibration: np.ndarray, quan
             helper.make_node('DequantizeLinear', [f'{tensor}_q', f'{tensor}_s', f'{tensor}_z'], [f'{tensor}_dq'], name=f'{tensor}_DQ'),
         ]
 
-    # Rewire consumers (never the bicubic Resize, which must see the exact input) to the DQ outputs.
+    # Rewire consumers (never the bicubic skip, which must see the exact input) to the DQ outputs.
     for t in targets:
         for node in consumers.get(t, []):
-            if node.op_type != 'Resize':
+            if not is_fixed_interpolation(node):
                 node.input[:] = [f'{t}_dq' if name == t else name for name in node.input]
     for t in (name for name in targets if name in {i.name for i in graph.input}):
         new_nodes += qdq(t)
     for node in graph.node:
-        if node.op_type == 'Conv':
+        if node.op_type == 'Conv' and not is_fixed_interpolation(node):
             x_scale = params[node.input[0].removesuffix('_dq')][0]
             w = numpy_helper.to_array(inits[node.input[1]])
             # 7-bit weights (|q| <= 63): x86 AVX2 integer convolution multiplies uint8 activations by
