@@ -82,6 +82,13 @@ def quantize_model(source: Path, target: Path) -> dict:
 # int8 graph would cost more than ~0.1-0.2 dB against the reference images.
 MIN_STATIC_FIDELITY_DB = 45.0
 
+# Activation ranges tried per graph: the full calibration range, and one that ignores the rarest
+# values (1 in 100,000 per tensor and slice). The one whose int8 output is closer to fp32 on the
+# calibration slices (training data only) is kept. Measured on the 2026-11-23 graphs, the clipped
+# range was closer on all six, by 0.2-6.1 dB; mr-t2-to-t1 went from 42.8 dB (under the floor, so
+# weight-only, which runs slower than fp32 here) to 48.9 dB.
+CALIBRATION_QUANTILES = (1.0, 0.99999)
+
 
 def output_fidelity_db(fp32: Path, int8: Path, calibration: np.ndarray) -> float:
     from onnx_runner import run_graphs
@@ -127,9 +134,14 @@ def main() -> None:
         target = source.with_name(f'{task}.int8.onnx')
         if args.mode == 'static' and task in IMAGE_TASKS:
             calibration = calibration_slices(task)
-            report[task] = quantize_static(source, target, calibration)
-            fidelity = output_fidelity_db(source, target, calibration)
-            report[task]['fidelityDb'] = fidelity
+            trials = []
+            for quantile in CALIBRATION_QUANTILES:
+                trial = quantize_static(source, target, calibration, quantile)
+                trials.append({**trial, 'calibrationQuantile': quantile, 'fidelityDb': output_fidelity_db(source, target, calibration)})
+            report[task] = max(trials, key=lambda t: t['fidelityDb'])
+            fidelity = report[task]['fidelityDb']
+            if report[task] is not trials[-1]:
+                quantize_static(source, target, calibration, report[task]['calibrationQuantile'])
             if fidelity < MIN_STATIC_FIDELITY_DB:
                 # Activation quantisation costs too much on this graph (judged on training data only):
                 # keep its activations in float.
