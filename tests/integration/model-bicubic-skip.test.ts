@@ -1,7 +1,7 @@
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pythonUnavailableReason, runPython } from '../helpers/model-python';
+import { bundleDir, pythonUnavailableReason, runPython } from '../helpers/model-python';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const missing = pythonUnavailableReason();
@@ -49,4 +49,22 @@ describe.skipIf(missing !== null)('the super-resolution graphs compute their bic
       }
     }
   }, 120_000);
+
+  it.each(['superres-x2', 'superres-x4'])('leaves the skip unquantised in the shipped int8 %s graph', (task) => {
+    const report = runPython(['-c', `
+import json, onnx, sys
+graph = onnx.load(sys.argv[1]).graph
+produced_by = {o: n for n in graph.node for o in n.output}
+initializers = {i.name: i.data_type for i in graph.initializer}
+skip = [n for n in graph.node if n.name.startswith('/bicubic_skip/')]
+conv = next(n for n in skip if n.op_type == 'Conv')
+pad = next(n for n in skip if n.op_type == 'Pad')
+print(json.dumps({'weightType': initializers.get(conv.input[1]), 'weightProducer': getattr(produced_by.get(conv.input[1]), 'op_type', None),
+                  'padReads': pad.input[0], 'graphInput': graph.input[0].name}))
+`, path.join(bundleDir, `${task}.int8.onnx`)]);
+    const skip = JSON.parse(report) as { weightType: number | null; weightProducer: string | null; padReads: string; graphInput: string };
+    expect(skip.weightType).toBe(1); // onnx.TensorProto.FLOAT: the exact interpolation weights
+    expect(skip.weightProducer).toBeNull(); // not fed through a DequantizeLinear
+    expect(skip.padReads).toBe(skip.graphInput); // the exact input, not its quantised copy
+  });
 });
