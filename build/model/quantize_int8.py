@@ -120,9 +120,24 @@ def calibration_slices(task: str) -> np.ndarray:
     return brain[TRANSLATION_TASKS[task][0]][::30].astype(np.float32)[:, None]
 
 
+def quantize_static_best_range(source: Path, target: Path, calibration: np.ndarray) -> dict:
+    """Static int8 with each of CALIBRATION_QUANTILES, each into its own file; the one closest to fp32 becomes target."""
+    from quantize_static import quantize_static
+
+    trials = []
+    for quantile in CALIBRATION_QUANTILES:
+        candidate = target.with_name(f'{target.stem}.quantile-{quantile:g}.onnx')
+        trial = quantize_static(source, candidate, calibration, quantile)
+        trials.append((candidate, {**trial, 'calibrationQuantile': quantile, 'fidelityDb': output_fidelity_db(source, candidate, calibration)}))
+    best, report = max(trials, key=lambda t: t[1]['fidelityDb'])
+    best.replace(target)
+    for candidate, _ in trials:
+        candidate.unlink(missing_ok=True)
+    return report
+
+
 def main() -> None:
     from common import IMAGE_TASKS, write_json
-    from quantize_static import quantize_static
 
     parser = argparse.ArgumentParser()
     parser.add_argument('--dir', type=Path, default=Path(__file__).parent / '.work' / 'onnx')
@@ -134,14 +149,8 @@ def main() -> None:
         target = source.with_name(f'{task}.int8.onnx')
         if args.mode == 'static' and task in IMAGE_TASKS:
             calibration = calibration_slices(task)
-            trials = []
-            for quantile in CALIBRATION_QUANTILES:
-                trial = quantize_static(source, target, calibration, quantile)
-                trials.append({**trial, 'calibrationQuantile': quantile, 'fidelityDb': output_fidelity_db(source, target, calibration)})
-            report[task] = max(trials, key=lambda t: t['fidelityDb'])
+            report[task] = quantize_static_best_range(source, target, calibration)
             fidelity = report[task]['fidelityDb']
-            if report[task] is not trials[-1]:
-                quantize_static(source, target, calibration, report[task]['calibrationQuantile'])
             if fidelity < MIN_STATIC_FIDELITY_DB:
                 # Activation quantisation costs too much on this graph (judged on training data only):
                 # keep its activations in float.

@@ -1,7 +1,9 @@
 """Static int8 QDQ for the image graphs: activations (uint8, per tensor) as well as weights (int8,
 per output channel), so onnxruntime fuses each DequantizeLinear -> Conv -> QuantizeLinear group
 into an integer convolution (QLinearConv) on CPU. Weight-only QDQ shrinks the file but runs in
-float; this is what makes the int8 graph faster than fp32.
+float, without onnxruntime's fused float convolutions either. Integer convolutions are faster than
+fp32 only on CPUs with 8-bit dot-product instructions (VNNI); on the AVX2 build machine they run at
+fp32 speed (`bench_int8_kernels.py`).
 
 Activation ranges come from running the fp32 graph, with every tensor to quantise exposed as an
 extra output, through onnxruntime-node on calibration slices from the training data.
