@@ -53,10 +53,11 @@ describe.skipIf(missing !== null)('the super-resolution graphs compute their bic
   it.each(['superres-x2', 'superres-x4'])('leaves the skip unquantised in the shipped int8 %s graph', (task) => {
     const report = runPython(['-c', `
 import json, onnx, sys
+from quantize_int8 import is_fixed_interpolation
 graph = onnx.load(sys.argv[1]).graph
 produced_by = {o: n for n in graph.node for o in n.output}
 initializers = {i.name: i.data_type for i in graph.initializer}
-skip = [n for n in graph.node if n.name.startswith('/bicubic_skip/')]
+skip = [n for n in graph.node if is_fixed_interpolation(n)]
 conv = next(n for n in skip if n.op_type == 'Conv')
 pad = next(n for n in skip if n.op_type == 'Pad')
 print(json.dumps({'weightType': initializers.get(conv.input[1]), 'weightProducer': getattr(produced_by.get(conv.input[1]), 'op_type', None),

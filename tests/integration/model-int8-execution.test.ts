@@ -21,9 +21,10 @@ const staticGraphs = Object.entries(evaluation.quantisation)
 const countOps = `
 import json, sys, onnx
 from collections import Counter
+from quantize_int8 import is_fixed_interpolation
 graph = onnx.load(sys.argv[1]).graph
 print(json.dumps({'ops': Counter(n.op_type for n in graph.node),
-                  'learnedConvs': sum(1 for n in graph.node if n.op_type == 'Conv' and not n.name.startswith('/bicubic_skip/'))}))
+                  'learnedConvs': sum(1 for n in graph.node if n.op_type == 'Conv' and not is_fixed_interpolation(n))}))
 `;
 
 function opCounts(graph: string): { ops: Record<string, number>; learnedConvs: number } {
