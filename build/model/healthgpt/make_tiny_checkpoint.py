@@ -94,7 +94,11 @@ def write_json(path: str, value) -> None:
         json.dump(value, f, ensure_ascii=False, indent=1)
 
 
-def main(out: str, seed: int = 0, max_positions: int = 256) -> None:
+# Phi-3's generation_config.json lists these as end-of-answer tokens.
+STOP_TOKENS = ('<|endoftext|>', '<|assistant|>', '<|end|>')
+
+
+def main(out: str, seed: int = 0, max_positions: int = 256, never_stop: bool = False) -> None:
     torch.manual_seed(seed)
     tok = tiny_tokenizer()
     tok_len = max(list(tok['model']['vocab'].values()) + [t['id'] for t in tok['added_tokens']]) + 1
@@ -124,6 +128,11 @@ def main(out: str, seed: int = 0, max_positions: int = 256) -> None:
                 p.copy_(p.to(torch.bfloat16).float())
         base_embed = base_embed.to(torch.bfloat16).float()
         base_head = base_head.to(torch.bfloat16).float()
+        if never_stop:
+            # Zero rows give the stop tokens a logit of exactly 0, below the largest of the other
+            # random logits at every step in practice, so a greedy answer runs to the length limit.
+            stop_ids = [t['id'] for t in tok['added_tokens'] if t['content'] in STOP_TOKENS]
+            base_head[stop_ids] = 0.0
         for target, base in ((model.model.embed_tokens.weight, base_embed), (model.lm_head.weight, base_head)):
             target[:tok_len] = base[:tok_len]
             target[tok_len:] = base[:tok_len].mean(dim=0, keepdim=True)
@@ -153,7 +162,7 @@ def main(out: str, seed: int = 0, max_positions: int = 256) -> None:
         'vocab_size': c.vocab_size, 'rms_norm_eps': c.rms_norm_eps, 'rope_theta': c.rope_theta, 'rope_scaling': None,
         'max_position_embeddings': c.max_position_embeddings, 'hidden_act': 'silu', 'eos_token_id': tok_len - 5 + 0, 'tie_word_embeddings': False})
     ids = {t['content']: t['id'] for t in tok['added_tokens']}
-    write_json(os.path.join(phi3, 'generation_config.json'), {'eos_token_id': [ids['<|endoftext|>'], ids['<|assistant|>'], ids['<|end|>']]})
+    write_json(os.path.join(phi3, 'generation_config.json'), {'eos_token_id': [ids[name] for name in STOP_TOKENS]})
     write_json(os.path.join(phi3, 'tokenizer.json'), tok)
     decoder_flags = {str(t['id']): {k: t[k] for k in ('content', 'lstrip', 'rstrip', 'normalized', 'single_word', 'special')} for t in tok['added_tokens']}
     write_json(os.path.join(phi3, 'tokenizer_config.json'), {'add_bos_token': False, 'add_eos_token': False, 'legacy': False,
@@ -187,12 +196,15 @@ if __name__ == '__main__':
     # Rotary positions are computed, not learned, so a longer context changes no answer, only how long one may run:
     # the end-to-end cancel test needs an answer that lasts well past the first token on a fast machine.
     parser.add_argument('--max-positions', type=int, default=256)
+    parser.add_argument('--max-new-tokens', type=int, default=512, help="the bundle's answer length limit")
+    parser.add_argument('--never-stop', action='store_true', help='a model that never chooses a stop token, for a test that needs a long answer')
     options = parser.parse_args()
-    main(options.out, max_positions=options.max_positions)
+    main(options.out, max_positions=options.max_positions, never_stop=options.never_stop)
     if options.convert:
         # The parity test converts in the same process: one Python start-up less on a busy machine.
         import convert
         convert.convert(convert.parse_args([
             '--phi3', os.path.join(options.out, 'phi3'), '--clip', os.path.join(options.out, 'clip'),
             '--hlora', os.path.join(options.out, 'com_hlora_weights.bin'), '--out', os.path.join(options.out, 'bundle'),
-            '--precision', 'fp32,int4', '--vq-idx-nums', str(TINY_VQ_IDX), '--hlora-r', '8', '--hlora-alpha', '16', '--bundle-id', 'tiny-healthgpt']))
+            '--precision', 'fp32,int4', '--vq-idx-nums', str(TINY_VQ_IDX), '--hlora-r', '8', '--hlora-alpha', '16', '--bundle-id', 'tiny-healthgpt',
+            '--max-new-tokens', str(options.max_new_tokens)]))
