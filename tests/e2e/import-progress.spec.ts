@@ -46,6 +46,8 @@ test('shows import progress, sends Cancel for this import, then shows the report
   await progress.getByRole('button', { name: 'Cancel' }).click();
   await expect(progress.getByTestId('import-progress-text')).toHaveText('Cancelling…');
 
+  // The page's call reaches this test's socket route on its own schedule, not with the text change.
+  await expect.poll(() => fromPage.some((text) => text.includes('"imports.cancel"'))).toBe(true);
   const calls = fromPage.map((text) => JSON.parse(text) as { name: string; payload: { importId?: string } });
   const cancel = calls.find((call) => call.name === 'imports.cancel');
   const finishedEvent = JSON.parse(held[0]!) as { payload: { importId: string } };
