@@ -1,5 +1,6 @@
 import { Enums, metaData, registerImageLoader, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import { hasBigEndian32BitPixels, loadBigEndian32BitImage } from './big-endian-32-bit-pixels';
 import { inflatedPart10 } from './deflated-dataset';
 import { doubleFloatRefusal, hasDoubleFloatPixels, loadDoubleFloatImage, registerDoubleFloatProvider } from './double-float-pixels';
 import { FragmentedFramesError, fragmentedFramesOf, registerFragmentedFramesProvider } from './fragmented-frames';
@@ -10,7 +11,8 @@ import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLut
  * The viewer's `wadouri:` loader: the DICOM image loader's, with the file's header read before
  * any decoding so that what the loader cannot decode is known in advance (a deflated data set is
  * inflated first, deflated-dataset.ts, as the loader's reader cannot). 1-bit frames go to
- * one-bit-frames.ts and Double Float Pixel Data to double-float-pixels.ts; segmented palettes
+ * one-bit-frames.ts, Double Float Pixel Data to double-float-pixels.ts and 32-bit big endian
+ * samples to big-endian-32-bit-pixels.ts; segmented palettes
  * and fragmented frames are mended by metadata providers (segmented-palette.ts,
  * fragmented-frames.ts); an image that would still fail inside the
  * loader, where some errors leave its promise pending for ever, is refused at once with the
@@ -18,8 +20,6 @@ import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLut
  */
 
 type Naturalized = Record<string, unknown>;
-
-const explicitBigEndian = '1.2.840.10008.1.2.2';
 
 export class UndecodableImageError extends Error {}
 
@@ -49,10 +49,6 @@ function refusalOf(natural: Naturalized): string | undefined {
       return 'a palette colour image without Palette Color Lookup Table Data';
     }
   }
-  // The loader's big endian decoder swaps 16-bit samples only; 32-bit ones come out missing.
-  if (natural.TransferSyntaxUID === explicitBigEndian && Number(natural.BitsAllocated) === 32) {
-    return '32-bit big endian pixel data, which the DICOM image loader does not decode';
-  }
   if (hasDoubleFloatPixels(natural)) return doubleFloatRefusal(natural);
   const fragmented = fragmentedFramesOf(natural);
   if (fragmented?.frames instanceof FragmentedFramesError) return fragmented.frames.message;
@@ -65,6 +61,7 @@ async function loadImage(imageId: string, options: Record<string, unknown>): Pro
   if (refusal) throw new UndecodableImageError(`cannot decode ${imageId}: ${refusal}`);
   if (isBitPacked(imageId)) return loadBitPackedImage(imageId, options);
   if (hasDoubleFloatPixels(natural)) return loadDoubleFloatImage(imageId, options);
+  if (hasBigEndian32BitPixels(natural)) return loadBigEndian32BitImage(imageId, options);
   return (await dicomImageLoader.wadouri.loadImageFromNaturalizedMetadata(imageId, { ...options }).promise) as Types.IImage;
 }
 

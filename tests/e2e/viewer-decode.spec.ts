@@ -21,6 +21,7 @@ import {
   paletteColoursWithPydicom,
   storedValuesDecodedByDcmtk,
   storedValuesWithPydicom,
+  unsignedValuesWithPydicom,
   type ReferencePixels,
 } from '../helpers/decode-references';
 import { hasZstd, readZstdRawImage, type RawImage } from '../helpers/dicom-pixels';
@@ -312,6 +313,27 @@ test.describe.serial('decoding in the browser', () => {
       console.log(`${name}: ${expected.values.length} values up to ${range.toFixed(4)}, ${differing} differ from pydicom's (rounded to float32)`);
       expect(range, `${name} is not blank`).toBeGreaterThan(0);
       expect(differing, name).toBe(0);
+    }
+  });
+
+  test('32-bit RGB samples, little and big endian, one and two frames, decode to the values pydicom reads', async ({ page, webHost }) => {
+    test.skip(!pydicomAvailable(), `pydicom or numpy cannot be used by ${pythonWithPydicom}: the expected values come from it`);
+    for (const name of ['SC_rgb_32bit.dcm', 'SC_rgb_expb_32bit.dcm', 'SC_rgb_32bit_2frame.dcm', 'SC_rgb_expb_32bit_2frame.dcm']) {
+      const file = sharedDataPath('dicom', 'conformance', 'pydicom-data', name);
+      const expected = unsignedValuesWithPydicom(file);
+      const sopInstanceUid = await seedOnFreshPage(page, webHost, file);
+      const size = expected.rows * expected.columns * expected.samplesPerPixel;
+      for (let frame = 0; frame < expected.frames; frame++) {
+        const decoded = await decode(page, sopInstanceUid, expected.frames > 1 ? frame + 1 : undefined);
+        expect([decoded.rows, decoded.columns, decoded.samplesPerPixel], name).toEqual([expected.rows, expected.columns, expected.samplesPerPixel]);
+        const pixels = pixelsOf(decoded);
+        let differing = 0;
+        for (let i = 0; i < size; i++) if (pixels[i] !== expected.values[frame * size + i]) differing++;
+        const distinct = new Set(expected.values.subarray(frame * size, (frame + 1) * size)).size;
+        console.log(`${name} frame ${frame + 1}: ${size} samples, ${distinct} distinct values, ${differing} differ from pydicom's`);
+        expect(distinct, `${name} is not blank`).toBeGreaterThan(2);
+        expect(differing, `${name} frame ${frame + 1}`).toBe(0);
+      }
     }
   });
 

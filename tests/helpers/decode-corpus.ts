@@ -44,14 +44,6 @@ export const fragmentedWithoutOffsets = [...fragmentedLossless, ...Object.keys(f
 export const allowedFailures: Record<string, { reason: string; error: RegExp }> = {
   'no-pixel-data.dcm': { reason: 'broken on purpose: an image header with no Pixel Data', error: /no pixel data/i },
   'emri_small_jpeg_2k_lossless_too_short.dcm': { reason: 'broken on purpose: its JPEG 2000 codestream is cut short', error: /past end of input/ },
-  'SC_rgb_expb_32bit.dcm': {
-    reason: 'a valid file: 32-bit big endian samples, which the DICOM image loader does not decode (refused with that reason)',
-    error: /32-bit big endian/,
-  },
-  'SC_rgb_expb_32bit_2frame.dcm': {
-    reason: 'a valid file: 32-bit big endian samples, which the DICOM image loader does not decode (refused with that reason)',
-    error: /32-bit big endian/,
-  },
 };
 
 /** Every transfer syntax in the swept folders: each must be met, and decode at least one file. */

@@ -81,6 +81,22 @@ export function floatValuesWithPydicom(file: string): { rows: number; columns: n
   return { rows: raw.rows, columns: raw.columns, values: new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
 }
 
+const unsignedValuesScript = `
+import base64, json, sys
+import numpy as np, pydicom
+ds = pydicom.dcmread(sys.argv[1])
+arr = ds.pixel_array.astype('<u4')
+print(json.dumps({'rows': ds.Rows, 'columns': ds.Columns, 'frames': int(ds.get('NumberOfFrames') or 1), 'samplesPerPixel': ds.SamplesPerPixel,
+                  'values': base64.b64encode(arr.tobytes()).decode()}))
+`;
+
+/** An unsigned image's stored values as pydicom reads them, up to 32 bits (which the Int32Array of ReferencePixels cannot hold). */
+export function unsignedValuesWithPydicom(file: string): { rows: number; columns: number; frames: number; samplesPerPixel: number; values: Uint32Array } {
+  const raw = runPydicom<{ rows: number; columns: number; frames: number; samplesPerPixel: number; values: string }>(unsignedValuesScript, [file]);
+  const bytes = Buffer.from(raw.values, 'base64');
+  return { ...raw, values: new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+}
+
 /** DCMTK's decompressors: JPEG (IJG's libjpeg, 8 and 12-bit) and JPEG-LS. */
 export type DcmtkDecompressor = 'dcmdjpeg' | 'dcmdjpls';
 
