@@ -1,6 +1,6 @@
-import { Enums, metaData, type Types } from '@cornerstonejs/core';
+import type { Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { firstNumber, nativeElementBytes } from './native-pixel-data';
+import { explicitLittleEndian, firstNumber, nativeFrameBytes } from './native-pixel-data';
 
 /*
  * 32-bit samples in Explicit VR Big Endian. The DICOM image loader's big endian decoder swaps
@@ -13,24 +13,15 @@ import { firstNumber, nativeElementBytes } from './native-pixel-data';
 type Naturalized = Record<string, unknown>;
 
 const explicitBigEndian = '1.2.840.10008.1.2.2';
-const explicitLittleEndian = '1.2.840.10008.1.2.1';
 
 export function hasBigEndian32BitPixels(natural: Naturalized): boolean {
   return natural.TransferSyntaxUID === explicitBigEndian && firstNumber(natural.BitsAllocated) === 32 && natural.PixelData !== undefined;
 }
 
 export async function loadBigEndian32BitImage(imageId: string, options: Record<string, unknown>): Promise<Types.IImage> {
-  const natural = metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
-  if (!natural) throw new Error(`32-bit big endian frame: no header for ${imageId}`);
-  const samples = (firstNumber(natural.Rows) ?? 0) * (firstNumber(natural.Columns) ?? 0) * (firstNumber(natural.SamplesPerPixel) ?? 1);
-  const { url, pixelDataFrame } = dicomImageLoader.wadouri.parseImageId(imageId);
-  const frame = pixelDataFrame ?? 0;
-  const bytes = await nativeElementBytes(imageId, url, 'x7fe00010', '32-bit big endian frame');
-  const frameBytes = samples * 4;
-  if (samples === 0 || (frame + 1) * frameBytes > bytes.length) throw new Error(`32-bit big endian frame: frame ${frame + 1} runs past the Pixel Data of ${url}`);
-  const source = bytes.subarray(frame * frameBytes, (frame + 1) * frameBytes);
-  const swapped = new Uint8Array(frameBytes);
-  for (let i = 0; i < frameBytes; i += 4) {
+  const source = await nativeFrameBytes(imageId, 'x7fe00010', 4, '32-bit big endian frame');
+  const swapped = new Uint8Array(source.length);
+  for (let i = 0; i < source.length; i += 4) {
     swapped[i] = source[i + 3]!;
     swapped[i + 1] = source[i + 2]!;
     swapped[i + 2] = source[i + 1]!;

@@ -1,6 +1,6 @@
-import { Enums, metaData, type Types } from '@cornerstonejs/core';
+import type { Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { firstNumber, nativeElementBytes } from './native-pixel-data';
+import { explicitLittleEndian, nativeFrameBytes } from './native-pixel-data';
 import { addPixelModuleOverride } from './pixel-module-override';
 
 /*
@@ -13,7 +13,6 @@ import { addPixelModuleOverride } from './pixel-module-override';
 
 type Naturalized = Record<string, unknown>;
 
-const explicitLittleEndian = '1.2.840.10008.1.2.1';
 const littleEndianSyntaxes = new Set(['1.2.840.10008.1.2', explicitLittleEndian]);
 
 export function hasDoubleFloatPixels(natural: Naturalized): boolean {
@@ -32,15 +31,9 @@ export function registerDoubleFloatProvider(): void {
 }
 
 export async function loadDoubleFloatImage(imageId: string, options: Record<string, unknown>): Promise<Types.IImage> {
-  const natural = metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
-  if (!natural) throw new Error(`double float frame: no header for ${imageId}`);
-  const count = (firstNumber(natural.Rows) ?? 0) * (firstNumber(natural.Columns) ?? 0) * (firstNumber(natural.SamplesPerPixel) ?? 1);
-  const { url, pixelDataFrame } = dicomImageLoader.wadouri.parseImageId(imageId);
-  const frame = pixelDataFrame ?? 0;
-  const bytes = await nativeElementBytes(imageId, url, 'x7fe00009', 'double float frame');
-  if (count === 0 || (frame + 1) * count * 8 > bytes.length) throw new Error(`double float frame: frame ${frame + 1} runs past the Double Float Pixel Data of ${url}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + frame * count * 8, count * 8);
-  const narrowed = new Float32Array(count);
-  for (let i = 0; i < count; i++) narrowed[i] = view.getFloat64(i * 8, true);
+  const frame = await nativeFrameBytes(imageId, 'x7fe00009', 8, 'double float frame');
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const narrowed = new Float32Array(frame.byteLength / 8);
+  for (let i = 0; i < narrowed.length; i++) narrowed[i] = view.getFloat64(i * 8, true);
   return (await dicomImageLoader.createImage(imageId, new Uint8Array(narrowed.buffer), explicitLittleEndian, { ...options })) as Types.IImage;
 }

@@ -1,7 +1,7 @@
 import { Enums, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { concatenate, inflateRaw } from './inflate-raw';
-import { firstNumber, nativeElementBytes } from './native-pixel-data';
+import { explicitLittleEndian, firstNumber, nativeElementBytes } from './native-pixel-data';
 
 /*
  * Cornerstone 5.x's loader hands natively stored 1-bit frames (BitsAllocated 1) to its decoders
@@ -11,7 +11,6 @@ import { firstNumber, nativeElementBytes } from './native-pixel-data';
  * pixel and decoded as explicit little endian data (wadouri-loader.ts sends such images here).
  */
 
-const explicitLittleEndian = '1.2.840.10008.1.2.1';
 const deflatedImageFrames = '1.2.840.10008.1.2.8.1';
 /** Syntaxes whose frames hold the bits themselves (after inflating, for the deflated one). */
 const bitPackedSyntaxes = new Set([
