@@ -66,35 +66,40 @@ export function paletteColoursWithPydicom(file: string): ReferencePixels {
   return parse(runPydicom(paletteColoursScript, [file]));
 }
 
-const floatValuesScript = `
+// pixel_array in the numpy dtype of argv[2], frames and samples interleaved as stored.
+const pixelArrayScript = `
 import base64, json, sys
 import numpy as np, pydicom
 ds = pydicom.dcmread(sys.argv[1])
-arr = ds.pixel_array.astype('<f8')
-print(json.dumps({'rows': ds.Rows, 'columns': ds.Columns, 'values': base64.b64encode(arr.tobytes()).decode()}))
-`;
-
-/** A float image's values (Float or Double Float Pixel Data) as pydicom reads them, as doubles. */
-export function floatValuesWithPydicom(file: string): { rows: number; columns: number; values: Float64Array } {
-  const raw = runPydicom<{ rows: number; columns: number; values: string }>(floatValuesScript, [file]);
-  const bytes = Buffer.from(raw.values, 'base64');
-  return { rows: raw.rows, columns: raw.columns, values: new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
-}
-
-const unsignedValuesScript = `
-import base64, json, sys
-import numpy as np, pydicom
-ds = pydicom.dcmread(sys.argv[1])
-arr = ds.pixel_array.astype('<u4')
+arr = ds.pixel_array.astype(sys.argv[2])
 print(json.dumps({'rows': ds.Rows, 'columns': ds.Columns, 'frames': int(ds.get('NumberOfFrames') or 1), 'samplesPerPixel': ds.SamplesPerPixel,
                   'values': base64.b64encode(arr.tobytes()).decode()}))
 `;
 
-/** An unsigned image's stored values as pydicom reads them, up to 32 bits (which the Int32Array of ReferencePixels cannot hold). */
-export function unsignedValuesWithPydicom(file: string): { rows: number; columns: number; frames: number; samplesPerPixel: number; values: Uint32Array } {
-  const raw = runPydicom<{ rows: number; columns: number; frames: number; samplesPerPixel: number; values: string }>(unsignedValuesScript, [file]);
+interface PixelArray<Values> {
+  rows: number;
+  columns: number;
+  frames: number;
+  samplesPerPixel: number;
+  values: Values;
+}
+
+function pixelArrayWithPydicom(file: string, dtype: '<f8' | '<u4'): PixelArray<ArrayBuffer> {
+  const raw = runPydicom<PixelArray<string>>(pixelArrayScript, [file, dtype]);
   const bytes = Buffer.from(raw.values, 'base64');
-  return { ...raw, values: new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
+  return { ...raw, values: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) };
+}
+
+/** A float image's values (Float or Double Float Pixel Data) as pydicom reads them, as doubles. */
+export function floatValuesWithPydicom(file: string): PixelArray<Float64Array> {
+  const read = pixelArrayWithPydicom(file, '<f8');
+  return { ...read, values: new Float64Array(read.values) };
+}
+
+/** An unsigned image's stored values as pydicom reads them, up to 32 bits (which the Int32Array of ReferencePixels cannot hold). */
+export function unsignedValuesWithPydicom(file: string): PixelArray<Uint32Array> {
+  const read = pixelArrayWithPydicom(file, '<u4');
+  return { ...read, values: new Uint32Array(read.values) };
 }
 
 /** DCMTK's decompressors: JPEG (IJG's libjpeg, 8 and 12-bit) and JPEG-LS. */
