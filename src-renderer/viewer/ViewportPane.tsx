@@ -71,7 +71,6 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [viewportId, imageIds]);
 
   const onDrop = (event: DragEvent) => {
