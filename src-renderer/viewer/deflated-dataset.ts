@@ -1,3 +1,4 @@
+import { concatenateBytes } from '../../src-shared/dicom/bytes';
 import { inflateRaw } from './inflate-raw';
 
 /*
@@ -76,11 +77,6 @@ export async function inflatedPart10(file: ArrayBuffer): Promise<ArrayBuffer | u
   const groupLength = new Uint8Array(4);
   new DataView(groupLength.buffer).setUint32(0, kept.reduce((sum, item) => sum + item.length, 0), true);
   const parts = [bytes.subarray(0, preambleAndPrefix), metaElement(0x0000, 'UL', groupLength), ...kept, dataSet];
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out.buffer;
+  // Three or more parts, so a fresh ArrayBuffer of exactly their size.
+  return concatenateBytes(parts).buffer as ArrayBuffer;
 }

@@ -1,14 +1,4 @@
-/** Joins byte chunks into one array (the one chunk itself when there is only one). */
-export function concatenate(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1 && parts[0]) return parts[0];
-  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.length;
-  }
-  return whole;
-}
+import { concatenateBytes } from '../../src-shared/dicom/bytes';
 
 /**
  * Inflates a raw deflate stream with the browser's DecompressionStream. DICOM pads values to an
@@ -28,5 +18,5 @@ export async function inflateRaw(bytes: Uint8Array, minimumBytes: number, descri
   } catch (error) {
     if (total < minimumBytes) throw describe(String(error));
   }
-  return concatenate(chunks);
+  return concatenateBytes(chunks);
 }

@@ -1,6 +1,7 @@
 import { Enums, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { concatenate, inflateRaw } from './inflate-raw';
+import { concatenateBytes } from '../../src-shared/dicom/bytes';
+import { inflateRaw } from './inflate-raw';
 import { explicitLittleEndian, firstNumber, nativeElementBytes } from './native-pixel-data';
 
 /*
@@ -70,7 +71,7 @@ function encapsulatedFrame(imageId: string, frameIndex: number): Uint8Array {
     | { pixelData?: unknown }
     | undefined;
   const data = frame?.pixelData;
-  return Array.isArray(data) ? concatenate(data.map(asBytes)) : asBytes(data);
+  return Array.isArray(data) ? concatenateBytes(data.map(asBytes)) : asBytes(data);
 }
 
 // The whole native Pixel Data, not the metadata reader's frames: it cuts frames that do not start on

@@ -10,6 +10,10 @@
  * HTJ2K: SOC SIZ ... EOC). A start marker inside an unfinished frame is data, not a new frame.
  */
 
+import { concatenateBytes } from './bytes';
+
+export { concatenateBytes };
+
 /** Why the fragments cannot be split into the image's frames; no frame is decoded from another's bytes. */
 export class EncapsulatedFramesError extends Error {
   override name = 'EncapsulatedFramesError';
@@ -113,18 +117,6 @@ export function frameFragmentRanges(fragments: EncapsulatedFragments, frameCount
   if (fragments.count === frameCount) return Array.from({ length: frameCount }, (_, frame) => ({ first: frame, end: frame + 1 }));
   if (fragments.count < frameCount) throw new EncapsulatedFramesError(`the pixel data has ${fragments.count} fragments for ${frameCount} frames`);
   return rangesByMarkers(fragments, frameCount, markersFor(transferSyntaxUid, frameCount, fragments.count));
-}
-
-/** One buffer holding the parts in order; the part itself when there is only one. */
-export function concatenateBytes(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 const inMemory = (fragments: readonly Uint8Array[]): EncapsulatedFragments => ({ count: fragments.length, bytes: (index) => fragments[index]! });
