@@ -6,10 +6,7 @@ export const explicitVrLittleEndian = '1.2.840.10008.1.2.1';
 export const implementationClassUid = '2.25.163040563466305436420958463151926935611';
 export const implementationVersionName = 'RADSTATION';
 
-/** A new globally unique UID under the UUID-derived 2.25 root. */
-export function newUid(): string {
-  return dcmjsData.DicomMetaDictionary.uid();
-}
+export { newUid } from '../../src-shared/dicom/uid';
 
 /** Serialises a naturalised dataset as a Part 10 file in Explicit VR Little Endian. */
 export function encodePart10(dataset: NaturalDataset): Buffer {

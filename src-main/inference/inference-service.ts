@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import dicomParser from 'dicom-parser';
@@ -9,6 +8,7 @@ import { BundleVerifier } from './bundles/bundle-verification';
 import { InferenceJobQueue, removeAbandonedStaging, type JobOutcome } from './jobs/job-queue';
 import { checkRegion, chooseSlices } from './jobs/series-selection';
 import type { PixelRegion } from './pixels/region';
+import { newUid } from '../../src-shared/dicom/uid';
 import { providerOrder } from './providers';
 import type { SeriesSlice, SeriesSource } from './series-source';
 import { InferenceWorkerClient, InferenceWorkerError } from './worker-client';
@@ -34,11 +34,6 @@ export interface TaskSelection {
   taskId: string;
   bundleId?: string;
   provider: ProviderChoice;
-}
-
-/** A DICOM UID under the 2.25 root, from a random UUID (PS3.5 B.2): unique without a registered root. */
-export function newDicomUid(): string {
-  return `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`;
 }
 
 async function sourceSeriesNumber(filePath: string): Promise<number | undefined> {
@@ -104,7 +99,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
       provider: provider(selection.provider),
       slices,
       ...(options.region ? { region: options.region } : {}),
-      seriesInstanceUid: newDicomUid(),
+      seriesInstanceUid: newUid(),
       // Derived series conventionally number above their source, so they sort after it.
       seriesNumber: (number ?? 0) + 1000,
       outputRoot: config.derivedRoot,
