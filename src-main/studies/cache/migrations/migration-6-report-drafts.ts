@@ -1,4 +1,4 @@
-import type { Migration } from '../studies/cache/migrations';
+import type { Migration } from '.';
 
 /**
  * Version 6 (reports): one draft per study. Entries are stored as JSON because they

@@ -1,4 +1,4 @@
-import type { Migration } from './migrations';
+import type { Migration } from '.';
 
 /**
  * Version 3 (the query side): a cached series thumbnail shows the middle slice, so it

@@ -1,4 +1,4 @@
-import type { Migration } from './migrations';
+import type { Migration } from '.';
 
 /**
  * Version 2 (the import side): instances that arrived with a SOP Instance UID the cache
