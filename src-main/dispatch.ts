@@ -83,14 +83,15 @@ export async function dispatch(
       error: { code: 'unavailable', message: `${name} is not available to a browser: it cannot name paths on the host machine. Upload the files instead.` },
     };
   }
-  const parsed = calls[name].request.safeParse(payload ?? {});
-  if (!parsed.success) {
-    return {
-      ok: false,
-      error: { code: 'invalid-request', message: `The request for ${name} is not valid.`, issues: issuesOf(parsed.error) },
-    };
-  }
   try {
+    // Inside the try: validating a pathological payload (nested beyond the stack) throws too.
+    const parsed = calls[name].request.safeParse(payload ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { code: 'invalid-request', message: `The request for ${name} is not valid.`, issues: issuesOf(parsed.error) },
+      };
+    }
     const handler = handlers[name] as (request: unknown, context: CallContext) => Promise<unknown> | unknown;
     const value = await handler(parsed.data, context);
     const problem = unsendableReason(value);

@@ -88,3 +88,11 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/** Sent with every answer the web host gives, errors and JSON included. */
+export const securityHeaders = {
+  'content-security-policy': contentSecurityPolicy,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+} as const;
