@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../src-main/host/web-host';
 import { createServices, type Services } from '../../src-main/services';
@@ -88,5 +89,28 @@ describe('upload route', () => {
     const after = await fetch(`${host.origin}/upload`, { method: 'POST', body: new Uint8Array(dicom), headers: { 'x-radstation-token': host.token, 'content-type': 'application/dicom' } });
     expect(after.status).toBe(202);
     await services.imports.whenFinished(((await after.json()) as { importId: string }).importId);
+  });
+
+  it('tells socket clients about an upload by its own name, never by where the host keeps it', async () => {
+    const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/ws`, { headers: { 'x-radstation-token': host.token } });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const events: string[] = [];
+    const finished = new Promise<string>((resolve) =>
+      ws.on('message', (data) => {
+        const text = data.toString();
+        events.push(text);
+        if (text.includes('"imports.finished"')) resolve(text);
+      }),
+    );
+    const response = await fetch(`${host.origin}/upload`, {
+      method: 'POST',
+      body: 'not a DICOM file',
+      headers: { 'x-radstation-token': host.token, 'content-type': 'application/octet-stream', 'x-radstation-filename': 'junk.dcm' },
+    });
+    expect(response.status).toBe(202);
+    const event = JSON.parse(await finished) as { payload: { report: { failed: Array<{ path: string }> } } };
+    expect(event.payload.report.failed.map((failure) => failure.path)).toEqual(['junk.dcm']);
+    for (const text of events) expect(text).not.toContain(temp.dir);
+    ws.close();
   });
 });
