@@ -31,8 +31,14 @@ export function requestToken(request: http.IncomingMessage): string | undefined 
   return (typeof header === 'string' ? header : undefined) ?? cookieValue(request.headers.cookie, tokenCookie);
 }
 
+/**
+ * Lax, not Strict: a student who clicks the join link in another site (a class chat)
+ * must arrive joined, and Strict would withhold the cookie from the redirect that ends
+ * that cross-site navigation. Lax still keeps it off every cross-site request that can
+ * act: socket upgrades (which also check Origin) and POSTs such as /upload.
+ */
 export function tokenCookieHeader(token: string): string {
-  return `${tokenCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  return `${tokenCookie}=${token}; HttpOnly; SameSite=Lax; Path=/`;
 }
 
 /**

@@ -77,7 +77,7 @@ describe('web host', () => {
     expect(first.headers.get('content-security-policy')).toContain("default-src 'self'");
     const setCookie = first.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/HttpOnly/);
-    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
     const cookie = setCookie.split(';')[0] ?? '';
     const page = await fetch(`${origin}/`, { headers: { cookie } });
     expect(page.status).toBe(200);
