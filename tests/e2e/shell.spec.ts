@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from './fixtures';
 
 test.describe('workstation shell in the web host', () => {
@@ -38,6 +40,24 @@ test.describe('workstation shell in the web host', () => {
       await expect(other.locator('body')).toContainText('already used');
     } finally {
       await otherBrowser.close();
+    }
+  });
+
+  test('arrives joined from a join link clicked in another site (a class chat)', async ({ page, webHost }) => {
+    // localhost and 127.0.0.1 are different sites to the browser, so this click is a cross-site navigation.
+    const link = webHost.url;
+    const chat = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<!doctype html><a href="${link}">Join the class</a>`);
+    });
+    await new Promise<void>((resolve) => chat.listen(0, 'localhost', () => resolve()));
+    try {
+      await page.goto(`http://localhost:${(chat.address() as AddressInfo).port}/`);
+      await page.getByRole('link', { name: 'Join the class' }).click();
+      await expect(page.getByTestId('studies-empty')).toBeVisible();
+      expect(page.url()).toBe(`${webHost.origin}/`);
+    } finally {
+      await new Promise<void>((resolve) => chat.close(() => resolve()));
     }
   });
 
