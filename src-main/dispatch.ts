@@ -26,6 +26,43 @@ function issuesOf(error: z.ZodError): ContractError['issues'] {
 }
 
 /**
+ * Calls that name paths on the machine the services run on. The desktop app and the CLI
+ * run on that machine for their user; a browser client of the web host does not, and
+ * must neither choose nor learn the host's paths (it uploads files instead). The host
+ * kind comes from the adapter in the main process, never from the client.
+ */
+const callsRefusedToWebClients: ReadonlySet<CallName> = new Set<CallName>(['imports.start']);
+
+/**
+ * Deepest reply the hosts send. The deepest legitimate one is a tag tree, three levels per
+ * DICOM sequence, and DICOM in the wild nests far fewer than 32 sequences; much deeper
+ * values overflow the stack of JSON.stringify (web host) or of structured clone (IPC).
+ */
+export const maxReplyDepth = 256;
+/** Bounds the walk below, so a reply sharing objects many times over cannot stall it. */
+const maxReplyNodes = 10_000_000;
+
+/**
+ * Why a reply could not cross to the renderer as JSON, or undefined when it can. Walks
+ * the value without recursion, so the check itself cannot overflow the stack; a cycle
+ * shows up as a depth beyond the bound.
+ */
+export function unsendableReason(value: unknown): string | undefined {
+  const pending: Array<{ item: unknown; depth: number }> = [{ item: value, depth: 0 }];
+  let visited = 0;
+  while (pending.length > 0) {
+    const { item, depth } = pending.pop()!;
+    if (typeof item === 'bigint') return 'it holds a BigInt, which JSON cannot carry';
+    if (item === null || typeof item !== 'object' || ArrayBuffer.isView(item) || item instanceof ArrayBuffer) continue;
+    if (depth >= maxReplyDepth) return `it is nested more than ${maxReplyDepth} levels deep`;
+    visited += 1;
+    if (visited > maxReplyNodes) return `it holds more than ${maxReplyNodes} objects`;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push({ item: child, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+/**
  * The single entry point both hosts use: look the call up, validate its payload, run
  * the handler and turn any failure into an error envelope. Nothing thrown in a
  * service ever crosses to the renderer as an exception.
@@ -40,16 +77,28 @@ export async function dispatch(
   if (!isCallName(name)) {
     return { ok: false, error: { code: 'unknown-call', message: `There is no call named "${name}".` } };
   }
-  const parsed = calls[name].request.safeParse(payload ?? {});
-  if (!parsed.success) {
+  if (context.host === 'web' && callsRefusedToWebClients.has(name)) {
     return {
       ok: false,
-      error: { code: 'invalid-request', message: `The request for ${name} is not valid.`, issues: issuesOf(parsed.error) },
+      error: { code: 'unavailable', message: `${name} is not available to a browser: it cannot name paths on the host machine. Upload the files instead.` },
     };
   }
   try {
+    // Inside the try: validating a pathological payload (nested beyond the stack) throws too.
+    const parsed = calls[name].request.safeParse(payload ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { code: 'invalid-request', message: `The request for ${name} is not valid.`, issues: issuesOf(parsed.error) },
+      };
+    }
     const handler = handlers[name] as (request: unknown, context: CallContext) => Promise<unknown> | unknown;
     const value = await handler(parsed.data, context);
+    const problem = unsendableReason(value);
+    if (problem !== undefined) {
+      log(`[radstation] ${name} replied with a value that cannot be sent: ${problem}`);
+      return { ok: false, error: { code: 'internal', message: `The reply to ${name} could not be sent: ${problem}.` } };
+    }
     return { ok: true, value };
   } catch (error) {
     if (error instanceof ServiceError) {

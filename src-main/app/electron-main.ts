@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { ipcChannels } from '../../src-shared/contract';
 import { dispatch } from '../dispatch';
 import { rendererDir } from '../platform/app-root';
@@ -8,7 +8,7 @@ import { hostDirArgs } from '../platform/host-args';
 import { createServices, type Services } from '../services';
 import { installAppMenu } from './menu';
 import { appOrigin, handleAppScheme, registerAppScheme } from './protocol';
-import { isAppUrl, mayNavigate, windowOpenDecision, windowWebPreferences } from './window-policy';
+import { isAppUrl, mayNavigate, offersDevTools, permissionDecision, windowOpenDecision, windowWebPreferences } from './window-policy';
 
 /**
  * Electron-only glue, kept thin: a window, a menu, a protocol and one IPC handler. All
@@ -23,11 +23,18 @@ function createWindow(): BrowserWindow {
     height: 900,
     title: 'Radstation',
     backgroundColor: '#101418',
-    webPreferences: { preload: preloadPath, ...windowWebPreferences },
+    webPreferences: { preload: preloadPath, ...windowWebPreferences, devTools: offersDevTools(app.isPackaged) },
   });
   // The renderer never leaves the app: no navigation elsewhere, no new windows.
   window.webContents.on('will-navigate', (event, url) => {
     if (!mayNavigate(url)) event.preventDefault();
+  });
+  // The same rule for subframes and for server redirects, which will-navigate does not see.
+  window.webContents.on('will-frame-navigate', (details) => {
+    if (!mayNavigate(details.url)) details.preventDefault();
+  });
+  window.webContents.on('will-redirect', (details) => {
+    if (!mayNavigate(details.url)) details.preventDefault();
   });
   window.webContents.setWindowOpenHandler(windowOpenDecision);
   void window.loadURL(`${appOrigin}/index.html`);
@@ -65,9 +72,12 @@ if (!app.requestSingleInstanceLock()) {
       userDataDir: app.getPath('userData'),
       runtimeVersions: { electron: process.versions.electron ?? 'unknown', chrome: process.versions.chrome ?? 'unknown' },
     });
+    // Deny every web permission the app does not use, asked or merely checked.
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permissionDecision(permission, details.requestingUrl)));
+    session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionDecision(permission, requestingOrigin));
     handleAppScheme(services, rendererDir());
     bindIpc(services);
-    installAppMenu(services.events, () => mainWindow);
+    installAppMenu(services.events, () => mainWindow, { devTools: offersDevTools(app.isPackaged) });
     mainWindow = createWindow();
     app.on('window-all-closed', () => {
       void services.close().finally(() => app.quit());

@@ -2,7 +2,7 @@ import { Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'elect
 import type { EventBus } from '../events';
 
 /** The menu sends commands to the renderer, which owns every dialog. */
-export function installAppMenu(events: EventBus, getWindow: () => BrowserWindow | undefined): void {
+export function installAppMenu(events: EventBus, getWindow: () => BrowserWindow | undefined, options: { devTools: boolean }): void {
   const command = (name: 'about' | 'import') => () => {
     getWindow()?.focus();
     events.emit('app.menuCommand', { command: name });
@@ -15,7 +15,17 @@ export function installAppMenu(events: EventBus, getWindow: () => BrowserWindow 
     },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      // Developer Tools only while developing (window-policy.ts says why).
+      submenu: [
+        { role: 'reload' },
+        ...(options.devTools ? [{ role: 'toggleDevTools' as const }] : []),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     {
       label: 'Help',

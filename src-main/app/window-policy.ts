@@ -32,3 +32,29 @@ export function mayNavigate(url: string): boolean {
 export function windowOpenDecision(): { action: 'deny' } {
   return { action: 'deny' };
 }
+
+/**
+ * The one web permission the renderer uses: writing an image to the clipboard (the
+ * viewer's Copy). Camera, microphone, geolocation, notifications, MIDI, HID, serial, USB,
+ * screen capture, clipboard reading, pointer lock and the rest are never asked for by the
+ * app, so a request for any of them means something other than the app is asking.
+ */
+export const grantedPermissions: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/**
+ * Whether Electron's permission request and check handlers grant `permission`, asked by
+ * a page at `requester` (a URL for requests, an origin for checks): only the app's own
+ * pages, and only what the app uses.
+ */
+export function permissionDecision(permission: string, requester: string): boolean {
+  return grantedPermissions.has(permission) && (requester === appOrigin || isAppUrl(requester));
+}
+
+/**
+ * Whether the View menu offers Developer Tools: while developing, yes; in a packaged
+ * build, no, so a user cannot be talked into pasting code into a console holding the
+ * cache's patient data.
+ */
+export function offersDevTools(isPackaged: boolean): boolean {
+  return !isPackaged;
+}

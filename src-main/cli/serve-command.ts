@@ -12,8 +12,11 @@ export const serveCommand: CliCommand = {
   usage: `radstation serve [--cache DIR] [--models DIR]... [--port N] [--host ADDRESS]
 
 Starts the same services as the desktop app behind HTTP and WebSocket, and prints a
-URL carrying a random access token. Anyone with that URL can read the cache, so
-bind to a non-loopback address only on a network you trust (a classroom, say).
+one-time join link and the random access token. The link works once: the browser
+that opens it gets the token as a cookie. Scripts send the token in the
+x-radstation-token header; POST /join with that header makes a new link for another
+browser. Anyone with the token can read the cache, so bind to a non-loopback address
+only on a network you trust (a classroom, say).
   --cache DIR     study cache folder (default: RADSTATION_CACHE, then the app's user-data folder)
   --models DIR    extra model bundle folder; repeatable (also RADSTATION_MODELS)
   --port N        port to listen on (default: a free one)
@@ -46,7 +49,9 @@ bind to a non-loopback address only on a network you trust (a classroom, say).
       throw error;
     }
     io.out(`Radstation is serving the cache at ${services.dirs.cacheDir}`);
-    if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}; anyone on that network with the URL can read this cache.`);
+    if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}; anyone on that network with the token or an unused join link can read this cache.`);
+    io.out(`Token: ${webHost.token}`);
+    io.out('The link below works once, in one browser; for another, POST /join with the token in the x-radstation-token header.');
     io.out(`Open: ${webHost.url}`);
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();

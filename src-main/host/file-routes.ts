@@ -52,9 +52,24 @@ export function lookupRendererFile(rendererDir: string, requestPath: string): Fi
   const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
   const root = path.resolve(rendererDir);
   const filePath = path.resolve(root, relative);
-  if (filePath !== root && !filePath.startsWith(root + path.sep)) return { status: 400, message: 'Path escapes the application folder.' };
-  if (!fs.existsSync(filePath) || !fs.statSync(filePath).isFile()) return { status: 404, message: 'Not found.' };
-  return { status: 200, filePath, contentType: staticTypes[path.extname(filePath)] ?? 'application/octet-stream' };
+  if (!isInside(root, filePath)) return { status: 400, message: 'Path escapes the application folder.' };
+  // The lexical check above cannot see symlinks: resolve both ends for real, and serve only
+  // a regular file whose real location is still inside the app's real folder.
+  let realRoot: string;
+  let realFile: string;
+  try {
+    realRoot = fs.realpathSync(root);
+    realFile = fs.realpathSync(filePath);
+  } catch {
+    return { status: 404, message: 'Not found.' };
+  }
+  if (!isInside(realRoot, realFile)) return { status: 404, message: 'Not found.' };
+  if (!fs.statSync(realFile).isFile()) return { status: 404, message: 'Not found.' };
+  return { status: 200, filePath: realFile, contentType: staticTypes[path.extname(filePath)] ?? 'application/octet-stream' };
+}
+
+function isInside(root: string, candidate: string): boolean {
+  return candidate === root || candidate.startsWith(root + path.sep);
 }
 
 /**
@@ -73,3 +88,11 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/** Sent with every answer the web host gives, errors and JSON included. */
+export const securityHeaders = {
+  'content-security-policy': contentSecurityPolicy,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+} as const;

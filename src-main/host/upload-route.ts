@@ -3,22 +3,54 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { ImportService } from '../studies/import/import-service';
+import { securityHeaders } from './file-routes';
 
 /** Where a browser on another machine (a student's) sends a file or a zip to import. */
 export const uploadRoute = '/upload';
 
+/** Where uploads are staged before their import copies them into the store. */
+export function uploadStagingRoot(cacheDir: string): string {
+  return path.join(cacheDir, 'uploads');
+}
+
+/**
+ * How many uploads a host takes at once, from the first byte until their import ends.
+ * Each holds a staged file and an import's working memory, so beyond the bound a client
+ * is told to come back rather than the host taking on work it cannot bound.
+ */
+export class UploadSlots {
+  private active = 0;
+
+  constructor(readonly max: number) {}
+
+  /** A release function (safe to call twice), or undefined when every slot is taken. */
+  take(): (() => void) | undefined {
+    if (this.active >= this.max) return undefined;
+    this.active += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active -= 1;
+    };
+  }
+}
+
 export interface UploadOptions {
   readonly cacheDir: string;
   readonly imports: ImportService;
+  readonly slots: UploadSlots;
   /** Largest body accepted; bigger uploads are refused with 413 and nothing is kept. */
   readonly maxBytes?: number;
+  readonly log: (message: string) => void;
 }
 
 const acceptedTypes = new Set(['application/octet-stream', 'application/dicom', 'application/zip', 'application/x-zip-compressed']);
 const defaultMaxBytes = 2 * 1024 * 1024 * 1024;
 
-function reply(response: http.ServerResponse, status: number, body: object): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function reply(response: http.ServerResponse, status: number, body: object, headers: http.OutgoingHttpHeaders = {}): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { ...securityHeaders, 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(JSON.stringify(body));
 }
 
@@ -44,12 +76,14 @@ export function safeUploadName(header: string | string[] | undefined): string {
  */
 export function handleUpload(request: http.IncomingMessage, response: http.ServerResponse, options: UploadOptions): void {
   if (request.method !== 'POST') {
-    reply(response, 405, { error: 'Upload with POST.' });
+    reply(response, 405, { error: 'Upload with POST.' }, { allow: 'POST' });
+    request.resume();
     return;
   }
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!acceptedTypes.has(contentType)) {
     reply(response, 415, { error: `Send the file as ${[...acceptedTypes].join(' or ')}.` });
+    request.resume();
     return;
   }
   const maxBytes = options.maxBytes ?? defaultMaxBytes;
@@ -59,10 +93,31 @@ export function handleUpload(request: http.IncomingMessage, response: http.Serve
     request.resume();
     return;
   }
-  const stagingDir = path.join(options.cacheDir, 'uploads', randomUUID());
+  const release = options.slots.take();
+  if (release === undefined) {
+    reply(response, 503, { error: `The host is already receiving ${options.slots.max} uploads; send this one again when one of them has finished importing.` }, { 'retry-after': '10' });
+    request.resume();
+    return;
+  }
+  const stagingDir = path.join(uploadStagingRoot(options.cacheDir), randomUUID());
   const stagedFile = path.join(stagingDir, safeUploadName(request.headers['x-radstation-filename']));
-  const discard = () => fs.rmSync(stagingDir, { recursive: true, force: true });
-  fs.mkdirSync(stagingDir, { recursive: true });
+  // Runs from stream and timer callbacks, where a throw would end the process: log instead.
+  const discard = (): void => {
+    release();
+    try {
+      fs.rmSync(stagingDir, { recursive: true, force: true });
+    } catch (error) {
+      options.log(`[radstation] could not remove the upload staging folder ${stagingDir}: ${String(error)}`);
+    }
+  };
+  try {
+    fs.mkdirSync(stagingDir, { recursive: true });
+  } catch (error) {
+    discard();
+    reply(response, 500, { error: `The upload could not be staged: ${error instanceof Error ? error.message : String(error)}` });
+    request.resume();
+    return;
+  }
   const out = fs.createWriteStream(stagedFile, { flags: 'wx' });
   let received = 0;
   let refused = false;
@@ -78,19 +133,23 @@ export function handleUpload(request: http.IncomingMessage, response: http.Serve
     }
   });
   request.pipe(out);
-  const fail = () => {
+  const fail = (): void => {
     if (refused) return;
     refused = true;
+    out.destroy();
     discard();
-    if (!response.headersSent) reply(response, 400, { error: 'The upload was interrupted.' });
+    reply(response, 400, { error: 'The upload was interrupted.' });
   };
   request.on('aborted', fail);
+  request.on('error', fail);
   out.on('error', fail);
   out.on('finish', () => {
     if (refused) return;
     try {
       const { importId } = options.imports.start({ paths: [stagedFile], mode: 'copy' });
-      void options.imports.whenFinished(importId)?.finally(discard);
+      const finished = options.imports.whenFinished(importId);
+      if (finished === undefined) discard();
+      else void finished.then(discard, discard);
       reply(response, 202, { importId });
     } catch (error) {
       discard();

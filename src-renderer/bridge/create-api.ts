@@ -10,7 +10,7 @@ import {
   type RadstationBridge,
 } from '../../src-shared/contract';
 import './transport';
-import { createWebSocketTransport, takeAccessToken } from './websocket-transport';
+import { createWebSocketTransport } from './websocket-transport';
 
 /**
  * The API object the whole renderer uses. Responses and events are checked against
@@ -42,6 +42,6 @@ export function createApi(transport: RadstationBridge): RadstationApi {
 
 /** Electron's preload bridge when present, else the web host's socket. */
 export function connectApi(): RadstationApi {
-  const transport = window.radstation ?? createWebSocketTransport(takeAccessToken(location, sessionStorage, history));
+  const transport = window.radstation ?? createWebSocketTransport();
   return createApi(transport);
 }

@@ -1,30 +1,16 @@
 import type { RadstationBridge } from '../../src-shared/contract/bridge';
 import { serverMessageSchema, type ClientMessage } from '../../src-shared/contract/wire';
 
-const tokenStorageKey = 'radstation.token';
-
-/**
- * The access token arrives once in the page URL. Keep it for this tab and take it out
- * of the address bar, so it is not left on screen for a classroom projector.
- */
-export function takeAccessToken(location: Location, storage: Storage, history: History): string | undefined {
-  const url = new URL(location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    storage.setItem(tokenStorageKey, fromUrl);
-    url.searchParams.delete('token');
-    history.replaceState(null, '', url.pathname + url.search + url.hash);
-    return fromUrl;
-  }
-  return storage.getItem(tokenStorageKey) ?? undefined;
-}
-
 interface Pending {
   resolve: (envelope: unknown) => void;
 }
 
-/** A WebSocket to the web host, reconnecting on loss; calls made while it is down wait for it. */
-export function createWebSocketTransport(token: string | undefined): RadstationBridge {
+/**
+ * A WebSocket to the web host, reconnecting on loss; calls made while it is down wait for
+ * it. The page holds no token: the browser joined through a one-time link and sends the
+ * host's HttpOnly cookie with the upgrade, as with every other request.
+ */
+export function createWebSocketTransport(): RadstationBridge {
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const pending = new Map<number, Pending>();
   const queue: string[] = [];
@@ -34,8 +20,7 @@ export function createWebSocketTransport(token: string | undefined): RadstationB
 
   const connect = (): void => {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = token ? `?token=${encodeURIComponent(token)}` : '';
-    const ws = new WebSocket(`${scheme}//${location.host}/ws${query}`);
+    const ws = new WebSocket(`${scheme}//${location.host}/ws`);
     socket = ws;
     ws.onopen = () => {
       retryDelay = 250;

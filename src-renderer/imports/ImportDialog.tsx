@@ -3,9 +3,10 @@ import type { StorageMode } from '../../src-shared/domain/imports';
 import { canDropFiles, droppedPaths } from '../bridge/dropped-files';
 
 /**
- * Chooses what to import. Paths are on the machine the services run on: in the desktop
- * app that is this computer (and files can be dropped here); in the web host it is the
- * host's disk, so a student's browser imports from the teacher's machine.
+ * Chooses what to import. In the desktop app, paths on this computer (and files can be
+ * dropped here). In the web host, a file or zip uploaded from the browser's computer: a
+ * browser may neither name nor learn paths on the host's disk, and the host refuses
+ * imports.start from it.
  */
 export function ImportDialog({
   host,
@@ -51,63 +52,57 @@ export function ImportDialog({
         }}
       >
         <h2 id="import-title">Import studies</h2>
-        <label htmlFor="import-paths">
-          {host === 'web' ? 'Files, folders, DICOMDIRs or zips on the host machine, one path per line' : 'Files, folders, DICOMDIRs or zips, one path per line'}
-        </label>
-        <textarea
-          id="import-paths"
-          rows={4}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          placeholder={host === 'web' ? '/media/cdrom or /home/teacher/cases/case-12.zip' : '/path/to/study-folder'}
-          autoFocus
-        />
-        {acceptsDrops && (
-          <div
-            className={`drop-zone${dragging ? ' dragging' : ''}`}
-            onDragOver={(event) => {
-              event.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={onDrop}
-          >
-            Or drop files and folders here
-          </div>
-        )}
-        {host === 'web' && (
+        {host === 'web' ? (
+          <label className="upload-choice">
+            Upload a DICOM file or zip from this computer (copied into the cache):{' '}
+            <input
+              type="file"
+              aria-label="Upload a file or zip"
+              accept=".dcm,.zip,application/dicom,application/zip"
+              autoFocus
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (file) onUpload(file);
+              }}
+            />
+          </label>
+        ) : (
           <>
-            <p className="notice">The web host reads these paths on its own disk, not on the computer running this browser.</p>
-            <label className="upload-choice">
-              Or upload a DICOM file or zip from this computer (copied into the cache):{' '}
-              <input
-                type="file"
-                aria-label="Upload a file or zip"
-                accept=".dcm,.zip,application/dicom,application/zip"
-                onChange={(event) => {
-                  const file = event.target.files?.[0];
-                  if (file) onUpload(file);
+            <label htmlFor="import-paths">Files, folders, DICOMDIRs or zips, one path per line</label>
+            <textarea id="import-paths" rows={4} value={text} onChange={(event) => setText(event.target.value)} placeholder="/path/to/study-folder" autoFocus />
+            {acceptsDrops && (
+              <div
+                className={`drop-zone${dragging ? ' dragging' : ''}`}
+                onDragOver={(event) => {
+                  event.preventDefault();
+                  setDragging(true);
                 }}
-              />
-            </label>
+                onDragLeave={() => setDragging(false)}
+                onDrop={onDrop}
+              >
+                Or drop files and folders here
+              </div>
+            )}
+            <fieldset className="import-mode">
+              <legend>Storage</legend>
+              <label>
+                <input type="radio" name="import-mode" checked={mode === 'copy'} onChange={() => setMode('copy')} /> Copy into the cache
+              </label>
+              <label>
+                <input type="radio" name="import-mode" checked={mode === 'link'} onChange={() => setMode('link')} /> Link in place (read-only media; files must stay where they are)
+              </label>
+            </fieldset>
           </>
         )}
-        <fieldset className="import-mode">
-          <legend>Storage</legend>
-          <label>
-            <input type="radio" name="import-mode" checked={mode === 'copy'} onChange={() => setMode('copy')} /> Copy into the cache
-          </label>
-          <label>
-            <input type="radio" name="import-mode" checked={mode === 'link'} onChange={() => setMode('link')} /> Link in place (read-only media; files must stay where they are)
-          </label>
-        </fieldset>
         <div className="dialog-actions">
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={paths.length === 0}>
-            Import
-          </button>
+          {host !== 'web' && (
+            <button type="submit" className="primary" disabled={paths.length === 0}>
+              Import
+            </button>
+          )}
         </div>
       </form>
     </div>

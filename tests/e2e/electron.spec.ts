@@ -45,6 +45,15 @@ test.describe('Electron desktop app', () => {
           expect.objectContaining({ label: 'Help', items: expect.arrayContaining(['About Radstation']) }),
         ]),
       );
+      // Unpackaged, as here, the View menu offers Developer Tools; a packaged build does not (window-policy.test.ts).
+      expect(menu.find((item: { label: string; items: string[] }) => item.label === 'View')?.items).toContain('Toggle Developer Tools');
+      // Web permissions the app does not use are denied, whether checked or asked for.
+      expect(await page.evaluate(async () => (await navigator.permissions.query({ name: 'geolocation' })).state)).toBe('denied');
+      expect(
+        await page.evaluate(
+          () => new Promise<string>((resolve) => navigator.geolocation.getCurrentPosition(() => resolve('granted'), (error) => resolve(error.code === error.PERMISSION_DENIED ? 'denied' : `error ${error.code}`))),
+        ),
+      ).toBe('denied');
       const headers = await page.evaluate(async () => {
         const response = await fetch('radstation://app/index.html');
         return response.headers.get('content-security-policy');

@@ -7,7 +7,7 @@ import type { RunningHost } from './fixtures';
  * cache, so a spec that imports cleans up after itself.
  */
 export async function emptyCache(host: RunningHost): Promise<void> {
-  const socket = new WebSocket(`${host.origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(host.token)}`);
+  const socket = new WebSocket(`${host.origin.replace(/^http/, 'ws')}/ws`, { headers: { 'x-radstation-token': host.token } });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

@@ -3,7 +3,7 @@ import type { RunningHost } from './fixtures';
 
 /** One call to the host over its socket, as a second window (or another renderer) would make it. */
 export async function callHost<T>(host: RunningHost, name: string, payload: unknown): Promise<T> {
-  const socket = new WebSocket(`${host.origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(host.token)}`);
+  const socket = new WebSocket(`${host.origin.replace(/^http/, 'ws')}/ws`, { headers: { 'x-radstation-token': host.token } });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,30 +7,40 @@ import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
 
 /**
- * The whole path a teacher takes in the web host: type a folder on the host machine
- * into the import dialog, watch it import, then find the study and open its series.
- * Real files (the GE head CT, pydicom's MR_small), the real import, a real browser.
+ * The whole path a student takes in the web host: upload a zip of cases from the
+ * browser's computer, watch it import, then find the study and open its series. Real
+ * files (the GE head CT, pydicom's MR_small), the real import, a real browser. A browser
+ * cannot name paths on the host, so uploading is its only way in.
  */
 test.describe('study browser in the web host', () => {
   let junkFolder: string;
+  let casesZip: string;
   test.beforeAll(() => {
     junkFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'radstation-e2e-junk-'));
     fs.writeFileSync(path.join(junkFolder, 'not-dicom.dcm'), 'this is not a DICOM file\n'.repeat(20));
+    // The zip a student would make of the cases folder, made with Python's zipfile, not by the code under test.
+    casesZip = path.join(junkFolder, 'cases.zip');
+    const sources = [sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'), sharedDataPath('dicom', 'conformance', 'pydicom', 'MR_small.dcm'), path.join(junkFolder, 'not-dicom.dcm')];
+    execFileSync('python3', [
+      '-c',
+      'import os, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n  for src in sys.argv[2:]:\n    if os.path.isdir(src):\n      for name in sorted(os.listdir(src)): z.write(os.path.join(src, name), os.path.join(os.path.basename(src), name))\n    else: z.write(src, os.path.basename(src))',
+      casesZip,
+      ...sources,
+    ]);
   });
   test.afterAll(() => fs.rmSync(junkFolder, { recursive: true, force: true }));
   test.afterEach(async ({ webHost }) => emptyCache(webHost));
 
-  test('imports a folder through the UI, then searches, filters, sorts and opens series', async ({ page, webHost }) => {
+  test('imports an uploaded zip through the UI, then searches, filters, sorts and opens series', async ({ page, webHost }) => {
     await page.goto(webHost.url);
     await expect(page.getByTestId('studies-empty')).toBeVisible();
 
     await page.getByRole('button', { name: 'Import…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import studies' });
     await expect(dialog).toBeVisible();
-    await dialog
-      .getByLabel(/on the host machine/)
-      .fill([sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'), sharedDataPath('dicom', 'conformance', 'pydicom', 'MR_small.dcm'), junkFolder].join('\n'));
-    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    // No field for host paths in a browser: only the upload.
+    await expect(dialog.locator('textarea')).toHaveCount(0);
+    await dialog.getByLabel('Upload a file or zip').setInputFiles(casesZip);
 
     const report = page.getByRole('dialog', { name: 'Import finished' });
     await expect(report).toBeVisible({ timeout: 60_000 });
@@ -38,7 +49,9 @@ test.describe('study browser in the web host', () => {
     await expect(report.getByTestId('import-count-failed')).toHaveText('1');
     const failures = report.getByRole('table', { name: 'Failed files' });
     await expect(failures.getByRole('row')).toHaveCount(2);
-    await expect(failures).toContainText('not-dicom.dcm');
+    // Named inside the upload, never by where the host staged it.
+    await expect(failures).toContainText('cases.zip!/not-dicom.dcm');
+    await expect(failures).not.toContainText(webHost.cacheDir);
     await page.screenshot({ path: 'test-results/study-browser-import-report.png' });
     await report.getByRole('button', { name: 'Close' }).click();
 
@@ -104,16 +117,16 @@ test.describe('study browser in the web host', () => {
     await expect(page.locator('tr.study-row').first()).toContainText('CompressedSamples MR1');
   });
 
-  test('reports a path that does not exist on the host, losing nothing', async ({ page, webHost }) => {
+  test('reports an uploaded file that is not DICOM by its own name, losing nothing', async ({ page, webHost }) => {
     await page.goto(webHost.url);
     const before = await page.locator('tr.study-row').count();
     await page.getByRole('button', { name: 'Import…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import studies' });
-    await dialog.getByLabel(/on the host machine/).fill(path.join(junkFolder, 'no-such-folder'));
-    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.getByLabel('Upload a file or zip').setInputFiles(path.join(junkFolder, 'not-dicom.dcm'));
     const report = page.getByRole('dialog', { name: /Import (finished|failed)/ });
     await expect(report).toBeVisible({ timeout: 60_000 });
-    await expect(report).toContainText('no-such-folder');
+    await expect(report).toContainText('not-dicom.dcm');
+    await expect(report).not.toContainText(webHost.cacheDir);
     await expect(report.getByTestId('import-count-new')).toHaveText('0');
     await report.getByRole('button', { name: 'Close' }).click();
     await expect(page.locator('tr.study-row')).toHaveCount(before);

@@ -67,6 +67,7 @@ describe.skipIf(!built)('radstation serve: a running host', () => {
   let child: ChildProcess;
   let port: number;
   let url: URL;
+  let token = '';
   let stdout = '';
 
   beforeAll(async () => {
@@ -81,6 +82,7 @@ describe.skipIf(!built)('radstation serve: a running host', () => {
         output += chunk.toString();
         stdout = output;
         const match = /Open: (\S+)/.exec(output);
+        token = /^Token: (\S+)$/m.exec(output)?.[1] ?? '';
         if (match?.[1]) resolve(new URL(match[1]));
       };
       child.stdout?.on('data', onData);
@@ -98,21 +100,25 @@ describe.skipIf(!built)('radstation serve: a running host', () => {
     temp.cleanup();
   });
 
-  it('binds the asked address and port, uses the asked cache, and prints a URL with a random token', async () => {
+  it('binds the asked address and port, uses the asked cache, and prints a random token and a one-time join link', async () => {
     expect(url.hostname).toBe('127.0.0.1');
     expect(url.port).toBe(String(port));
-    expect(url.searchParams.get('token') ?? '').toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(url.pathname).toBe('/join');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(url.href).not.toContain(token);
     expect(stdout).toContain(`serving the cache at ${cacheDir}`);
     expect(fs.existsSync(cacheDir)).toBe(true);
   });
 
-  it('refuses requests without the right token and serves the app with it', async () => {
-    const token = url.searchParams.get('token') ?? '';
+  it('refuses requests without the right token, serves the app with it, and lets the join link in once', async () => {
     expect((await rawGet(port, '/')).status).toBe(401);
-    expect((await rawGet(port, `/?token=x${token.slice(1)}`)).status).toBe(401);
-    const page = await rawGet(port, `/?token=${token}`);
+    expect((await rawGet(port, '/', { 'x-radstation-token': `x${token.slice(1)}` })).status).toBe(401);
+    const page = await rawGet(port, '/', { 'x-radstation-token': token });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<div id="root"></div>');
+    const joinPath = `${url.pathname}${url.search}`;
+    expect((await rawGet(port, joinPath)).status).toBe(303);
+    expect((await rawGet(port, joinPath)).status).toBe(401);
   });
 
   it.each([
@@ -123,7 +129,6 @@ describe.skipIf(!built)('radstation serve: a running host', () => {
     '/../../package.json',
     '/%2e%2e/%2e%2e/package.json',
   ])('answers the path-traversal attempt %s with a 4xx and no file', async (requestPath) => {
-    const token = url.searchParams.get('token') ?? '';
     const response = await rawGet(port, requestPath, { 'x-radstation-token': token });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);

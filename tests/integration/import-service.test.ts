@@ -8,7 +8,8 @@ import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const temp = makeTempDir();
-const context = { host: 'web', client: 'test' } as const;
+// The desktop app names paths on its own machine; a browser client of the web host may not (see dispatch.test.ts).
+const context = { host: 'electron', client: 'test' } as const;
 let services: Services | undefined;
 afterAll(async () => {
   await services?.close();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../src-main/host/web-host';
-import { handleUpload, safeUploadName } from '../../src-main/host/upload-route';
+import { handleUpload, safeUploadName, UploadSlots } from '../../src-main/host/upload-route';
 import { createServices, type Services } from '../../src-main/services';
 import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -54,7 +54,7 @@ describe('upload to the web host', () => {
   });
 
   it('refuses a body over the limit and keeps nothing of it', async () => {
-    const server = http.createServer((request, response) => handleUpload(request, response, { cacheDir: path.join(temp.dir, 'small'), imports: services.imports, maxBytes: 1000 }));
+    const server = http.createServer((request, response) => handleUpload(request, response, { cacheDir: path.join(temp.dir, 'small'), imports: services.imports, maxBytes: 1000, slots: new UploadSlots(4), log: () => {} }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Declared too large: refused before anything is written.

@@ -51,31 +51,64 @@ function call(ws: WebSocket, id: number, name: string, payload: unknown): Promis
 }
 
 describe('web host', () => {
-  it('binds to loopback and prints a URL with the token', () => {
-    expect(new URL(host.url).hostname).toBe('127.0.0.1');
-    expect(new URL(host.url).searchParams.get('token')).toBe(host.token);
+  it('binds to loopback and prints a one-time join link, which never carries the token', () => {
+    const url = new URL(host.url);
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(url.pathname).toBe('/join');
+    expect(url.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(host.url).not.toContain(host.token);
     expect(host.token.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('refuses every request without the token, static files included', async () => {
+  it('refuses every request without the token, static files included, and a token in the URL', async () => {
     for (const route of ['/', '/index.html', '/files/instances/1.2.3']) {
       expect((await fetch(`${origin}${route}`)).status).toBe(401);
     }
-    expect((await fetch(`${origin}/?token=wrong-${host.token}`)).status).toBe(401);
+    expect((await fetch(`${origin}/`, { headers: { 'x-radstation-token': `wrong-${host.token}` } })).status).toBe(401);
+    // A token in a URL lands in the browser's history: it opens nothing.
+    expect((await fetch(`${origin}/?token=${host.token}`)).status).toBe(401);
   });
 
-  it('serves the renderer with the token, and sets a cookie so later requests need no query', async () => {
-    const first = await fetch(host.url);
-    expect(first.status).toBe(200);
-    expect(await first.text()).toContain('test renderer');
+  it('exchanges the join code once for the HttpOnly cookie and redirects to an address without it', async () => {
+    const joinUrl = host.joinUrl();
+    const first = await fetch(joinUrl, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/');
     expect(first.headers.get('content-security-policy')).toContain("default-src 'self'");
-    const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
-    expect((await fetch(`${origin}/index.html`, { headers: { cookie } })).status).toBe(200);
+    const setCookie = first.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    const cookie = setCookie.split(';')[0] ?? '';
+    const page = await fetch(`${origin}/`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('test renderer');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // The browser that joined may reopen its link (a reload): it is let in without a new cookie.
+    const reopened = await fetch(joinUrl, { redirect: 'manual', headers: { cookie } });
+    expect(reopened.status).toBe(303);
+    expect(reopened.headers.get('set-cookie')).toBeNull();
+    // The code is dead once used: the same link, from history or another browser, opens nothing.
+    const again = await fetch(joinUrl, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    expect(await again.text()).toContain('already used');
+    expect((await fetch(`${origin}/join?code=made-up`, { redirect: 'manual' })).status).toBe(401);
+  });
+
+  it('mints further join links for a script with the token header, and for nobody else', async () => {
+    expect((await fetch(`${origin}/join`, { method: 'POST' })).status).toBe(401);
+    const minted = await fetch(`${origin}/join`, { method: 'POST', headers: { 'x-radstation-token': host.token } });
+    expect(minted.status).toBe(201);
+    const { path: joinPath } = (await minted.json()) as { path: string };
+    expect(joinPath).toMatch(/^\/join\?code=/);
+    expect((await fetch(`${origin}${joinPath}`, { redirect: 'manual' })).status).toBe(303);
+    expect((await fetch(`${origin}${joinPath}`, { redirect: 'manual' })).status).toBe(401);
   });
 
   it('refuses a socket without the token, or from another origin', async () => {
     await expect(openSocket({})).rejects.toThrow('HTTP 401');
-    await expect(openSocket({ 'x-radstation-token': host.token, origin: 'http://evil.example' })).rejects.toThrow('HTTP 401');
+    await expect(openSocket({ 'x-radstation-token': host.token, origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(openSocket({ 'x-radstation-token': host.token, origin: 'null' })).rejects.toThrow('HTTP 403');
   });
 
   it('answers contract calls over the socket, with validation errors as data', async () => {

@@ -69,4 +69,45 @@ describe('dispatch', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: 'app.about failed: boom' } });
     expect(logged[0]).toContain('TypeError: boom');
   });
+
+  /** A value nested `depth` arrays deep, built without recursion. */
+  function nestedArrays(depth: number): unknown {
+    let value: unknown = 'bottom';
+    for (let level = 0; level < depth; level += 1) value = [value];
+    return value;
+  }
+
+  it.each([
+    ['nested 1,200 levels deep', () => ({ sentAt: 1, answeredAt: nestedArrays(1_200) })],
+    ['nested 100,000 levels deep (JSON.stringify overflows the stack)', () => ({ sentAt: 1, answeredAt: nestedArrays(100_000) })],
+    ['holding a BigInt', () => ({ sentAt: 1, answeredAt: 10n })],
+  ])('answers a reply that cannot be sent (%s) with an error envelope that can', async (_label, reply) => {
+    const logged: string[] = [];
+    const result = await dispatch(handlers({ 'app.ping': reply as unknown as CallHandlers['app.ping'] }), 'app.ping', { sentAt: 1 }, context, (line) => logged.push(line));
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringMatching(/^The reply to app\.ping could not be sent: /) } });
+    expect(() => JSON.stringify(result)).not.toThrow();
+    expect(logged).toHaveLength(1);
+  });
+
+  it('sends a deep but legitimate reply (a tag tree 32 sequences deep) unchanged', async () => {
+    const deepTags = nestedArrays(32 * 3);
+    const result = await dispatch(handlers({ 'app.ping': (() => ({ sentAt: 1, answeredAt: deepTags })) as unknown as CallHandlers['app.ping'] }), 'app.ping', { sentAt: 1 }, context);
+    expect(result).toEqual({ ok: true, value: { sentAt: 1, answeredAt: deepTags } });
+  });
+
+  it('refuses host paths to import from a browser client before the import service sees them, and lets the desktop app name them', async () => {
+    const started: unknown[] = [];
+    const importing = handlers({
+      'imports.start': (request) => {
+        started.push(request.paths);
+        return { importId: 'i-1' };
+      },
+    });
+    const fromBrowser = await dispatch(importing, 'imports.start', { paths: ['/etc'] }, { host: 'web', client: 'socket-1' });
+    expect(fromBrowser).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/upload/i) } });
+    expect(started).toEqual([]);
+    const fromDesktop = await dispatch(importing, 'imports.start', { paths: ['/media/cdrom'] }, { host: 'electron', client: 'window-1' });
+    expect(fromDesktop).toEqual({ ok: true, value: { importId: 'i-1' } });
+    expect(started).toEqual([['/media/cdrom']]);
+  });
 });

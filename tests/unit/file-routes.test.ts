@@ -59,4 +59,21 @@ describe('renderer file routes', () => {
     expect(lookupRendererFile(rendererDir, '/%2e%2e/secret.txt').status).toBe(400);
     expect(lookupRendererFile(rendererDir, '/assets/../../secret.txt').status).toBe(400);
   });
+
+  it('refuses a symlink inside the renderer folder that points out of it, and a linked folder too', () => {
+    fs.symlinkSync(path.join(temp.dir, 'secret.txt'), path.join(rendererDir, 'assets', 'linked.js'));
+    fs.mkdirSync(path.join(temp.dir, 'outside'));
+    fs.writeFileSync(path.join(temp.dir, 'outside', 'other.js'), 'secret');
+    fs.symlinkSync(path.join(temp.dir, 'outside'), path.join(rendererDir, 'elsewhere'));
+    expect(lookupRendererFile(rendererDir, '/assets/linked.js')).toMatchObject({ status: 404 });
+    expect(lookupRendererFile(rendererDir, '/elsewhere/other.js')).toMatchObject({ status: 404 });
+  });
+
+  it('still serves a symlink that stays inside the renderer folder, from a renderer folder reached through a link', () => {
+    fs.symlinkSync(path.join(rendererDir, 'assets', 'app.js'), path.join(rendererDir, 'alias.js'));
+    const linkedRoot = path.join(temp.dir, 'renderer-link');
+    fs.symlinkSync(rendererDir, linkedRoot);
+    expect(lookupRendererFile(rendererDir, '/alias.js')).toMatchObject({ status: 200, contentType: 'text/javascript; charset=utf-8' });
+    expect(lookupRendererFile(linkedRoot, '/assets/app.js')).toMatchObject({ status: 200 });
+  });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAppUrl, mayNavigate, windowOpenDecision, windowWebPreferences } from '../../src-main/app/window-policy';
+import { grantedPermissions, isAppUrl, mayNavigate, offersDevTools, permissionDecision, windowOpenDecision, windowWebPreferences } from '../../src-main/app/window-policy';
 import { contentSecurityPolicy } from '../../src-main/host/file-routes';
 import { repoRoot } from '../helpers/cli-process';
 
@@ -35,6 +35,50 @@ describe('desktop window policy', () => {
 
   it('denies every new window, including links to the web', () => {
     expect(windowOpenDecision()).toEqual({ action: 'deny' });
+  });
+
+  it('grants the app its clipboard write (the viewer\'s Copy), and only to its own pages', () => {
+    expect(permissionDecision('clipboard-sanitized-write', 'radstation://app/index.html')).toBe(true);
+    expect(permissionDecision('clipboard-sanitized-write', 'radstation://app')).toBe(true);
+    expect(permissionDecision('clipboard-sanitized-write', 'https://example.com/')).toBe(false);
+    expect(permissionDecision('clipboard-sanitized-write', 'radstation://app.evil.example/')).toBe(false);
+    expect(permissionDecision('clipboard-sanitized-write', '')).toBe(false);
+  });
+
+  // Electron's permission names (session.setPermissionRequestHandler's list).
+  it.each([
+    'media',
+    'display-capture',
+    'mediaKeySystem',
+    'geolocation',
+    'notifications',
+    'midi',
+    'midiSysex',
+    'pointerLock',
+    'fullscreen',
+    'openExternal',
+    'window-management',
+    'unknown',
+    'fileSystem',
+    'clipboard-read',
+    'hid',
+    'serial',
+    'usb',
+    'idle-detection',
+    'storage-access',
+    'speaker-selection',
+    'keyboardLock',
+  ])('denies the permission %s, even to the app itself', (permission) => {
+    expect(permissionDecision(permission, 'radstation://app/index.html')).toBe(false);
+  });
+
+  it('grants exactly one permission', () => {
+    expect([...grantedPermissions]).toEqual(['clipboard-sanitized-write']);
+  });
+
+  it('offers Developer Tools while developing and not in a packaged build', () => {
+    expect(offersDevTools(false)).toBe(true);
+    expect(offersDevTools(true)).toBe(false);
   });
 });
 
