@@ -9,7 +9,7 @@ import { createViewerService, type ViewerService } from './viewer/viewer-service
 import { adoptFiles } from './studies/import/adopt-files';
 import { createImportService, type ImportService } from './studies/import/import-service';
 import type { ProviderChoice } from '../src-shared/contract/inference';
-import { createAppInference } from './inference/inference-wiring';
+import { createAppInference, providerSettingFromEnv } from './inference/inference-wiring';
 import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
@@ -47,10 +47,12 @@ export function createServices(config: ServicesConfig): Services {
   const studies = createStudyService(dirs.cacheDir);
   const viewer = createViewerService(dirs.cacheDir);
   const imports = createImportService(dirs.cacheDir, events);
+  // One provider setting for the image tasks and the VLM: --provider, else RADSTATION_PROVIDER, else auto.
+  const providerSetting = config.provider ?? providerSettingFromEnv();
   const inference = createAppInference({
     dirs,
     events,
-    ...(config.provider ? { provider: config.provider } : {}),
+    ...(providerSetting ? { provider: providerSetting } : {}),
     // Derived series (AI results) enter the cache through the same import path as any file,
     // so they get checksums and search like every other series, and are then owned by the
     // cache's store: deleting the study removes them.
@@ -62,6 +64,7 @@ export function createServices(config: ServicesConfig): Services {
     bundles: inference,
     instanceFile: (sopInstanceUid) => instanceFilePath(reportDatabase, sopInstanceUid),
     emit: (name, payload) => events.emit(name, payload),
+    ...(providerSetting ? { providerSetting } : {}),
   });
   const pkg = appPackage();
 

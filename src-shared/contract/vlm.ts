@@ -48,6 +48,8 @@ export const vlmFinishedSchema = z.object({
   timings: z.object({ imageMs: z.number(), prefillMs: z.number(), decodeMs: z.number() }),
   /** Set when stopReason is 'failed'. */
   error: z.string().optional(),
+  /** The execution provider that answered (after any fallback), once the model was open. */
+  provider: z.string().optional(),
   /** Always true: the UI labels the answer as AI-generated, not for diagnosis. */
   aiGenerated: z.literal(true),
 });

@@ -1,13 +1,15 @@
 /**
  * bench:llm — prefill time and decode speed of the VLM runtime on CPU, for the tiny HealthGPT-shaped
  * configuration the parity test uses (fp32 and int4 bundles). Prints figures, asserts nothing about
- * time, and ends with one JSON line. The full-size M3 shape needs a lent GPU (and the real weights).
+ * time, and ends with one JSON line.
+ * `npm run bench:llm -- --full-size WORKDIR` measures HealthGPT-M3's real size instead (llm-bench-full.ts).
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir';
 import { VlmSession } from '../../src-main/inference/vlm/vlm-session';
+import { benchFullSize } from './llm-bench-full';
 
 const PYTHON = process.env['RADSTATION_PYTHON'] ?? '/usr/bin/python3';
 const DECODE_TOKENS = 64;
@@ -36,6 +38,12 @@ async function bench(bundleDir: string) {
 }
 
 async function main(): Promise<void> {
+  const fullSize = process.argv.indexOf('--full-size');
+  if (fullSize >= 0) {
+    const workDir = process.argv[fullSize + 1];
+    if (!workDir) throw new Error('--full-size needs a work folder: npm run bench:llm -- --full-size WORKDIR');
+    return benchFullSize(workDir);
+  }
   const probe = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     console.log(`bench:llm skipped: ${PYTHON} lacks torch/onnx/numpy, which build the tiny bundle. Set RADSTATION_PYTHON.`);
@@ -51,11 +59,11 @@ async function main(): Promise<void> {
     console.log(`tiny HealthGPT (2 layers, hidden 64, vocab 369, 16 image tokens) on ${cpu}, 1 intra-op thread, median of ${RUNS}`);
     console.log(`fp32: prefill ${fp32.prefillMs.toFixed(2)} ms for ${fp32.promptTokens} positions, decode ${fp32.decodeTokensPerS.toFixed(1)} tokens/s`);
     console.log(`int4: prefill ${int4.prefillMs.toFixed(2)} ms for ${int4.promptTokens} positions, decode ${int4.decodeTokensPerS.toFixed(1)} tokens/s`);
-    console.log('The full-size HealthGPT-M3 shape (3.8B, 576 image tokens) needs a lent GPU and the real weights; not run here.');
+    console.log('For HealthGPT-M3 at its real size (random weights): npm run bench:llm -- --full-size WORKDIR');
     console.log(JSON.stringify({
       config: 'tiny', device: 'cpu', prompt_positions: fp32.promptTokens, decode_tokens: DECODE_TOKENS,
       fp32_prefill_ms: fp32.prefillMs, fp32_decode_tokens_per_s: fp32.decodeTokensPerS,
-      int4_prefill_ms: int4.prefillMs, int4_decode_tokens_per_s: int4.decodeTokensPerS, m3_gpu: 'not run: needs a lent GPU',
+      int4_prefill_ms: int4.prefillMs, int4_decode_tokens_per_s: int4.decodeTokensPerS,
     }));
   } finally {
     cleanup();

@@ -84,6 +84,8 @@ describe.skipIf(skipReason !== undefined)('VLM service: streamed answers about a
     expect(reply).toMatchObject({ bundleName: 'HealthGPT-M3 (comprehension)', bundleVersion: '1.0.0-fp32', provider: 'cpu' });
     const done = await whenFinished(reply.requestId);
     expect(done.error).toBeUndefined();
+    // The setting is auto: this machine has no GPU adapter, so the CPU answered, and the answer says so.
+    expect(done.provider).toBe('cpu');
     expect(['stop-token', 'max-tokens']).toContain(done.stopReason);
     const streamed = tokens.filter((token) => token.requestId === reply.requestId);
     expect(streamed.map((token) => token.index)).toEqual([...Array(done.generatedTokens).keys()]);

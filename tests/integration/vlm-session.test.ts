@@ -109,6 +109,31 @@ describe.skipIf(skipReason !== undefined)('VLM session on a tiny HealthGPT bundl
     expect(await runCli(['ask', '--bundle', bundle], { out: () => {}, err: (t) => out.push(t) })).toBe(2);
   });
 
+  it('honours the provider setting: a provider that cannot open the bundle falls back to the CPU, which says it answered', async () => {
+    expect(session.provider).toBe('cpu');
+    expect(session.fallbacks).toEqual([]);
+    const forced = await VlmSession.open(bundle, { provider: 'webgpu', intraOpNumThreads: 1 });
+    const client = await VlmWorkerClient.open(bundle, { provider: 'webgpu', intraOpNumThreads: 1 });
+    try {
+      if (forced.provider === 'webgpu') {
+        // A machine with a WebGPU adapter runs the bundle there.
+        expect(forced.fallbacks).toEqual([]);
+      } else {
+        // No adapter here (the CI machine has no GPU): WebGPU was tried, failed in words, and the CPU answered.
+        expect(forced.provider).toBe('cpu');
+        expect(forced.fallbacks).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/\S/) as unknown as string }]);
+        const expected = await session.ask({ question, image, maxNewTokens: 6, ignoreStopTokens: true });
+        expect((await forced.ask({ question, image, maxNewTokens: 6, ignoreStopTokens: true })).tokenIds).toEqual(expected.tokenIds);
+      }
+      // The worker host reports the same provider and fallbacks.
+      expect(client.provider).toBe(forced.provider);
+      expect(client.fallbacks.map((f) => f.provider)).toEqual(forced.fallbacks.map((f) => f.provider));
+    } finally {
+      await forced.close();
+      await client.close();
+    }
+  }, 60_000);
+
   it('runs the same greedy answer in a worker thread, streaming and cancellable', async () => {
     const local = await session.ask({ question, image, maxNewTokens: 8, ignoreStopTokens: true });
     const client = await VlmWorkerClient.open(bundle, { intraOpNumThreads: 1 });

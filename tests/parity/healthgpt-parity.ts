@@ -4,15 +4,13 @@
  * TypeScript runtime and compared with the PyTorch reference (build/model/healthgpt/reference.py).
  * Ends with one JSON line of figures; exits non-zero when a bound is broken.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir } from '../helpers/temp-dir';
-import { expandToSquare, resizeBicubic, toRgb, windowToGrey, type PixelImage } from '../../src-main/inference/vlm/image-preprocess';
+import { expandToSquare, resizeBicubic, toRgb } from '../../src-main/inference/vlm/image-preprocess';
 import { VlmSession } from '../../src-main/inference/vlm/vlm-session';
+import { check, maxAbsDiff, python, pythonMissing, stopwatch, testSlice, TOOL_DIR } from './parity-helpers';
 
-const PYTHON = process.env['RADSTATION_PYTHON'] ?? '/usr/bin/python3';
-const TOOL_DIR = path.resolve('build/model/healthgpt');
 const STEPS = 32;
 // fp32 must match the reference. The int4 graph must match torch running on the same dequantised weights
 // (this checks the graph): the bundle uses MatMulNBits accuracy_level 4, whose int8 activations move logits
@@ -26,47 +24,10 @@ const INT4_GRAPH_MAX_LOGIT_DIFF = 0.2;
 const INT4_MIN_TOKEN_AGREEMENT = 0.6;
 const INT4_MAX_LOGIT_DIFF = 2.0;
 
-function python(args: string[]): string {
-  const run = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  if (run.status !== 0) throw new Error(`${PYTHON} ${args.join(' ')} failed:\n${run.stderr}`);
-  return run.stdout;
-}
-
-function pythonAvailable(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy, PIL'], { encoding: 'utf8' });
-  return probe.status === 0 ? undefined : `${PYTHON} lacks torch/onnx/numpy/PIL (${probe.error?.message ?? probe.stderr.trim().split('\n').pop()})`;
-}
-
-/** A synthetic CT-like slice (HU values: air, soft tissue, a bright bone ring), windowed as the viewer would. */
-function testSlice(width: number, height: number): PixelImage {
-  const hu = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const r = Math.hypot(x - width / 2, y - height / 2);
-      hu[y * width + x] = r > 16 ? -1000 : r > 12 ? 700 + 10 * x : 40 + 3 * ((x * 7 + y * 3) % 11);
-    }
-  }
-  return { width, height, channels: 1, data: windowToGrey(hu, 40, 400) };
-}
-
-function maxAbsDiff(a: Float32Array, b: readonly number[]): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  return m;
-}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) {
-    console.error(`parity FAILED: ${message}`);
-    process.exitCode = 1;
-  }
-}
-
-const started = performance.now();
-const lap = (what: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${what}`);
+const lap = stopwatch();
 
 async function main(): Promise<void> {
-  const missing = pythonAvailable();
+  const missing = pythonMissing();
   if (missing) {
     console.log(`test:parity skipped: ${missing}. Set RADSTATION_PYTHON to a Python with torch 1.13+, onnx 1.12+, numpy and Pillow.`);
     return;

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import struct
-from typing import Dict, Iterable, Tuple
+from typing import Callable, Dict, Iterable, Optional, Tuple
 
 import numpy as np
 
@@ -63,18 +63,21 @@ def write_safetensors(path: str, tensors: Dict[str, np.ndarray], dtype: str = 'F
             f.write(blob)
 
 
-def _torch_load(path: str) -> Dict[str, np.ndarray]:
+def _torch_load(path: str, keep: Optional[Callable[[str], bool]] = None) -> Dict[str, np.ndarray]:
     import torch
     state = torch.load(path, map_location='cpu')
     if not isinstance(state, dict):
         raise ValueError(f'{path}: expected a state dict')
-    return {k: v.float().numpy() for k, v in state.items() if hasattr(v, 'float')}
+    # A pickle is read whole; the keys not wanted (CLIP's 0.5 GB text tower) are dropped at once rather than
+    # held through the conversion. float() of a float32 tensor is the tensor itself, so numpy() copies nothing.
+    return {k: v.float().numpy() for k, v in state.items() if hasattr(v, 'float') and (keep is None or keep(k))}
 
 
 class WeightStore:
     """All tensors of one HF model folder (or one .bin file), looked up by key, loaded lazily."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, keep: Optional[Callable[[str], bool]] = None) -> None:
+        self._keep = keep
         self._where: Dict[str, Tuple[str, str]] = {}
         self._safetensors: Dict[str, SafetensorsFile] = {}
         self._bins: Dict[str, Dict[str, np.ndarray]] = {}
@@ -102,7 +105,7 @@ class WeightStore:
             for k in st.keys():
                 self._where[k] = ('st', file)
         else:
-            self._bins[file] = _torch_load(file)
+            self._bins[file] = _torch_load(file, self._keep)
             for k in self._bins[file]:
                 self._where[k] = ('bin', file)
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,7 +67,18 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+def peak_rss_mb():
+    """This process's peak resident memory, where the platform reports it (not on Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1 << 20 if sys.platform == 'darwin' else 1 << 10), 1)  # bytes on macOS, KiB on Linux
+
+
 def convert(args) -> None:
+    started = time.monotonic()
     precisions = args.precision.split(',')
     if any(p not in ('fp32', 'int4') for p in precisions):
         raise SystemExit(f'--precision: expected int4, fp32 or fp32,int4, got {args.precision}')
@@ -80,6 +92,8 @@ def convert(args) -> None:
         out = args.out if len(precisions) == 1 else f'{args.out}-{name}'
         write_bundle(args, cfg, tok, weights, Precision(name, accuracy_level=args.accuracy_level), out)
         print(out)
+    # The last line: what the conversion cost, for the benchmark and for the documentation's requirements.
+    print(json.dumps({'convert_s': round(time.monotonic() - started, 1), 'convert_peak_rss_mb': peak_rss_mb()}), flush=True)
 
 
 def write_bundle(args, cfg: HealthGptConfig, tok, weights: HealthGptWeights, precision: Precision, out: str) -> None:

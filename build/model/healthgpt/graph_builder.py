@@ -31,7 +31,9 @@ class GraphBuilder:
     def __init__(self, name: str) -> None:
         self.name = name
         self.nodes: List[onnx.NodeProto] = []
-        self.initializers: List[onnx.TensorProto] = []
+        # Weights go straight into the model they are saved from: a list of TensorProtos handed to make_graph
+        # and make_model would be copied twice more, holding a 3 GB decoder in memory two or three times.
+        self._model = onnx.ModelProto()
         self.inputs: List[onnx.ValueInfoProto] = []
         self.outputs: List[onnx.ValueInfoProto] = []
         self._used_names: Dict[str, int] = {}
@@ -58,7 +60,7 @@ class GraphBuilder:
         if array.dtype not in NUMPY_TO_ONNX:
             raise ValueError(f'{name}: unsupported dtype {array.dtype}')
         name = self.unique(name)
-        self.initializers.append(numpy_helper.from_array(array, name))
+        self._model.graph.initializer.add().CopyFrom(numpy_helper.from_array(array, name))
         return name
 
     def const(self, values, dtype=np.int64) -> str:
@@ -91,11 +93,17 @@ class GraphBuilder:
         return y
 
     def model(self, producer: str) -> onnx.ModelProto:
-        graph = helper.make_graph(self.nodes, self.name, self.inputs, self.outputs, self.initializers)
-        opsets = [helper.make_opsetid('', ONNX_OPSET)]
+        """The finished model; the builder hands over its weights and must not be used after."""
+        model, self._model = self._model, onnx.ModelProto()
+        graph = model.graph
+        graph.name = self.name
+        graph.node.extend(self.nodes)
+        graph.input.extend(self.inputs)
+        graph.output.extend(self.outputs)
+        model.opset_import.append(helper.make_opsetid('', ONNX_OPSET))
         if self.uses_ms_domain:
-            opsets.append(helper.make_opsetid(MS_DOMAIN, 1))
-        model = helper.make_model(graph, opset_imports=opsets, producer_name=producer)
+            model.opset_import.append(helper.make_opsetid(MS_DOMAIN, 1))
+        model.producer_name = producer
         model.ir_version = 8
         return model
 

@@ -19,7 +19,7 @@ _VISION_KEY = re.compile(r'(vision_model\..+)$')
 class HealthGptWeights:
     def __init__(self, phi3_dir: str, clip_dir: str, hlora_path: str, tokenizer_length: int, added_tokens: int) -> None:
         self.llm = WeightStore(phi3_dir)
-        self.clip = WeightStore(clip_dir)
+        self.clip = WeightStore(clip_dir, keep=lambda key: key.startswith('vision_model.'))
         adapter = WeightStore(hlora_path)
         self.lora: Dict[Tuple[int, str, str], np.ndarray] = {}
         self.projector: Dict[str, np.ndarray] = {}

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from arch_config import ClipVisionConfig, HealthGptConfig, HLoraConfig, Phi3Config  # noqa: E402
 from checkpoint import write_safetensors  # noqa: E402
+from random_init import initial_values  # noqa: E402
 from reference import HealthGptReference  # noqa: E402
 from tokenizer_files import healthgpt_added_tokens  # noqa: E402
 
@@ -107,16 +108,7 @@ def main(out: str, seed: int = 0, max_positions: int = 256, never_stop: bool = F
     model = HealthGptReference(cfg, tok_len + added)
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if 'norm' in name and name.endswith('weight'):
-                p.copy_(1.0 + 0.1 * torch.randn_like(p))
-            elif 'embed_tokens' in name or 'class_embedding' in name or 'position_embedding' in name:
-                p.copy_(0.5 * torch.randn_like(p))
-            elif 'lora_B' in name:
-                # Trained H-LoRA updates are small next to the base weights (B starts at zero); dividing by the
-                # scaling keeps the adapter's share realistic instead of multiplying every layer's gain by it.
-                p.copy_(torch.randn_like(p) / (p.shape[-1] ** 0.5) / cfg.hlora.scaling)
-            else:
-                p.copy_(torch.randn_like(p) / (p.shape[-1] ** 0.5 if p.dim() > 1 else 10.0))
+            p.copy_(initial_values(name, torch.randn_like(p), cfg.hlora.scaling))
         # The base checkpoint has padding rows beyond the tokenizer, like Phi-3's 32064 > 32011; HealthGPT's
         # resize keeps the first tok_len rows and sets the added rows to their mean.
         base_embed = 0.5 * torch.randn(cfg.llm.vocab_size, cfg.llm.hidden_size)
@@ -190,21 +182,32 @@ def main(out: str, seed: int = 0, max_positions: int = 256, never_stop: bool = F
 
 if __name__ == '__main__':
     import argparse
-    parser = argparse.ArgumentParser(description='Write a tiny HealthGPT-shaped checkpoint with random weights, in the official layouts.')
+    parser = argparse.ArgumentParser(description='Write a HealthGPT-shaped checkpoint with random weights, in the official layouts: '
+                                     'tiny by default, or at HealthGPT-M3\'s real dimensions with --full-size.')
     parser.add_argument('out')
-    parser.add_argument('--convert', action='store_true', help='also convert it to fp32 and int4 bundles under OUT/bundle*')
+    parser.add_argument('--convert', action='store_true', help='also convert it to bundles under OUT/bundle*')
+    parser.add_argument('--precision', default='fp32,int4', help="with --convert: int4, fp32 or 'fp32,int4' (the default)")
     # Rotary positions are computed, not learned, so a longer context changes no answer, only how long one may run:
     # the end-to-end cancel test needs an answer that lasts well past the first token on a fast machine.
     parser.add_argument('--max-positions', type=int, default=256)
     parser.add_argument('--max-new-tokens', type=int, default=512, help="the bundle's answer length limit")
     parser.add_argument('--never-stop', action='store_true', help='a model that never chooses a stop token, for a test that needs a long answer')
+    parser.add_argument('--full-size', action='store_true',
+                        help="HealthGPT-M3's dimensions (Phi-3-mini-4k, CLIP ViT-L/14-336, H-LoRA r64 x4), written tensor by tensor")
+    parser.add_argument('--llm-layers', type=int, default=32, help='with --full-size: decoder layers (fewer for a CI-sized check at full width)')
+    parser.add_argument('--vision-layers', type=int, default=24, help='with --full-size: CLIP layers (the penultimate one is used, so at least 2)')
     options = parser.parse_args()
-    main(options.out, max_positions=options.max_positions, never_stop=options.never_stop)
+    if options.full_size:
+        import full_checkpoint
+        print(json.dumps(full_checkpoint.write_checkpoint(options.out, tiny_tokenizer(), options.llm_layers, options.vision_layers)['params']))
+        extra = ['--bundle-id', 'healthgpt-m3-random', '--name', 'HealthGPT-M3 shape, random weights (not a model)']
+    else:
+        main(options.out, max_positions=options.max_positions, never_stop=options.never_stop)
+        extra = ['--vq-idx-nums', str(TINY_VQ_IDX), '--hlora-r', '8', '--hlora-alpha', '16', '--bundle-id', 'tiny-healthgpt']
     if options.convert:
         # The parity test converts in the same process: one Python start-up less on a busy machine.
         import convert
         convert.convert(convert.parse_args([
             '--phi3', os.path.join(options.out, 'phi3'), '--clip', os.path.join(options.out, 'clip'),
             '--hlora', os.path.join(options.out, 'com_hlora_weights.bin'), '--out', os.path.join(options.out, 'bundle'),
-            '--precision', 'fp32,int4', '--vq-idx-nums', str(TINY_VQ_IDX), '--hlora-r', '8', '--hlora-alpha', '16', '--bundle-id', 'tiny-healthgpt',
-            '--max-new-tokens', str(options.max_new_tokens)]))
+            '--precision', options.precision, '--max-new-tokens', str(options.max_new_tokens)] + extra))

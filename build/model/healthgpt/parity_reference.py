@@ -2,7 +2,10 @@
 with the PyTorch reference model saved by make_tiny_checkpoint.py.
 
   /usr/bin/python3 parity_reference.py WORK_DIR REQUEST.json OUTPUT.json
-REQUEST: {"input_ids": [... -200 ...], "image": {"width", "height", "channels", "path"}, "steps": 32}
+REQUEST: {"input_ids": [... -200 ...], "image": {"width", "height", "channels", "path"}, "steps": 32,
+          "int4": "forced" (default: int4 logits on the fp32 tokens) or "greedy" (int4 greedy tokens and their logits)}
+WORK_DIR holds reference.pt (the tiny model's state) or reference.json (a full-width checkpoint's seed and
+config, from which full_checkpoint.py regenerates the values).
 """
 from __future__ import annotations
 
@@ -44,6 +47,11 @@ def preprocess(spec: dict, v: ClipVisionConfig):
 
 
 def load_reference(work: str) -> HealthGptReference:
+    spec_path = os.path.join(work, 'reference.json')
+    if os.path.exists(spec_path):
+        from full_checkpoint import reference_model
+        with open(spec_path) as f:
+            return reference_model(json.load(f))
     saved = torch.load(os.path.join(work, 'reference.pt'))
     c = saved['config']
     cfg = HealthGptConfig(llm=Phi3Config(**c['llm']), vision=ClipVisionConfig(**c['vision']), hlora=HLoraConfig(**c['hlora']),
@@ -88,11 +96,16 @@ def main(work: str, request_path: str, output_path: str) -> None:
     model = load_reference(work)
     pixels, resized = preprocess(request['image'], model.cfg.vision)
     tokens, logits = model.generate(request['input_ids'], pixels, request['steps'])
-    int4_logits = forced_logits(simulate_int4(model), request['input_ids'], pixels, tokens)
+    result = {'tokens': tokens, 'logits': logits.tolist(), 'resized_rgb': output_path + '.resized.rgb'}
+    simulated = simulate_int4(model)
+    if request.get('int4', 'forced') == 'greedy':
+        int4_tokens, int4_logits = simulated.generate(request['input_ids'], pixels, request['steps'])
+        result.update(int4_tokens=int4_tokens, int4_logits=int4_logits.tolist())
+    else:
+        result['simulated_int4_logits'] = forced_logits(simulated, request['input_ids'], pixels, tokens).tolist()
     resized.tofile(output_path + '.resized.rgb')
     with open(output_path, 'w') as f:
-        json.dump({'tokens': tokens, 'logits': logits.tolist(), 'simulated_int4_logits': int4_logits.tolist(),
-                   'resized_rgb': output_path + '.resized.rgb'}, f)
+        json.dump(result, f)
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ import { ServiceError } from '../../../src-shared/contract/errors';
 import type { CallResponse, EventPayload, ParsedCallRequest } from '../../../src-shared/contract';
 import type { LoadedBundle, RunnableTaskKind } from '../bundles/bundle-registry';
 import type { BundleManifest, BundleTask } from '../../../src-shared/inference/manifest';
+import type { ProviderChoice } from '../../../src-shared/contract/inference';
 import { readDicomSlice } from './dicom-slice';
 import type { PixelImage } from './image-preprocess';
 import type { VlmSessionOptions } from './vlm-session';
@@ -30,8 +31,10 @@ export interface VlmServiceConfig {
   /** The cached file of an instance, or undefined when the cache has none. */
   instanceFile(sopInstanceUid: string): string | undefined;
   emit<Name extends VlmEventName>(name: Name, payload: EventPayload<Name>): void;
-  /** Session settings for the worker; the CPU unless a caller says otherwise. */
-  sessionOptions?: VlmSessionOptions;
+  /** The execution-provider setting (--provider, RADSTATION_PROVIDER), as the image tasks use it; 'auto' when absent. */
+  providerSetting?: ProviderChoice;
+  /** Other session settings for the worker (threads). */
+  sessionOptions?: Omit<VlmSessionOptions, 'provider'>;
 }
 
 export type VlmService = ReturnType<typeof createVlmService>;
@@ -44,8 +47,8 @@ interface RunningAnswer {
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function createVlmService(config: VlmServiceConfig) {
-  const executionProviders = config.sessionOptions?.executionProviders ?? ['cpu'];
-  const sessionOptions: VlmSessionOptions = { ...config.sessionOptions, executionProviders };
+  const providerSetting = config.providerSetting ?? 'auto';
+  const sessionOptions: VlmSessionOptions = { ...config.sessionOptions, provider: providerSetting };
   // One worker per bundle folder, opened on first use and kept: loading a full model takes seconds.
   const clients = new Map<string, Promise<VlmWorkerClient>>();
   const running = new Map<string, RunningAnswer>();
@@ -105,7 +108,7 @@ export function createVlmService(config: VlmServiceConfig) {
     try {
       if (job.cancelled) return finished(requestId, { stopReason: 'cancelled' });
       const client = await clientFor(dir);
-      if (job.cancelled) return finished(requestId, { stopReason: 'cancelled' });
+      if (job.cancelled) return finished(requestId, { stopReason: 'cancelled', provider: client.provider });
       job.pending = client.ask(
         {
           question: request.question,
@@ -124,6 +127,7 @@ export function createVlmService(config: VlmServiceConfig) {
         generatedTokens: answer.tokenIds.length,
         promptTokens: answer.promptTokens,
         timings: { imageMs, prefillMs, decodeMs },
+        provider: client.provider,
       });
     } catch (error) {
       // A failed worker is not trusted with the next question: it is closed and opened afresh.
@@ -139,6 +143,14 @@ export function createVlmService(config: VlmServiceConfig) {
     async ask(request: ParsedCallRequest<'vlm.ask'>): Promise<CallResponse<'vlm.ask'>> {
       const { bundle, task } = await resolveBundle(request.bundleId, request.taskId);
       const image = await displayedSlice(request);
+      // The worker is opened before the reply, so the reply names the provider that will answer (after any
+      // fallback down the setting's order); only the first question of a bundle waits for the model to load.
+      let provider: string;
+      try {
+        provider = (await clientFor(bundle.dir)).provider;
+      } catch (error) {
+        throw new ServiceError('unavailable', `The ${bundle.manifest.name} bundle could not be opened: ${message(error)}`);
+      }
       const requestId = randomUUID();
       const job: RunningAnswer = { cancelled: false };
       running.set(requestId, job);
@@ -149,7 +161,7 @@ export function createVlmService(config: VlmServiceConfig) {
         bundleName: bundle.manifest.name,
         bundleVersion: bundle.manifest.version,
         taskId: task.id,
-        provider: executionProviders[0] ?? 'cpu',
+        provider,
       };
     },
 

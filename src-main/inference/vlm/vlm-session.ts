@@ -6,6 +6,9 @@ import { clipPixelValues, toRgb, type PixelImage, type Roi } from './image-prepr
 import { buildPrompt, IMAGE_PLACEHOLDER, tokenizeWithImage } from './prompt';
 import { chooseToken, seededRandom, type Sampling } from './sampling';
 import { SentencePieceBpeTokenizer } from './tokenizer';
+import { openOnFirstProvider } from './provider-fallback';
+import type { ExecutionProviderName, ProviderChoice } from '../../../src-shared/contract/inference';
+import type { ProviderFallback } from '../worker/session-cache';
 
 /**
  * The autoregressive runtime for a HealthGPT-shaped bundle: vision encoder → image features spliced
@@ -50,7 +53,8 @@ export interface VlmAnswer {
 }
 
 export interface VlmSessionOptions {
-  executionProviders?: string[];
+  /** The execution-provider setting: 'auto' tries the platform's order, a forced provider falls back to the CPU. The CPU when absent. */
+  provider?: ProviderChoice;
   intraOpNumThreads?: number;
 }
 
@@ -61,20 +65,34 @@ export class VlmSession {
     private readonly vision: ort.InferenceSession,
     private readonly embed: ort.InferenceSession,
     private readonly decoder: ort.InferenceSession,
+    /** The provider that opened all three graphs, and why the ones before it in the order did not. */
+    readonly provider: ExecutionProviderName,
+    readonly fallbacks: readonly ProviderFallback[],
   ) {}
 
   static async open(bundleDir: string, options: VlmSessionOptions = {}): Promise<VlmSession> {
     const bundle = loadVlmBundle(bundleDir);
     const g = bundle.generation;
     const tokenizer = SentencePieceBpeTokenizer.fromFile(path.join(bundleDir, g.tokenizer.file), g.tokenizer);
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: options.executionProviders ?? ['cpu'],
-      graphOptimizationLevel: 'all',
-      ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    const graphs = [g.graphs.vision, g.graphs.embed, g.graphs.decoder];
+    const openAll = async (provider: ExecutionProviderName) => {
+      const sessionOptions: ort.InferenceSession.SessionOptions = {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+      };
+      const opened = await Promise.allSettled(graphs.map((file) => ort.InferenceSession.create(path.join(bundleDir, file), sessionOptions)));
+      const failed = opened.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) {
+        // Release what this provider did open before the next provider loads the graphs again.
+        await Promise.all(opened.map((result) => (result.status === 'fulfilled' ? result.value.release() : undefined)));
+        throw failed.reason;
+      }
+      return opened.map((result) => (result as PromiseFulfilledResult<ort.InferenceSession>).value) as [ort.InferenceSession, ort.InferenceSession, ort.InferenceSession];
     };
-    const open = (file: string) => ort.InferenceSession.create(path.join(bundleDir, file), sessionOptions);
-    const [vision, embed, decoder] = await Promise.all([open(g.graphs.vision), open(g.graphs.embed), open(g.graphs.decoder)]);
-    return new VlmSession(bundle, tokenizer, vision, embed, decoder);
+    const { sessions, provider, fallbacks } = await openOnFirstProvider(options.provider ?? 'cpu', openAll);
+    const [vision, embed, decoder] = sessions;
+    return new VlmSession(bundle, tokenizer, vision, embed, decoder, provider, fallbacks);
   }
 
   async close(): Promise<void> {

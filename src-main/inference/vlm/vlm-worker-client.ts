@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../platform/module-worker';
 import type { TokenEvent, VlmAnswer, VlmSessionOptions } from './vlm-session';
+import type { ExecutionProviderName } from '../../../src-shared/contract/inference';
+import type { ProviderFallback } from '../worker/session-cache';
 import type { FromVlmWorker, ToVlmWorker, WorkerAskRequest } from './worker-protocol';
 
 export interface PendingAnswer {
@@ -16,6 +18,9 @@ export class VlmWorkerClient {
   private readonly waiting = new Map<number, { resolve: (a: VlmAnswer) => void; reject: (e: Error) => void; onToken?: (e: TokenEvent) => void }>();
   private opened?: { resolve: () => void; reject: (e: Error) => void };
   private exited = false;
+  /** The execution provider the worker's session runs on ('cpu' until it has opened), and the ones that failed first. */
+  provider: ExecutionProviderName = 'cpu';
+  fallbacks: ProviderFallback[] = [];
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: FromVlmWorker) => this.receive(message));
@@ -60,6 +65,8 @@ export class VlmWorkerClient {
   private receive(message: FromVlmWorker): void {
     switch (message.type) {
       case 'opened':
+        this.provider = message.provider;
+        this.fallbacks = message.fallbacks;
         this.opened?.resolve();
         return;
       case 'token':

@@ -26,7 +26,7 @@ async function handle(message: ToVlmWorker): Promise<void> {
     case 'open':
       await session?.close();
       session = await VlmSession.open(message.bundleDir, message.options);
-      send({ type: 'opened', vocabSize: session.tokenizer.vocabSize });
+      send({ type: 'opened', vocabSize: session.tokenizer.vocabSize, provider: session.provider, fallbacks: [...session.fallbacks] });
       return;
     case 'ask': {
       if (!session) throw new Error('no bundle is open');

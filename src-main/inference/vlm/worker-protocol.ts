@@ -1,3 +1,5 @@
+import type { ExecutionProviderName } from '../../../src-shared/contract/inference';
+import type { ProviderFallback } from '../worker/session-cache';
 import type { AskRequest, TokenEvent, VlmAnswer, VlmSessionOptions } from './vlm-session';
 
 /** What crosses between the main thread and the VLM worker thread (structured-clone safe). */
@@ -11,7 +13,7 @@ export type ToVlmWorker =
   | { type: 'close' };
 
 export type FromVlmWorker =
-  | { type: 'opened'; vocabSize: number }
+  | { type: 'opened'; vocabSize: number; provider: ExecutionProviderName; fallbacks: ProviderFallback[] }
   | { type: 'token'; requestId: number; event: TokenEvent }
   | { type: 'answer'; requestId: number; answer: VlmAnswer }
   | { type: 'error'; requestId?: number; message: string }

@@ -26,7 +26,7 @@ interface CachedSession {
 }
 
 /** The readable part of an onnxruntime error: its first line, without the C++ source location and assertion. */
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
   return message.replace(/^\/\S+:\d+ .*? was false\.\s*/, '').slice(0, 300);
 }
