@@ -1,5 +1,6 @@
 import type { DataSet, Element } from 'dicom-parser';
 import type { DicomTagNode } from '../../../src-shared/domain/studies';
+import { NestingTooDeepError, maxSequenceDepth } from './sequence-depth';
 import { describeTag, displayTag } from './tag-dictionary';
 
 const maxShownValues = 32;
@@ -124,9 +125,12 @@ function implicitVr(element: Element, context: ImageContext): string {
 
 /**
  * Turns a parsed data set into the tag browser's tree. Everything a person can read is
- * decoded; bulk binary data is summarised by size, never copied across.
+ * decoded; bulk binary data is summarised by size, never copied across. The tree is
+ * recursive, and so is every later step with it (serialising, validating), so nesting past
+ * maxSequenceDepth is refused here too, whoever parsed the data set.
  */
-export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string, inheritedContext?: ImageContext): DicomTagNode[] {
+export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string, inheritedContext?: ImageContext, depth = 0): DicomTagNode[] {
+  if (depth > maxSequenceDepth) throw new NestingTooDeepError();
   const characterSet = dataSet.string('x00080005') ?? inheritedCharacterSet;
   const decoder = decoderFor(characterSet);
   const context = inheritedContext ?? { pixelRepresentation: dataSet.uint16('x00280103'), bitsAllocated: dataSet.uint16('x00280100') };
@@ -139,7 +143,7 @@ export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string
       const length = element.hadUndefinedLength ? -1 : element.length;
       const node: DicomTagNode = { tag: displayTag(element.tag), keyword: description.keyword, vr, length, value: '' };
       if (element.items) {
-        node.items = element.items.map((item) => (item.dataSet ? describeDataSet(item.dataSet, characterSet, context) : []));
+        node.items = element.items.map((item) => (item.dataSet ? describeDataSet(item.dataSet, characterSet, context, depth + 1) : []));
         node.value = `${element.items.length} item${element.items.length === 1 ? '' : 's'}`;
       } else if (element.tag === 'x7fe00010' || element.tag === 'x7fe00008' || element.tag === 'x7fe00009') {
         node.value = pixelDataSummary(dataSet, element);

@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
+import { NestingTooDeepError, parseDicomBounded } from '../../dicom/sequence-depth';
 
 export const transferSyntaxes = {
   implicitLittle: '1.2.840.10008.1.2',
@@ -173,8 +174,9 @@ export function readDicomFile(bytes: Uint8Array): ParsedFile {
 
   let dataSet: DataSet;
   try {
-    dataSet = dicomParser.parseDicom(datasetBytes, { TransferSyntaxUID: parseSyntax, untilTag: 'x7fe00010' });
+    dataSet = parseDicomBounded(datasetBytes, { TransferSyntaxUID: parseSyntax, untilTag: 'x7fe00010' });
   } catch (error) {
+    if (error instanceof NestingTooDeepError) throw new NotDicomError(error.message);
     const reason = describe(error);
     const partial = isDicomParserException(error) ? error.dataSet : undefined;
     const elementsRead = partial ? Object.keys(partial.elements).length : 0;
