@@ -88,7 +88,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
  */
 export async function runImport(options: RunImportOptions): Promise<ImportFinished> {
   const started = performance.now();
-  const report: ImportReport = { files: 0, instances: 0, studies: 0, series: 0, duplicates: 0, conflicts: [], failed: [], seconds: 0 };
+  const report: ImportReport = { files: 0, instances: 0, studies: 0, series: 0, dicomdirs: 0, duplicates: 0, conflicts: [], failed: [], seconds: 0 };
   const studies = new Set<string>();
   const series = new Set<string>();
   const batchSize = options.batchSize ?? 500;
@@ -156,6 +156,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
       if (prepared.kind === 'failed') report.failed.push({ path: item.displayPath, reason: prepared.reason });
       else if (prepared.kind === 'store-failed') throw new Error(`cannot write to the cache's store: ${prepared.reason}`);
       else if (prepared.kind === 'instance') await placer.place(item, prepared);
+      else report.dicomdirs += 1;
       if (writer.pendingCount >= batchSize || performance.now() - lastCommit > 1000) {
         commit();
         lastCommit = performance.now();
