@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { sha256Hex, storeContentIfAbsent, type StoredContent } from '../../store/file-store';
 import { extractInstance, type InstanceRecord } from '../parse/extract-instance';
 import { NotDicomError, isMediaDirectory, readDicomFile } from '../parse/read-dataset';
-import { maxFileBytes } from '../sources/import-item';
+import { openRegularFileSync } from '../sources/file-kind';
 
 /** One file to prepare: a path to read, or bytes already read (zip entries). Plain data: it crosses threads. */
 export interface PrepareTask {
@@ -44,7 +44,8 @@ export class FilePreparer {
       bytes = task.bytes ?? this.read(task.diskPath ?? '');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return { kind: 'failed', reason: code === 'ENOENT' ? 'the file vanished before it could be read' : `cannot read: ${reasonOf(error)}` };
+      if (code === 'ENOENT') return { kind: 'failed', reason: 'the file vanished before it could be read' };
+      return { kind: 'failed', reason: /^not a regular file|^too large/.test(reasonOf(error)) ? reasonOf(error) : `cannot read: ${reasonOf(error)}` };
     }
     let record: InstanceRecord;
     try {
@@ -65,10 +66,8 @@ export class FilePreparer {
   }
 
   private read(filePath: string): Uint8Array {
-    const fd = fs.openSync(filePath, 'r');
+    const { fd, size } = openRegularFileSync(filePath);
     try {
-      const { size } = fs.fstatSync(fd);
-      if (size > maxFileBytes) throw new Error(`too large to import (${size} bytes)`);
       let target = this.buffer;
       if (size > target.length) {
         target = Buffer.allocUnsafe(size);
