@@ -48,7 +48,7 @@ export interface CraftedInstance {
   readonly seriesInstanceUid?: string;
   /** Raw bytes inserted between the series elements and the pixel data (elements must stay in tag order). */
   readonly middle?: Buffer;
-  /** Size of a zero-filled OW pixel data element; absent for none. */
+  /** Least size of a zero-filled 16-bit OW pixel data element (rounded up to 2048-pixel rows; at most 128 MiB); absent for none. */
   readonly pixelBytes?: number;
 }
 
@@ -75,10 +75,12 @@ export function craftedDicom(instance: CraftedInstance): Buffer {
   ];
   if (instance.middle) body.push(instance.middle);
   if (instance.pixelBytes !== undefined) {
+    // 16-bit pixels, 2048 columns: the pixel data is rounded up to whole rows.
+    const rowCount = Math.max(1, Math.ceil(instance.pixelBytes / 4096));
     const rows = Buffer.alloc(2);
-    rows.writeUInt16LE(1, 0);
+    rows.writeUInt16LE(rowCount, 0);
     const columns = Buffer.alloc(2);
-    columns.writeUInt16LE(Math.max(1, Math.floor(instance.pixelBytes / 2)), 0);
+    columns.writeUInt16LE(2048, 0);
     const sixteen = Buffer.alloc(2);
     sixteen.writeUInt16LE(16, 0);
     body.push(
@@ -89,7 +91,7 @@ export function craftedDicom(instance: CraftedInstance): Buffer {
       element(0x0028, 0x0100, 'US', sixteen),
       element(0x0028, 0x0101, 'US', sixteen),
       element(0x0028, 0x0103, 'US', Buffer.from([0, 0])),
-      element(0x7fe0, 0x0010, 'OW', Buffer.alloc(instance.pixelBytes)),
+      element(0x7fe0, 0x0010, 'OW', Buffer.alloc(rowCount * 4096)),
     );
   }
   return Buffer.concat([Buffer.alloc(128), Buffer.from('DICM', 'latin1'), element(0x0002, 0x0000, 'UL', groupLength), metaElements, ...body]);

@@ -1,8 +1,9 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { ImportFinished, ImportProgress, ImportReport, StorageMode } from '../../../src-shared/domain/imports';
 import { openCacheDatabase } from '../cache/database';
-import { removeOrphans } from '../store/file-store';
+import { newStagingFile, removeOrphans } from '../store/file-store';
 import { CacheWriter } from './cache-writer';
 import { InstancePlacer, type PreparedInstance } from './place-instance';
 import type { PreparedFile } from './prepare/prepare-file';
@@ -63,15 +64,36 @@ interface Slot {
   readonly done: Promise<PreparedFile>;
 }
 
-function submit(item: ImportItem, mode: StorageMode, scheduler: PrepareScheduler): Slot {
+const unreadable = (error: unknown): PreparedFile => {
+  const reason = reasonOf(error);
+  return { kind: 'failed', reason: reason.startsWith('refused:') ? reason : `cannot read: ${reason}` };
+};
+
+/**
+ * An item with no file on disk (a zip entry) is streamed into a staging file first and
+ * prepared from there like any file, then the staging file goes: memory holds one file being
+ * prepared per thread, never the entries submitted ahead.
+ */
+function prepareExtracted(item: ImportItem & { extractTo(file: string): Promise<void> }, cacheDir: string, scheduler: PrepareScheduler): Promise<PreparedFile> {
+  const staged = newStagingFile(cacheDir, 'entry');
+  const removeStaged = () => fs.rmSync(staged, { force: true });
+  return item.extractTo(staged).then(
+    () => scheduler.submit({ diskPath: staged, storeCopy: true }).finally(removeStaged),
+    (error: unknown) => {
+      removeStaged();
+      return unreadable(error);
+    },
+  );
+}
+
+function submit(item: ImportItem, mode: StorageMode, cacheDir: string, scheduler: PrepareScheduler): Slot {
   const storeCopy = mode === 'copy' || item.diskPath === undefined;
   const done =
     item.diskPath !== undefined
       ? scheduler.submit({ diskPath: item.diskPath, storeCopy })
-      : item.read().then(
-          (bytes) => scheduler.submit({ bytes, storeCopy }),
-          (error: unknown): PreparedFile => ({ kind: 'failed', reason: `cannot read: ${reasonOf(error)}` }),
-        );
+      : item.extractTo
+        ? prepareExtracted({ ...item, extractTo: item.extractTo }, cacheDir, scheduler)
+        : item.read().then((bytes) => scheduler.submit({ bytes, storeCopy }), unreadable);
   const slot: Slot = { done };
   void done.then((result) => (slot.result = result));
   return slot;
@@ -135,7 +157,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
         status = 'cancelled';
         break;
       }
-      while (slots.length < items.length && slots.length < index + submitAhead) slots.push(submit(items[slots.length]!, options.mode, scheduler));
+      while (slots.length < items.length && slots.length < index + submitAhead) slots.push(submit(items[slots.length]!, options.mode, options.cacheDir, scheduler));
       const item = items[index]!;
       if (index === 0 || performance.now() - lastProgress > 100) {
         emitProgress(index, items.length, item.displayPath);

@@ -35,10 +35,25 @@ function ensureFolder(folder: string): void {
 /** Staging names unique to this process and thread without asking the system for random bytes on every file. */
 let stagedCount = 0;
 
+/**
+ * A fresh staging file name under the store, carrying the writing process's id so that a
+ * later start can tell a dead import's leftovers from a live one's (see removeDeadStaging).
+ */
+function stagingPath(cacheDir: string, folder: string, label: string): string {
+  stagedCount += 1;
+  return path.join(cacheDir, folder, stagingFolderName, `${label}.${process.pid}-${threadId}-${stagedCount}.part`);
+}
+
+/** A staging file for content streamed in before its checksum is known (a zip entry); the folder exists on return. */
+export function newStagingFile(cacheDir: string, label: string): string {
+  const file = stagingPath(cacheDir, storeFolderName, label);
+  ensureFolder(path.dirname(file));
+  return file;
+}
+
 function writeStaged(cacheDir: string, folder: string, sha256: string, target: string, write: (temporary: string) => void): void {
   const staging = path.join(cacheDir, folder, stagingFolderName);
-  stagedCount += 1;
-  const temporary = path.join(staging, `${sha256}.${process.pid}-${threadId}-${stagedCount}.part`);
+  const temporary = stagingPath(cacheDir, folder, sha256);
   const attempt = () => {
     ensureFolder(staging);
     ensureFolder(path.dirname(target));
