@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { ImportFinished, ImportProgress, ImportReport, StorageMode } from '../../../src-shared/domain/imports';
 import { openCacheDatabase } from '../cache/database';
 import { newStagingFile, removeOrphans } from '../store/file-store';
+import { diskShortfallReason } from '../store/free-disk';
 import { CacheWriter } from './cache-writer';
 import { InstancePlacer, type PreparedInstance } from './place-instance';
 import type { PreparedFile } from './prepare/prepare-file';
@@ -99,6 +100,16 @@ function submit(item: ImportItem, mode: StorageMode, cacheDir: string, scheduler
   return slot;
 }
 
+/** What the import will write to the store at most: every file in copy mode, zip entries (always copied) in either mode. */
+function bytesToWrite(items: readonly ImportItem[], mode: StorageMode): number {
+  let total = 0;
+  for (const item of items) {
+    if (item.diskPath === undefined) total += item.sizeHint ?? 0;
+    else if (mode === 'copy') total += fs.statSync(item.diskPath, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
+}
+
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -149,6 +160,8 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
     report.failed.push(...collected.failures);
     report.files = collected.failures.length;
     const { items } = collected;
+    const shortfall = diskShortfallReason(options.cacheDir, bytesToWrite(items, options.mode));
+    if (shortfall !== undefined) throw new Error(shortfall);
     scheduler = new PrepareScheduler(options.cacheDir, helperCount(options, items.length));
     let lastProgress = 0;
     let lastCommit = performance.now();

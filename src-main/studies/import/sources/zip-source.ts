@@ -153,7 +153,7 @@ export async function listZip(zipPath: string, limits: ZipLimits = defaultZipLim
         else {
           totalBytes += entry.uncompressedSize;
           const limit = entry.uncompressedSize;
-          items.push({ displayPath, read: () => readEntry(zip, entry, limit), extractTo: (file) => extractEntry(zip, entry, file, limits, inflatedSoFar) });
+          items.push({ displayPath, sizeHint: entry.uncompressedSize, read: () => readEntry(zip, entry, limit), extractTo: (file) => extractEntry(zip, entry, file, limits, inflatedSoFar) });
         }
       }
       zip.readEntry();
