@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { removeDeadStaging } from '../store/file-store';
 import { migrate } from './migrations';
 
 export const databaseFileName = 'radstation.sqlite';
@@ -17,6 +18,9 @@ export function openCacheDatabase(cacheDir: string, options: { readonly?: boolea
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  if (!options.readonly) migrate(db);
+  if (!options.readonly) {
+    migrate(db);
+    removeDeadStaging(cacheDir);
+  }
   return db;
 }

@@ -161,3 +161,40 @@ export function removeOrphans(cacheDir: string, referenced: (filePath: string) =
   }
   return removed;
 }
+
+/** True unless the system says no process has this id (a pid reused since is taken as alive: its files wait for the age sweep). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+const stagingOwner = /\.(\d+)-\d+-\d+\.part$/;
+
+/**
+ * Removes staging files whose writing process has died (an import killed mid-file): their
+ * names carry the writer's process id, so this needs no age limit, and runs whenever the
+ * cache opens. Files of live processes (an import running elsewhere) are left alone.
+ */
+export function removeDeadStaging(cacheDir: string): number {
+  let removed = 0;
+  for (const folder of [storeFolderName, conflictsFolderName]) {
+    const staging = path.join(cacheDir, folder, stagingFolderName);
+    let names: string[];
+    try {
+      names = fs.readdirSync(staging);
+    } catch {
+      continue; // no staging folder: nothing was ever staged here
+    }
+    for (const name of names) {
+      const owner = stagingOwner.exec(name);
+      if (!owner || processAlive(Number(owner[1]))) continue;
+      fs.rmSync(path.join(staging, name), { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
+}
