@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { makePrivateFolder, privateFileMode } from '../../platform/private-files';
 
 /**
  * The managed store under the cache folder. Copied files are named by their SHA-256, so
@@ -28,7 +29,7 @@ const knownFolders = new Set<string>();
 
 function ensureFolder(folder: string): void {
   if (knownFolders.has(folder)) return;
-  fs.mkdirSync(folder, { recursive: true });
+  makePrivateFolder(folder);
   knownFolders.add(folder);
 }
 
@@ -81,7 +82,7 @@ function writeStaged(cacheDir: string, folder: string, sha256: string, target: s
  */
 export function putContentSync(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): string {
   const target = storedPathFor(cacheDir, sha256, folder);
-  writeStaged(cacheDir, folder, sha256, target, (temporary) => fs.writeFileSync(temporary, bytes, { mode: 0o644 }));
+  writeStaged(cacheDir, folder, sha256, target, (temporary) => fs.writeFileSync(temporary, bytes, { mode: privateFileMode }));
   return target;
 }
 
