@@ -113,6 +113,24 @@ export function storeContentIfAbsent(cacheDir: string, bytes: Uint8Array, sha256
   return { path: target, created: true };
 }
 
+/**
+ * Stores a staging file that this process wrote and hashed (see newStagingFile) under its
+ * checksum, by renaming: no bytes are copied. When the store already holds that content the
+ * staging file is simply removed.
+ */
+export function storeStagedIfAbsent(cacheDir: string, staged: string, sha256: string): StoredContent {
+  const target = storedPathFor(cacheDir, sha256);
+  if (fs.statSync(target, { throwIfNoEntry: false }) !== undefined) {
+    fs.rmSync(staged, { force: true });
+    const now = new Date();
+    fs.utimesSync(target, now, now);
+    return { path: target, created: false };
+  }
+  ensureFolder(path.dirname(target));
+  fs.renameSync(staged, target);
+  return { path: target, created: true };
+}
+
 /** Moves a stored file into another store folder (a copy made for what turned out to be a conflict); atomic, no bytes copied. */
 export function moveStoredContent(cacheDir: string, storedPath: string, sha256: string, folder: string): string {
   const target = storedPathFor(cacheDir, sha256, folder);
