@@ -44,7 +44,7 @@ interface Finding {
 
 const findings: Finding[] = [];
 const reports: ImportReport[] = [];
-const totals = { mutants: 0, specialFiles: 0, imported: 0, refused: 0, conflicts: 0, tagsRead: 0, tagsRefused: 0, crashes: 0, hangs: 0 };
+const totals = { mutants: 0, specialFiles: 0, imported: 0, refused: 0, conflicts: 0, tagsRead: 0, tagsRefused: 0, thumbnailsMade: 0, thumbnailsUnavailable: 0, crashes: 0, hangs: 0 };
 const started = performance.now();
 
 try {
@@ -73,14 +73,16 @@ try {
     } else {
       const report = JSON.parse(child.stdout.trim()) as ImportReport;
       reports.push(report);
-      const check = checkBatch(cacheDir, report, batch);
+      const check = await checkBatch(cacheDir, report, batch);
       check.problems.forEach(note);
       totals.imported += report.instances;
       totals.refused += report.failed.length;
       totals.conflicts += report.conflicts.length;
       totals.tagsRead += check.tagsRead;
       totals.tagsRefused += check.tagsRefused;
-      console.log(`batch ${batchIndex} (seed ${batchSeed}): ${size} mutants, ${report.instances} imported, ${report.failed.length} refused, tags ${check.tagsRead} read / ${check.tagsRefused} refused, ${check.problems.length} problems`);
+      totals.thumbnailsMade += check.thumbnailsMade;
+      totals.thumbnailsUnavailable += check.thumbnailsUnavailable;
+      console.log(`batch ${batchIndex} (seed ${batchSeed}): ${size} mutants, ${report.instances} imported, ${report.failed.length} refused, tags ${check.tagsRead} read / ${check.tagsRefused} refused, thumbnails ${check.thumbnailsMade} made / ${check.thumbnailsUnavailable} unavailable, ${check.problems.length} problems`);
     }
     // Keep the folders of a batch that found something, for reproducing it; drop the rest.
     if (!findings.some((finding) => finding.batch === batchIndex)) {

@@ -39,10 +39,13 @@ export interface BatchCheck {
   readonly problems: string[];
   readonly tagsRead: number;
   readonly tagsRefused: number;
+  /** Series thumbnails made, and those answered "unavailable" with a reason. */
+  readonly thumbnailsMade: number;
+  readonly thumbnailsUnavailable: number;
 }
 
-/** Checks a finished import of a batch (see the file comment). */
-export function checkBatch(cacheDir: string, report: ImportReport, batch: WrittenBatch): BatchCheck {
+/** Checks a finished import of a batch (see the file comment), thumbnails included: they decode pixels. */
+export async function checkBatch(cacheDir: string, report: ImportReport, batch: WrittenBatch): Promise<BatchCheck> {
   const problems: string[] = [];
   const categorised = report.instances + report.duplicates + report.conflicts.length + report.failed.length + report.dicomdirs;
   if (report.files !== batch.files) problems.push(`the report counts ${report.files} files, the batch has ${batch.files}`);
@@ -51,16 +54,20 @@ export function checkBatch(cacheDir: string, report: ImportReport, batch: Writte
 
   const db = new Database(path.join(cacheDir, databaseFileName), { readonly: true });
   let uids: string[];
+  let seriesUids: string[];
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
     uids = (db.prepare('SELECT sop_instance_uid FROM instances').all() as Array<{ sop_instance_uid: string }>).map((row) => row.sop_instance_uid);
+    seriesUids = (db.prepare('SELECT series_instance_uid FROM series').all() as Array<{ series_instance_uid: string }>).map((row) => row.series_instance_uid);
   } finally {
     db.close();
   }
 
   let tagsRead = 0;
   let tagsRefused = 0;
+  let thumbnailsMade = 0;
+  let thumbnailsUnavailable = 0;
   const studies = createStudyService(cacheDir);
   try {
     for (const uid of uids) {
@@ -72,10 +79,20 @@ export function checkBatch(cacheDir: string, report: ImportReport, batch: Writte
         else problems.push(`studies.tags(${uid}) threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
       }
     }
+    for (const uid of seriesUids) {
+      try {
+        const thumbnail = await studies.thumbnail(uid);
+        if (thumbnail.status === 'ready') thumbnailsMade += 1;
+        else thumbnailsUnavailable += 1;
+      } catch (error) {
+        if (error instanceof ServiceError) thumbnailsUnavailable += 1;
+        else problems.push(`studies.thumbnail(${uid}) threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      }
+    }
   } finally {
     studies.close();
   }
-  return { problems, tagsRead, tagsRefused };
+  return { problems, tagsRead, tagsRefused, thumbnailsMade, thumbnailsUnavailable };
 }
 
 /** The most common failure reasons, numbers and UIDs blurred so that alike reasons group together. */

@@ -25,11 +25,11 @@ describe.skipIf(process.platform === 'win32')('import fuzzing (mutants of the co
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the import hangs (no answer in 120 s)')), 120_000).unref()),
       ]);
       expect(finished.status, finished.message).toBe('completed');
-      const check = checkBatch(cacheDir, finished.report, batch);
+      const check = await checkBatch(cacheDir, finished.report, batch);
       console.log(
         `import fuzz (seed ${seed}): ${count} mutants ${JSON.stringify(batch.byKind)} + ${batch.specials.count} special files; ` +
           `${finished.report.instances} imported, ${finished.report.duplicates} duplicates, ${finished.report.conflicts.length} conflicts, ${finished.report.failed.length} refused; ` +
-          `tags read ${check.tagsRead}, refused ${check.tagsRefused}; problems ${check.problems.length}`,
+          `tags read ${check.tagsRead}, refused ${check.tagsRefused}; thumbnails ${check.thumbnailsMade} made, ${check.thumbnailsUnavailable} unavailable; problems ${check.problems.length}`,
       );
       console.log(reasonHistogram([finished.report], 8).map(({ reason, count: n }) => `  ${n} × ${reason}`).join('\n'));
       expect(check.problems).toEqual([]);
