@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { ImportService } from '../studies/import/import-service';
+import { diskShortfallReason } from '../studies/store/free-disk';
 import { securityHeaders } from './file-routes';
 
 /** Where a browser on another machine (a student's) sends a file or a zip to import. */
@@ -90,6 +91,13 @@ export function handleUpload(request: http.IncomingMessage, response: http.Serve
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     reply(response, 413, { error: `The upload is larger than ${maxBytes} bytes.` });
+    request.resume();
+    return;
+  }
+  // Staged, then copied into the store: room for the body twice, checked before writing.
+  const shortfall = diskShortfallReason(options.cacheDir, 2 * (Number.isFinite(declared) ? declared : 0));
+  if (shortfall !== undefined) {
+    reply(response, 507, { error: shortfall });
     request.resume();
     return;
   }

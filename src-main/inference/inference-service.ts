@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import dicomParser from 'dicom-parser';
 import { ServiceError, type CallResponse, type EventPayload, type ParsedCallRequest } from '../../src-shared/contract';
 import type { ProviderChoice } from '../../src-shared/contract/inference';
 import { BundleRegistry, type LoadedBundle, type ModelSource, type RunnableTaskKind } from './bundles/bundle-registry';
@@ -13,6 +12,7 @@ import { providerOrder } from './providers';
 import type { SeriesSlice, SeriesSource } from './series-source';
 import { InferenceWorkerClient, InferenceWorkerError } from './worker-client';
 import type { SessionCacheOptions } from './worker/session-cache';
+import { parseDicomBounded } from '../studies/dicom/sequence-depth';
 
 export interface InferenceServiceConfig {
   modelSources: ModelSource[];
@@ -39,7 +39,7 @@ export interface TaskSelection {
 async function sourceSeriesNumber(filePath: string): Promise<number | undefined> {
   try {
     const bytes = await fs.readFile(filePath);
-    return dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x00200011' }).intString('x00200011');
+    return parseDicomBounded(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x00200011' }).intString('x00200011');
   } catch {
     return undefined;
   }
@@ -173,7 +173,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
       });
       let frames = 1;
       try {
-        const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+        const dataSet = parseDicomBounded(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
         frames = Math.max(1, dataSet.intString('x00280008') ?? 1);
       } catch {
         throw new ServiceError('invalid-request', `${filePath} is not a readable DICOM file.`);

@@ -15,7 +15,7 @@ import { resolveStoredPath } from './cache/stored-files';
 import { deleteStudy } from './cache/study-deletion';
 import { instanceFilePath, listStudies } from './cache/study-queries';
 import { readDataSet } from './dicom/read-dataset';
-import { describeDataSet } from './dicom/tag-values';
+import { describeDataSet, readOrUndefined } from './dicom/tag-values';
 import { seriesThumbnail } from './thumbnails/series-thumbnail';
 
 /** What the rest of the app may ask of the study cache. */
@@ -52,7 +52,13 @@ export function createStudyService(cacheDir: string): StudyService {
       const filePath = resolveInstanceFile(sopInstanceUid);
       if (filePath === undefined) throw new ServiceError('not-found', `The cache has no instance with UID ${sopInstanceUid}.`);
       const dataSet = readDataSet(filePath, sopInstanceUid);
-      return { sopInstanceUid, transferSyntaxUid: dataSet.string('x00020010') ?? '', tags: describeDataSet(dataSet) };
+      try {
+        return { sopInstanceUid, transferSyntaxUid: readOrUndefined(() => dataSet.string('x00020010')) ?? '', tags: describeDataSet(dataSet) };
+      } catch (error) {
+        // A file damaged after import (or in a way parsing let through) is refused with its reason, never as an internal error.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ServiceError('unavailable', `The file of instance ${sopInstanceUid} cannot be described: ${reason.replace(/^dicomParser\.\w+: /, '')}`);
+      }
     },
     thumbnail: (seriesInstanceUid) => seriesThumbnail(db, cacheDir, seriesInstanceUid),
     delete: (studyInstanceUid) => deleteStudy(db, cacheDir, studyInstanceUid),

@@ -15,6 +15,7 @@ export function ImportReportDialog({ finished, onClose }: { finished: ImportFini
     ['Studies', report.studies],
     ['Series', report.series],
     ['Duplicates (already cached)', report.duplicates],
+    ['DICOMDIR index files', report.dicomdirs],
     ['Conflicts', report.conflicts.length],
     ['Failed files', report.failed.length],
     ['Time', `${report.seconds.toFixed(1)} s`],

@@ -12,10 +12,18 @@ import {
   thumbnailSchema,
 } from '../domain/studies';
 
+/** C0 controls and DEL: never part of a search a person types, and a NUL cuts SQLite's query string short. */
+const controlCharacter = /[\u0000-\u001f\u007f]/;
+const withoutControlCharacters = (value: string | undefined) => value === undefined || !controlCharacter.test(value);
+const noControlCharacterMessage = 'must not contain control characters (NUL, escape, DEL and the like)';
+
 export const studyCalls = {
   'studies.list': defineCall({
     summary: 'Studies in the cache, filtered and sorted',
-    request: studyQuerySchema,
+    request: studyQuerySchema.extend({
+      text: studyQuerySchema.shape.text.refine(withoutControlCharacters, noControlCharacterMessage),
+      modality: studyQuerySchema.shape.modality.refine(withoutControlCharacters, noControlCharacterMessage),
+    }),
     response: z.object({ studies: z.array(studySummarySchema) }),
   }),
   'studies.series': defineCall({

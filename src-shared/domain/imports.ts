@@ -14,13 +14,19 @@ export const importConflictSchema = z.object({
 
 /** The import report; the CLI's --json prints exactly this object. */
 export const importReportSchema = z.object({
-  /** Files looked at (DICOMDIR and zip entries count as files). */
+  /**
+   * Files looked at (DICOMDIR and zip entries count as files). Each is in exactly one
+   * category: files = instances + duplicates + conflicts + failed + dicomdirs for a
+   * completed or cancelled import.
+   */
   files: z.number().int().nonnegative(),
   /** New instances added to the cache. */
   instances: z.number().int().nonnegative(),
   /** Studies and series that received at least one new instance. */
   studies: z.number().int().nonnegative(),
   series: z.number().int().nonnegative(),
+  /** DICOMDIR files read as an index of other files (each referenced file is counted on its own). */
+  dicomdirs: z.number().int().nonnegative(),
   /** Same SOP Instance UID and same content as an instance already cached. */
   duplicates: z.number().int().nonnegative(),
   /** Same SOP Instance UID, different content: reported, and the cached one kept. */

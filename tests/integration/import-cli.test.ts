@@ -20,7 +20,7 @@ describe('radstation import', () => {
     const lines = result.stdout.split('\n').filter((line) => line.length > 0);
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(Object.keys(report).sort()).toEqual(['conflicts', 'duplicates', 'failed', 'files', 'instances', 'seconds', 'series', 'studies']);
+    expect(Object.keys(report).sort()).toEqual(['conflicts', 'dicomdirs', 'duplicates', 'failed', 'files', 'instances', 'seconds', 'series', 'studies']);
     expect(report).toMatchObject({ files: 29, instances: 28, studies: 1, series: 1, duplicates: 0, conflicts: [] });
     expect(report.failed).toEqual([{ path: missing, reason: 'no such file or folder' }]);
     expect(typeof report.seconds).toBe('number');

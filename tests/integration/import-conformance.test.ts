@@ -8,6 +8,7 @@ import { databaseFileName } from '../../src-main/studies/cache/database';
 import { runImport } from '../../src-main/studies/import/run-import';
 import { pydicomUnavailable, readWithPydicom, type PydicomUids } from '../helpers/pydicom';
 import { sharedDataPath } from '../helpers/shared-data';
+import { expectEveryFileAccounted } from '../helpers/import-accounting';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const skipReason = pydicomUnavailable();
@@ -42,6 +43,7 @@ describe.skipIf(skipReason !== undefined)('importing every conformance file', ()
   it('completes, and looks at every file', () => {
     expect(finished.status).toBe('completed');
     expect(finished.report.files).toBe(filesUnder(corpus).length);
+    expectEveryFileAccounted(finished.report, 'conformance corpora');
   });
 
   it('indexes each file with the UIDs pydicom reads, or reports it with a reason', () => {

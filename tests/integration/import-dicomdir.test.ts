@@ -5,6 +5,7 @@ import { databaseFileName } from '../../src-main/studies/cache/database';
 import { runImport } from '../../src-main/studies/import/run-import';
 import { pydicomUnavailable, readWithPydicom, type PydicomUids } from '../helpers/pydicom';
 import { sharedDataPath } from '../helpers/shared-data';
+import { expectEveryFileAccounted } from '../helpers/import-accounting';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const skipReason = pydicomUnavailable();
@@ -30,6 +31,8 @@ describe.skipIf(skipReason !== undefined)('importing a DICOMDIR', () => {
     expect(finished.report.failed).toEqual([]);
     expect(finished.report.files).toBe(referenced.length + 1);
     expect(finished.report.instances).toBe(referenced.length);
+    expect(finished.report.dicomdirs).toBe(1);
+    expectEveryFileAccounted(finished.report, variant);
 
     const db = new Database(path.join(cacheDir, databaseFileName), { readonly: true });
     const rows = db.prepare('SELECT sop_instance_uid, file_path FROM instances ORDER BY sop_instance_uid').all() as { sop_instance_uid: string; file_path: string }[];
@@ -37,5 +40,15 @@ describe.skipIf(skipReason !== undefined)('importing a DICOMDIR', () => {
     expect(rows.map((row) => row.sop_instance_uid).sort()).toEqual(expectedSops);
     // Linked in place: the rows point at the referenced files themselves.
     expect(rows.map((row) => row.file_path).sort()).toEqual([...referenced].sort());
+  });
+
+  it('accounts for every file of the whole tree, the DICOMDIRs met while walking it included', async () => {
+    const tree = sharedDataPath('dicom', 'dicomdir', 'pydicom-dicomdirtests');
+    const finished = await runImport({ importId: 'tree', cacheDir: path.join(temp.dir, 'whole-tree'), paths: [tree], mode: 'copy' });
+    expect(finished.status).toBe('completed');
+    // Each DICOMDIR variant (named so in the corpus) is read as an index, never as a failure.
+    expect(finished.report.dicomdirs).toBe(variants.length);
+    expect(finished.report.failed.filter((failure) => /DICOMDIR/.test(failure.path))).toEqual([]);
+    expectEveryFileAccounted(finished.report, 'dicomdir tree');
   });
 });

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
-import dicomParser from 'dicom-parser';
 import { ServiceError } from '../../../src-shared/contract';
 import type { SeriesImage } from '../../../src-shared/contract/inference';
 import { regionProblem, type PixelRegion } from '../pixels/region';
 import type { SeriesSlice } from '../series-source';
+import { parseDicomBounded } from '../../studies/dicom/sequence-depth';
 
 /**
  * The slices of a series a job was asked to run on, in the series' slice order. A UID
@@ -22,7 +22,7 @@ export function chooseSlices(seriesInstanceUid: string, slices: SeriesSlice[], c
 async function imageSize(filePath: string): Promise<{ rows: number; columns: number }> {
   try {
     const bytes = await fs.readFile(filePath);
-    const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+    const dataSet = parseDicomBounded(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
     return { rows: dataSet.uint16('x00280010') ?? 0, columns: dataSet.uint16('x00280011') ?? 0 };
   } catch (error) {
     throw new ServiceError('not-found', `Cannot read the image ${filePath}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import dicomParser from 'dicom-parser';
 import { decodeFrame, PixelDecodeError, type DecodedFrame } from '../../dicom/pixel-decoding/decode-frame';
+import { parseDicomBounded } from '../../studies/dicom/sequence-depth';
 
 /** The geometry and identity the derived series needs from its source slice. */
 export interface SliceGeometry {
@@ -83,7 +84,7 @@ export async function readSlice(filePath: string, frame = 0): Promise<DecodedSli
   let dataSet: dicomParser.DataSet;
   try {
     // A Buffer, not a plain Uint8Array: dicom-parser inflates deflated files with Buffer.copy.
-    dataSet = dicomParser.parseDicom(buffer);
+    dataSet = parseDicomBounded(buffer);
   } catch (error) {
     throw new PixelReadError(filePath, `not a readable DICOM file (${parseFailure(error)}; truncated or corrupt?)`);
   }

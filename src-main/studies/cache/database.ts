@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateFile, makePrivateFolder } from '../../platform/private-files';
+import { removeDeadStaging } from '../store/file-store';
 import { migrate } from './migrations';
 
 export const databaseFileName = 'radstation.sqlite';
@@ -10,13 +12,22 @@ export const databaseFileName = 'radstation.sqlite';
  * going during an import and makes a killed writer leave a consistent file.
  */
 export function openCacheDatabase(cacheDir: string, options: { readonly?: boolean } = {}): Database.Database {
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const db = new Database(path.join(cacheDir, databaseFileName), { readonly: options.readonly ?? false });
+  makePrivateFolder(cacheDir);
+  const file = path.join(cacheDir, databaseFileName);
+  if (!options.readonly) {
+    // SQLite gives its -wal and -shm files the database file's mode, so this one decides all three.
+    ensurePrivateFile(file);
+    for (const companion of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(companion)) ensurePrivateFile(companion);
+  }
+  const db = new Database(file, { readonly: options.readonly ?? false });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  if (!options.readonly) migrate(db);
+  if (!options.readonly) {
+    migrate(db);
+    removeDeadStaging(cacheDir);
+  }
   return db;
 }

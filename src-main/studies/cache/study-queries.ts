@@ -65,7 +65,8 @@ const sortColumns: Record<NonNullable<StudyQuery['sortBy']>, string> = {
 /** Turns free text into an FTS5 prefix query, quoting each word so user input is never FTS syntax. */
 export function toFtsQuery(text: string): string | undefined {
   const words = text
-    .split(/[\s^,]+/)
+    // The contract refuses control characters; callers that skip it (the CLI) lose them here, since a NUL ends SQLite's string.
+    .split(/[\s^,\u0000-\u001f\u007f]+/)
     .map((word) => word.replace(/"/g, ''))
     .filter((word) => word.length > 0);
   if (words.length === 0) return undefined;

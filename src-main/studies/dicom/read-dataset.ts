@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import dicomParser, { type DataSet } from 'dicom-parser';
+import type { DataSet } from 'dicom-parser';
 import { ServiceError } from '../../../src-shared/contract/errors';
+import { NestingTooDeepError, parseDicomBounded } from './sequence-depth';
 import { describeTag } from './tag-dictionary';
 
 /**
@@ -46,8 +47,9 @@ export function readDataSet(filePath: string, sopInstanceUid: string, options: {
   }
   try {
     // A Buffer, not a plain Uint8Array: dicom-parser inflates deflated files with Buffer.copy.
-    return withoutHeaderPhantoms(dicomParser.parseDicom(bytes, { vrCallback, ...options }));
+    return withoutHeaderPhantoms(parseDicomBounded(bytes, { vrCallback, ...options }));
   } catch (error) {
+    if (error instanceof NestingTooDeepError) throw new ServiceError('unavailable', `The file of instance ${sopInstanceUid} is refused: ${error.message}.`);
     // dicom-parser throws strings as well as Errors.
     const reason = error instanceof Error ? error.message : String(error);
     throw new ServiceError('unavailable', `The file of instance ${sopInstanceUid} is not readable DICOM: ${reason.replace(/^dicomParser\.\w+: /, '')}`);

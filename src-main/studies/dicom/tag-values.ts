@@ -1,5 +1,6 @@
 import type { DataSet, Element } from 'dicom-parser';
 import type { DicomTagNode } from '../../../src-shared/domain/studies';
+import { NestingTooDeepError, maxSequenceDepth } from './sequence-depth';
 import { describeTag, displayTag } from './tag-dictionary';
 
 const maxShownValues = 32;
@@ -108,6 +109,30 @@ function decodeValue(dataSet: DataSet, element: Element, vr: string, decoder: Te
   return hexBytes(dataSet, element);
 }
 
+/** A value read from a possibly damaged data set; undefined where the read fails (dicom-parser throws on elements past the end). */
+export function readOrUndefined<T>(read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An element's value as text, or why it cannot be shown: a damaged file can announce more
+ * bytes than it holds, and one bad element must not hide the rest of the tree.
+ */
+function safeValue(dataSet: DataSet, element: Element, vr: string, decoder: TextDecoder): string {
+  const available = dataSet.byteArray.length - element.dataOffset;
+  if (element.length > available) return `(unreadable: announces ${element.length} bytes, the file holds ${Math.max(0, available)})`;
+  try {
+    return decodeValue(dataSet, element, vr, decoder);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `(unreadable: ${reason.replace(/^dicomParser\.\w+: /, '')})`;
+  }
+}
+
 /** What an implicit VR element's ambiguous dictionary VR resolves to, from the image's own attributes (PS3.5 Annex A.1). */
 interface ImageContext {
   pixelRepresentation: number | undefined;
@@ -124,12 +149,15 @@ function implicitVr(element: Element, context: ImageContext): string {
 
 /**
  * Turns a parsed data set into the tag browser's tree. Everything a person can read is
- * decoded; bulk binary data is summarised by size, never copied across.
+ * decoded; bulk binary data is summarised by size, never copied across. The tree is
+ * recursive, and so is every later step with it (serialising, validating), so nesting past
+ * maxSequenceDepth is refused here too, whoever parsed the data set.
  */
-export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string, inheritedContext?: ImageContext): DicomTagNode[] {
-  const characterSet = dataSet.string('x00080005') ?? inheritedCharacterSet;
+export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string, inheritedContext?: ImageContext, depth = 0): DicomTagNode[] {
+  if (depth > maxSequenceDepth) throw new NestingTooDeepError();
+  const characterSet = readOrUndefined(() => dataSet.string('x00080005')) ?? inheritedCharacterSet;
   const decoder = decoderFor(characterSet);
-  const context = inheritedContext ?? { pixelRepresentation: dataSet.uint16('x00280103'), bitsAllocated: dataSet.uint16('x00280100') };
+  const context = inheritedContext ?? { pixelRepresentation: readOrUndefined(() => dataSet.uint16('x00280103')), bitsAllocated: readOrUndefined(() => dataSet.uint16('x00280100')) };
   return Object.keys(dataSet.elements)
     .sort()
     .map((key) => {
@@ -139,12 +167,12 @@ export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string
       const length = element.hadUndefinedLength ? -1 : element.length;
       const node: DicomTagNode = { tag: displayTag(element.tag), keyword: description.keyword, vr, length, value: '' };
       if (element.items) {
-        node.items = element.items.map((item) => (item.dataSet ? describeDataSet(item.dataSet, characterSet, context) : []));
+        node.items = element.items.map((item) => (item.dataSet ? describeDataSet(item.dataSet, characterSet, context, depth + 1) : []));
         node.value = `${element.items.length} item${element.items.length === 1 ? '' : 's'}`;
       } else if (element.tag === 'x7fe00010' || element.tag === 'x7fe00008' || element.tag === 'x7fe00009') {
         node.value = pixelDataSummary(dataSet, element);
       } else {
-        node.value = decodeValue(dataSet, element, vr, decoder);
+        node.value = safeValue(dataSet, element, vr, decoder);
       }
       return node;
     });

@@ -15,7 +15,7 @@ export interface ImportService {
 }
 
 function emptyReport(): ImportFinished['report'] {
-  return { files: 0, instances: 0, studies: 0, series: 0, duplicates: 0, conflicts: [], failed: [], seconds: 0 };
+  return { files: 0, instances: 0, studies: 0, series: 0, dicomdirs: 0, duplicates: 0, conflicts: [], failed: [], seconds: 0 };
 }
 
 /** Runs each import in its own worker thread so the UI and other calls stay live, relaying its events. */

@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import type Database from 'better-sqlite3';
 import type { ImportFinished, ImportProgress, ImportReport, StorageMode } from '../../../src-shared/domain/imports';
 import { openCacheDatabase } from '../cache/database';
-import { removeOrphans } from '../store/file-store';
+import { newStagingFile, removeOrphans } from '../store/file-store';
+import { diskShortfallReason } from '../store/free-disk';
 import { CacheWriter } from './cache-writer';
 import { InstancePlacer, type PreparedInstance } from './place-instance';
 import type { PreparedFile } from './prepare/prepare-file';
@@ -63,18 +65,49 @@ interface Slot {
   readonly done: Promise<PreparedFile>;
 }
 
-function submit(item: ImportItem, mode: StorageMode, scheduler: PrepareScheduler): Slot {
+const unreadable = (error: unknown): PreparedFile => {
+  const reason = reasonOf(error);
+  return { kind: 'failed', reason: reason.startsWith('refused:') ? reason : `cannot read: ${reason}` };
+};
+
+/**
+ * An item with no file on disk (a zip entry) is streamed into a staging file first and
+ * prepared from there like any file, then the staging file goes: memory holds one file being
+ * prepared per thread, never the entries submitted ahead.
+ */
+function prepareExtracted(item: ImportItem & { extractTo(file: string): Promise<void> }, cacheDir: string, scheduler: PrepareScheduler): Promise<PreparedFile> {
+  const staged = newStagingFile(cacheDir, 'entry');
+  const removeStaged = () => fs.rmSync(staged, { force: true });
+  return item.extractTo(staged).then(
+    () => scheduler.submit({ diskPath: staged, storeCopy: true }).finally(removeStaged),
+    (error: unknown) => {
+      removeStaged();
+      return unreadable(error);
+    },
+  );
+}
+
+function submit(item: ImportItem, mode: StorageMode, cacheDir: string, scheduler: PrepareScheduler): Slot {
   const storeCopy = mode === 'copy' || item.diskPath === undefined;
   const done =
     item.diskPath !== undefined
       ? scheduler.submit({ diskPath: item.diskPath, storeCopy })
-      : item.read().then(
-          (bytes) => scheduler.submit({ bytes, storeCopy }),
-          (error: unknown): PreparedFile => ({ kind: 'failed', reason: `cannot read: ${reasonOf(error)}` }),
-        );
+      : item.extractTo
+        ? prepareExtracted({ ...item, extractTo: item.extractTo }, cacheDir, scheduler)
+        : item.read().then((bytes) => scheduler.submit({ bytes, storeCopy }), unreadable);
   const slot: Slot = { done };
   void done.then((result) => (slot.result = result));
   return slot;
+}
+
+/** What the import will write to the store at most: every file in copy mode, zip entries (always copied) in either mode. */
+function bytesToWrite(items: readonly ImportItem[], mode: StorageMode): number {
+  let total = 0;
+  for (const item of items) {
+    if (item.diskPath === undefined) total += item.sizeHint ?? 0;
+    else if (mode === 'copy') total += fs.statSync(item.diskPath, { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
 }
 
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -88,7 +121,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
  */
 export async function runImport(options: RunImportOptions): Promise<ImportFinished> {
   const started = performance.now();
-  const report: ImportReport = { files: 0, instances: 0, studies: 0, series: 0, duplicates: 0, conflicts: [], failed: [], seconds: 0 };
+  const report: ImportReport = { files: 0, instances: 0, studies: 0, series: 0, dicomdirs: 0, duplicates: 0, conflicts: [], failed: [], seconds: 0 };
   const studies = new Set<string>();
   const series = new Set<string>();
   const batchSize = options.batchSize ?? 500;
@@ -127,6 +160,8 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
     report.failed.push(...collected.failures);
     report.files = collected.failures.length;
     const { items } = collected;
+    const shortfall = diskShortfallReason(options.cacheDir, bytesToWrite(items, options.mode));
+    if (shortfall !== undefined) throw new Error(shortfall);
     scheduler = new PrepareScheduler(options.cacheDir, helperCount(options, items.length));
     let lastProgress = 0;
     let lastCommit = performance.now();
@@ -135,7 +170,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
         status = 'cancelled';
         break;
       }
-      while (slots.length < items.length && slots.length < index + submitAhead) slots.push(submit(items[slots.length]!, options.mode, scheduler));
+      while (slots.length < items.length && slots.length < index + submitAhead) slots.push(submit(items[slots.length]!, options.mode, options.cacheDir, scheduler));
       const item = items[index]!;
       if (index === 0 || performance.now() - lastProgress > 100) {
         emitProgress(index, items.length, item.displayPath);
@@ -156,6 +191,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportFinish
       if (prepared.kind === 'failed') report.failed.push({ path: item.displayPath, reason: prepared.reason });
       else if (prepared.kind === 'store-failed') throw new Error(`cannot write to the cache's store: ${prepared.reason}`);
       else if (prepared.kind === 'instance') await placer.place(item, prepared);
+      else report.dicomdirs += 1;
       if (writer.pendingCount >= batchSize || performance.now() - lastCommit > 1000) {
         commit();
         lastCommit = performance.now();

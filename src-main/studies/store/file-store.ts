@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { makePrivateFolder, privateFileMode } from '../../platform/private-files';
 
 /**
  * The managed store under the cache folder. Copied files are named by their SHA-256, so
@@ -28,17 +29,32 @@ const knownFolders = new Set<string>();
 
 function ensureFolder(folder: string): void {
   if (knownFolders.has(folder)) return;
-  fs.mkdirSync(folder, { recursive: true });
+  makePrivateFolder(folder);
   knownFolders.add(folder);
 }
 
 /** Staging names unique to this process and thread without asking the system for random bytes on every file. */
 let stagedCount = 0;
 
+/**
+ * A fresh staging file name under the store, carrying the writing process's id so that a
+ * later start can tell a dead import's leftovers from a live one's (see removeDeadStaging).
+ */
+function stagingPath(cacheDir: string, folder: string, label: string): string {
+  stagedCount += 1;
+  return path.join(cacheDir, folder, stagingFolderName, `${label}.${process.pid}-${threadId}-${stagedCount}.part`);
+}
+
+/** A staging file for content streamed in before its checksum is known (a zip entry); the folder exists on return. */
+export function newStagingFile(cacheDir: string, label: string): string {
+  const file = stagingPath(cacheDir, storeFolderName, label);
+  ensureFolder(path.dirname(file));
+  return file;
+}
+
 function writeStaged(cacheDir: string, folder: string, sha256: string, target: string, write: (temporary: string) => void): void {
   const staging = path.join(cacheDir, folder, stagingFolderName);
-  stagedCount += 1;
-  const temporary = path.join(staging, `${sha256}.${process.pid}-${threadId}-${stagedCount}.part`);
+  const temporary = stagingPath(cacheDir, folder, sha256);
   const attempt = () => {
     ensureFolder(staging);
     ensureFolder(path.dirname(target));
@@ -66,7 +82,7 @@ function writeStaged(cacheDir: string, folder: string, sha256: string, target: s
  */
 export function putContentSync(cacheDir: string, bytes: Uint8Array, sha256: string, folder: string = storeFolderName): string {
   const target = storedPathFor(cacheDir, sha256, folder);
-  writeStaged(cacheDir, folder, sha256, target, (temporary) => fs.writeFileSync(temporary, bytes, { mode: 0o644 }));
+  writeStaged(cacheDir, folder, sha256, target, (temporary) => fs.writeFileSync(temporary, bytes, { mode: privateFileMode }));
   return target;
 }
 
@@ -94,6 +110,24 @@ export function storeContentIfAbsent(cacheDir: string, bytes: Uint8Array, sha256
     return { path: target, created: false };
   }
   putContentSync(cacheDir, bytes, sha256);
+  return { path: target, created: true };
+}
+
+/**
+ * Stores a staging file that this process wrote and hashed (see newStagingFile) under its
+ * checksum, by renaming: no bytes are copied. When the store already holds that content the
+ * staging file is simply removed.
+ */
+export function storeStagedIfAbsent(cacheDir: string, staged: string, sha256: string): StoredContent {
+  const target = storedPathFor(cacheDir, sha256);
+  if (fs.statSync(target, { throwIfNoEntry: false }) !== undefined) {
+    fs.rmSync(staged, { force: true });
+    const now = new Date();
+    fs.utimesSync(target, now, now);
+    return { path: target, created: false };
+  }
+  ensureFolder(path.dirname(target));
+  fs.renameSync(staged, target);
   return { path: target, created: true };
 }
 
@@ -142,6 +176,43 @@ export function removeOrphans(cacheDir: string, referenced: (filePath: string) =
       } catch {
         // vanished meanwhile: nothing to clean
       }
+    }
+  }
+  return removed;
+}
+
+/** True unless the system says no process has this id (a pid reused since is taken as alive: its files wait for the age sweep). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+const stagingOwner = /\.(\d+)-\d+-\d+\.part$/;
+
+/**
+ * Removes staging files whose writing process has died (an import killed mid-file): their
+ * names carry the writer's process id, so this needs no age limit, and runs whenever the
+ * cache opens. Files of live processes (an import running elsewhere) are left alone.
+ */
+export function removeDeadStaging(cacheDir: string): number {
+  let removed = 0;
+  for (const folder of [storeFolderName, conflictsFolderName]) {
+    const staging = path.join(cacheDir, folder, stagingFolderName);
+    let names: string[];
+    try {
+      names = fs.readdirSync(staging);
+    } catch {
+      continue; // no staging folder: nothing was ever staged here
+    }
+    for (const name of names) {
+      const owner = stagingOwner.exec(name);
+      if (!owner || processAlive(Number(owner[1]))) continue;
+      fs.rmSync(path.join(staging, name), { force: true });
+      removed += 1;
     }
   }
   return removed;

@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
+import { NestingTooDeepError, parseDicomBounded } from '../../dicom/sequence-depth';
 
 export const transferSyntaxes = {
   implicitLittle: '1.2.840.10008.1.2',
@@ -112,11 +113,24 @@ function isDicomParserException(error: unknown): error is { exception: unknown; 
   return typeof error === 'object' && error !== null && 'exception' in error && 'dataSet' in error;
 }
 
-/** Checks that the pixel data the header announces is really in the file (a cheap walk over fragment headers). */
-function checkPixelDataComplete(dataSet: DataSet): void {
+/**
+ * The rest of a file whose first bytes only were read (a large file, parsed from its head):
+ * its whole length, and a way to read a few bytes anywhere in it.
+ */
+export interface FileBeyondHead {
+  readonly length: number;
+  readAt(position: number, length: number): Uint8Array;
+}
+
+/**
+ * Checks that the pixel data the header announces is really in the file (a cheap walk over
+ * fragment headers). `rest`, for a file parsed from its head, measures and reads past it;
+ * positions are relative to the data set, which starts `datasetStart` bytes into the file.
+ */
+function checkPixelDataComplete(dataSet: DataSet, rest?: { file: FileBeyondHead; datasetStart: number }): void {
   const pixelData = dataSet.elements.x7fe00010;
   if (!pixelData) return;
-  const total = dataSet.byteArray.length;
+  const total = rest ? rest.file.length - rest.datasetStart : dataSet.byteArray.length;
   if (!pixelData.hadUndefinedLength) {
     if (pixelData.dataOffset + pixelData.length > total) {
       throw new NotDicomError(`truncated: pixel data announces ${pixelData.length} bytes, the file holds ${Math.max(0, total - pixelData.dataOffset)}`);
@@ -124,13 +138,18 @@ function checkPixelDataComplete(dataSet: DataSet): void {
     return;
   }
   const bytes = dataSet.byteArray;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const headerAt = (position: number): DataView => {
+    if (position + 8 <= bytes.length || !rest) return new DataView(bytes.buffer, bytes.byteOffset + position, 8);
+    const read = rest.file.readAt(rest.datasetStart + position, 8);
+    return new DataView(read.buffer, read.byteOffset, 8);
+  };
   let position = pixelData.dataOffset;
   const littleEndian = dataSet.byteArrayParser === dicomParser.littleEndianByteArrayParser;
   while (position + 8 <= total) {
-    const group = view.getUint16(position, littleEndian);
-    const element = view.getUint16(position + 2, littleEndian);
-    const length = view.getUint32(position + 4, littleEndian);
+    const header = headerAt(position);
+    const group = header.getUint16(0, littleEndian);
+    const element = header.getUint16(2, littleEndian);
+    const length = header.getUint32(4, littleEndian);
     if (group === 0xfffe && element === 0xe0dd) return;
     if (group !== 0xfffe || element !== 0xe000) throw new NotDicomError('encapsulated pixel data is malformed (expected an item tag)');
     position += 8 + length;
@@ -138,8 +157,11 @@ function checkPixelDataComplete(dataSet: DataSet): void {
   throw new NotDicomError('truncated: encapsulated pixel data ends before its sequence delimiter');
 }
 
-/** Parses one file's header without touching its frames; throws NotDicomError with a reason. */
-export function readDicomFile(bytes: Uint8Array): ParsedFile {
+/**
+ * Parses one file's header without touching its frames; throws NotDicomError with a reason.
+ * `rest` is given when `bytes` is only the file's head: the header must then lie within it.
+ */
+export function readDicomFile(bytes: Uint8Array, rest?: FileBeyondHead): ParsedFile {
   if (bytes.length === 0) throw new NotDicomError('empty file');
   let metaStart: number | undefined;
   if (isDicmAt(bytes, 128)) metaStart = 132;
@@ -155,6 +177,7 @@ export function readDicomFile(bytes: Uint8Array): ParsedFile {
   let datasetBytes = bytes.subarray(meta.datasetStart);
   let parseSyntax: string = storedSyntax;
   if (storedSyntax === transferSyntaxes.deflatedExplicitLittle) {
+    if (rest) throw new NotDicomError(`a deflated data set of ${rest.length} bytes is larger than the import inflates`);
     try {
       // A deflate bomb must not take the importing process down with it.
       datasetBytes = zlib.inflateRawSync(datasetBytes, { maxOutputLength: maxInflatedBytes });
@@ -173,8 +196,9 @@ export function readDicomFile(bytes: Uint8Array): ParsedFile {
 
   let dataSet: DataSet;
   try {
-    dataSet = dicomParser.parseDicom(datasetBytes, { TransferSyntaxUID: parseSyntax, untilTag: 'x7fe00010' });
+    dataSet = parseDicomBounded(datasetBytes, { TransferSyntaxUID: parseSyntax, untilTag: 'x7fe00010' });
   } catch (error) {
+    if (error instanceof NestingTooDeepError) throw new NotDicomError(error.message);
     const reason = describe(error);
     const partial = isDicomParserException(error) ? error.dataSet : undefined;
     const elementsRead = partial ? Object.keys(partial.elements).length : 0;
@@ -183,7 +207,7 @@ export function readDicomFile(bytes: Uint8Array): ParsedFile {
     }
     throw new NotDicomError(`corrupt data set (after ${elementsRead} elements): ${reason}`);
   }
-  checkPixelDataComplete(dataSet);
+  checkPixelDataComplete(dataSet, rest ? { file: rest, datasetStart: meta.datasetStart } : undefined);
   return { dataSet, transferSyntaxUid: storedSyntax, mediaStorageSopClassUid: meta.mediaStorageSopClassUid, hasMetaHeader: metaStart !== undefined };
 }
 

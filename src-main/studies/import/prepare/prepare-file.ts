@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { sha256Hex, storeContentIfAbsent, type StoredContent } from '../../store/file-store';
 import { extractInstance, type InstanceRecord } from '../parse/extract-instance';
 import { NotDicomError, isMediaDirectory, readDicomFile } from '../parse/read-dataset';
-import { maxFileBytes } from '../sources/import-item';
+import { openRegularFileSync } from '../sources/file-kind';
+import { prepareLargeFile, streamedFromBytes } from './prepare-large-file';
 
 /** One file to prepare: a path to read, or bytes already read (zip entries). Plain data: it crosses threads. */
 export interface PrepareTask {
@@ -24,8 +25,8 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Buffers at most this large are kept between files; a rare larger file gets its own. */
-const reusableBufferLimit = 64 * 1024 * 1024;
+/** Buffers at most this large are kept between files; larger files are streamed (prepare-large-file.ts). */
+const reusableBufferLimit = streamedFromBytes;
 
 /**
  * Reads, parses, checksums and stores files one at a time, the same in the import's own
@@ -41,10 +42,20 @@ export class FilePreparer {
   prepare(task: PrepareTask): PreparedFile {
     let bytes: Uint8Array;
     try {
-      bytes = task.bytes ?? this.read(task.diskPath ?? '');
+      if (task.bytes) bytes = task.bytes;
+      else {
+        const { fd, size } = openRegularFileSync(task.diskPath ?? '');
+        try {
+          if (size > streamedFromBytes) return prepareLargeFile(this.cacheDir, fd, size, task.storeCopy);
+          bytes = this.read(fd, size);
+        } finally {
+          fs.closeSync(fd);
+        }
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return { kind: 'failed', reason: code === 'ENOENT' ? 'the file vanished before it could be read' : `cannot read: ${reasonOf(error)}` };
+      if (code === 'ENOENT') return { kind: 'failed', reason: 'the file vanished before it could be read' };
+      return { kind: 'failed', reason: /^not a regular file|^too large/.test(reasonOf(error)) ? reasonOf(error) : `cannot read: ${reasonOf(error)}` };
     }
     let record: InstanceRecord;
     try {
@@ -64,25 +75,18 @@ export class FilePreparer {
     }
   }
 
-  private read(filePath: string): Uint8Array {
-    const fd = fs.openSync(filePath, 'r');
-    try {
-      const { size } = fs.fstatSync(fd);
-      if (size > maxFileBytes) throw new Error(`too large to import (${size} bytes)`);
-      let target = this.buffer;
-      if (size > target.length) {
-        target = Buffer.allocUnsafe(size);
-        if (size <= reusableBufferLimit) this.buffer = target;
-      }
-      let filled = 0;
-      while (filled < size) {
-        const read = fs.readSync(fd, target, filled, size - filled, filled);
-        if (read === 0) break; // shrank while being read: what was there is judged as it is
-        filled += read;
-      }
-      return target.subarray(0, filled);
-    } finally {
-      fs.closeSync(fd);
+  private read(fd: number, size: number): Uint8Array {
+    let target = this.buffer;
+    if (size > target.length) {
+      target = Buffer.allocUnsafe(size);
+      if (size <= reusableBufferLimit) this.buffer = target;
     }
+    let filled = 0;
+    while (filled < size) {
+      const read = fs.readSync(fd, target, filled, size - filled, filled);
+      if (read === 0) break; // shrank while being read: what was there is judged as it is
+      filled += read;
+    }
+    return target.subarray(0, filled);
   }
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMediaDirectory } from '../parse/read-dataset';
 import { referencedFileIds } from './dicomdir';
-import { maxFileBytes, type ImportItem, type ListingFailure } from './import-item';
+import { linkTroubleReason, notRegularReason, readRegularFileSync, readRegularHeadSync, specialKind, statRegularOrFolder } from './file-kind';
+import type { ImportItem, ListingFailure } from './import-item';
 import { listZip } from './zip-source';
 
 export interface CollectedItems {
@@ -18,35 +19,17 @@ function diskItem(filePath: string): ImportItem {
     diskPath: filePath,
     // Synchronous on purpose: imports run in a worker thread or the CLI, where blocking is
     // harmless, and one call costs far fewer thread-pool round trips than its async form.
-    read: async () => {
-      const fd = fs.openSync(filePath, 'r');
-      try {
-        const { size } = fs.fstatSync(fd);
-        if (size > maxFileBytes) throw new Error(`too large to import (${size} bytes)`);
-        return fs.readFileSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-    },
+    read: async () => readRegularFileSync(filePath),
   };
 }
 
-function reasonOf(error: unknown): string {
+function reasonOf(error: unknown, filePath?: string): string {
+  const linkTrouble = filePath === undefined ? undefined : linkTroubleReason(filePath, error);
+  if (linkTrouble) return linkTrouble;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return error instanceof Error ? error.message : String(error);
-}
-
-async function readHead(filePath: string, length: number): Promise<Buffer> {
-  const handle = await fs.promises.open(filePath, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Resolves a Referenced File ID against the DICOMDIR's folder, forgiving case (media are often written upper-case, copied lower-case). */
@@ -102,7 +85,7 @@ export async function collectItems(paths: readonly string[]): Promise<CollectedI
 
   const addDicomdir = async (dicomdirPath: string) => {
     addFile(dicomdirPath);
-    const bytes = await fs.promises.readFile(dicomdirPath);
+    const bytes = readRegularFileSync(dicomdirPath);
     const root = path.dirname(dicomdirPath);
     for (const fileId of referencedFileIds(bytes)) {
       const resolved = resolveFileId(root, fileId);
@@ -113,7 +96,10 @@ export async function collectItems(paths: readonly string[]): Promise<CollectedI
 
   const walk = async (folder: string, visited: Set<string>) => {
     const real = await fs.promises.realpath(folder);
-    if (visited.has(real)) return; // a symlink loop
+    if (visited.has(real)) {
+      failures.push({ path: folder, reason: 'a symbolic link to a folder already being imported (a link loop, or a second way in); not followed again' });
+      return;
+    }
     visited.add(real);
     const entries = await fs.promises.readdir(folder, { withFileTypes: true });
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -122,12 +108,15 @@ export async function collectItems(paths: readonly string[]): Promise<CollectedI
       if (entry.name.startsWith('.')) continue;
       const full = path.join(folder, entry.name);
       try {
-        const stat = entry.isSymbolicLink() ? await fs.promises.stat(full) : undefined;
-        if (entry.isDirectory() || stat?.isDirectory()) await walk(full, visited);
+        // Judged by kind before anything is opened: see file-kind.ts.
+        const stats = entry.isSymbolicLink() ? await statRegularOrFolder(full) : entry;
+        const kind = specialKind(stats);
+        if (kind) failures.push({ path: full, reason: notRegularReason(kind) });
+        else if (stats.isDirectory()) await walk(full, visited);
         else if (path.extname(entry.name).toLowerCase() === '.zip') await addZip(full);
-        else if (entry.isFile() || stat?.isFile()) addFile(full);
+        else if (stats.isFile()) addFile(full);
       } catch (error) {
-        failures.push({ path: full, reason: reasonOf(error) });
+        failures.push({ path: full, reason: reasonOf(error, full) });
       }
     }
   };
@@ -135,17 +124,17 @@ export async function collectItems(paths: readonly string[]): Promise<CollectedI
   for (const given of paths) {
     const absolute = path.resolve(given);
     try {
-      const stat = await fs.promises.stat(absolute);
+      const stat = await statRegularOrFolder(absolute);
       if (stat.isDirectory()) await walk(absolute, new Set());
       else {
-        const head = await readHead(absolute, 4096);
+        const head = readRegularHeadSync(absolute, 4096);
         const zipMagic = head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
         if (zipMagic || path.extname(absolute).toLowerCase() === '.zip') await addZip(absolute);
         else if (isMediaDirectory(head)) await addDicomdir(absolute);
         else addFile(absolute);
       }
     } catch (error) {
-      failures.push({ path: absolute, reason: reasonOf(error) });
+      failures.push({ path: absolute, reason: reasonOf(error, absolute) });
     }
   }
   return { items, failures, close: () => closers.forEach((close) => close()) };

@@ -5,6 +5,13 @@ export interface ImportItem {
   /** A real file on disk, which link mode may reference in place; absent for zip entries. */
   readonly diskPath?: string;
   read(): Promise<Buffer>;
+  /** Bytes the item will occupy once written (a zip entry's declared inflated size); disk items are measured when needed. */
+  readonly sizeHint?: number;
+  /**
+   * For items with no file on disk (zip entries): streams the content into a new file,
+   * within the item's size bounds, so that it never has to be held in memory whole.
+   */
+  extractTo?(file: string): Promise<void>;
 }
 
 export interface ListingFailure {
