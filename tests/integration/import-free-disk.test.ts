@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { handleUpload } from '../../src-main/host/upload-route';
+import { handleUpload, UploadSlots } from '../../src-main/host/upload-route';
 import { createImportService } from '../../src-main/studies/import/import-service';
 import { runImport } from '../../src-main/studies/import/run-import';
 import { minFreeDiskVariable } from '../../src-main/studies/store/free-disk';
@@ -46,7 +46,7 @@ describe('free disk margin', () => {
     process.env[minFreeDiskVariable] = impossibleMarginMb;
     const cacheDir = path.join(temp.dir, 'cache-upload');
     const imports = createImportService(cacheDir, new EventBus());
-    const server = http.createServer((request, response) => handleUpload(request, response, { cacheDir, imports }));
+    const server = http.createServer((request, response) => handleUpload(request, response, { cacheDir, imports, slots: new UploadSlots(4), log: () => {} }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     try {
       const body = fs.readFileSync(sharedDataPath('dicom', 'conformance', 'pydicom', 'CT_small.dcm'));
