@@ -129,6 +129,14 @@ export const closedAnswerSchema = z.object({
   alternatives: z.array(z.object({ answer: z.string(), probability: z.number() })),
   /** Question words the model never saw in training. */
   unknownWords: z.array(z.string()),
+  /** The question's calibrated type and its threshold (null: this model does not answer that type). */
+  questionType: z.object({ id: z.string(), label: z.string(), threshold: z.number().nullable() }).nullable(),
+  /** The image's distance from the model's training images, and the limit above which it abstains. */
+  outOfDistribution: z.object({ distance: z.number(), threshold: z.number() }).nullable(),
+  /** Why the model abstains, in plain words; null when it answers. */
+  abstainReason: z.string().nullable(),
+  /** The question's type needs the full model: the compact model is not calibrated to answer it. */
+  needsFullModel: z.boolean(),
   taskId: z.string(),
   bundleId: z.string(),
   bundleName: z.string(),

@@ -92,6 +92,11 @@ export const vqaClosedTaskSchema = taskBaseSchema.extend({
     maxQuestionTokens: z.number().int().positive(),
     /** Below this softmax probability the model abstains and says so. */
     abstainBelow: z.number().min(0).max(1),
+    /**
+     * JSON file in the bundle: per-question-type thresholds chosen on a validation split and an
+     * out-of-distribution score (src-main/inference/vqa/calibration.ts); abstainBelow applies without it.
+     */
+    calibrationFile: z.string().optional(),
   }),
 });
 

@@ -138,9 +138,10 @@ describe('metadata questions', () => {
     expect(count.answered && count.answer).toContain(`${fs.readdirSync(ctFolder).length} images`);
   });
 
-  it('leaves image questions to a model', async () => {
-    expect(await ask('What modality is this?')).toEqual({ answered: false });
+  it('leaves image questions to a model, and answers what the header records (the modality) itself', async () => {
     expect(await ask('Is there a fracture?')).toEqual({ answered: false });
+    expect(await ask('Describe the findings.')).toEqual({ answered: false });
+    expect(await ask('What modality is this?')).toMatchObject({ answered: true, basis: ['Modality', 'SOPClassUID'] });
   });
 
   it('finds the prior study of the same patient in the cache', async () => {
