@@ -166,3 +166,30 @@ print(json.dumps({"files": files, "laterSop": later}))`,
     expect(await ask('Was there a previous exam?')).toMatchObject({ answered: true, answer: 'No earlier study of this patient is in the cache.' });
   });
 });
+
+describe('qa.ask, the Report Q&A panel\'s one route', () => {
+  const ask = (request: { question: string; image?: { width: number; height: number; pixelsBase64: string } }) =>
+    dispatch(services.handlers, 'qa.ask', { sopInstanceUid: firstSliceUid, frame: 0, ...request }, context);
+
+  it('answers a recorded fact from the header and says which attributes', async () => {
+    const reply = await ask({ question: 'Was contrast given?' });
+    expect(reply).toMatchObject({ ok: true, value: { source: 'header', route: 'metadata', confidence: null, abstained: false } });
+    if (!reply.ok) throw new Error('no answer');
+    expect(reply.value.answer).toMatch(/^No contrast agent is recorded/);
+    expect(reply.value.attributes).toContain('ContrastBolusAgent');
+  });
+
+  it('does not put a finding question to the compact model when it is not calibrated to answer that type, even with the displayed slice', async () => {
+    const pixels = Buffer.alloc(64 * 64, 90).toString('base64');
+    const reply = await ask({ question: 'Is there a mass?', image: { width: 64, height: 64, pixelsBase64: pixels } });
+    if (!reply.ok) throw new Error(reply.error.message);
+    expect(reply.value).toMatchObject({ source: 'none', answer: null, abstained: true, needsFullModel: true, questionType: 'mass', confidence: null });
+    expect(reply.value.reason).toContain('needs the full model');
+  });
+
+  it('says an open question needs the full model', async () => {
+    const reply = await ask({ question: 'Describe the findings.' });
+    if (!reply.ok) throw new Error(reply.error.message);
+    expect(reply.value).toMatchObject({ source: 'none', route: 'open', needsFullModel: true });
+  });
+});
