@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QaAnswer } from '../../src-shared/contract/qa';
 import type { ReportEntry } from '../../src-shared/domain/reports';
 import { dispatch } from '../../src-main/dispatch';
 import { createServices, type Services } from '../../src-main/services';
@@ -168,8 +169,11 @@ print(json.dumps({"files": files, "laterSop": later}))`,
 });
 
 describe('qa.ask, the Report Q&A panel\'s one route', () => {
-  const ask = (request: { question: string; image?: { width: number; height: number; pixelsBase64: string } }) =>
-    dispatch(services.handlers, 'qa.ask', { sopInstanceUid: firstSliceUid, frame: 0, ...request }, context);
+  const ask = async (request: { question: string; image?: { width: number; height: number; pixelsBase64: string } }) => {
+    const reply = await dispatch(services.handlers, 'qa.ask', { sopInstanceUid: firstSliceUid, frame: 0, ...request }, context);
+    // The handler returns the contract type; the dispatcher passes it on unchanged.
+    return reply as { ok: true; value: QaAnswer } | { ok: false; error: { message: string } };
+  };
 
   it('answers a recorded fact from the header and says which attributes', async () => {
     const reply = await ask({ question: 'Was contrast given?' });
