@@ -62,6 +62,15 @@ export const previewImageSchema = z.object({
   pixels: z.string(),
 });
 
+/** How the input compares with what the task was trained on (the bundle's trainedOn), shown with the result. */
+export const inputDomainSchema = z.object({
+  /** Each way the input is unlike the training data, in plain words; empty when it is alike. */
+  warnings: z.array(z.string()),
+  /** Why bicubic upsampling is shown instead: the model is measured to lose to it on this kind of input. */
+  bicubicPreferred: z.string().nullable(),
+});
+export type InputDomain = z.infer<typeof inputDomainSchema>;
+
 export const taskSelectionSchema = z.object({
   taskId: z.string().min(1).max(100),
   /** Which bundle provides the task; the first valid one that has it when left out. */
@@ -163,6 +172,7 @@ export const inferenceCalls = {
       fallbacks: z.array(providerFallbackSchema),
       timings: inferenceTimingsSchema,
       image: previewImageSchema,
+      domain: inputDomainSchema,
     }),
   }),
   'inference.warmUp': defineCall({
