@@ -13,6 +13,7 @@ import { createAppInference, providerSettingFromEnv } from './inference/inferenc
 import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
+import { createQaService, type QaService } from './inference/qa/qa-service';
 import { instanceFilePath } from './studies/cache/study-queries';
 
 export interface ServicesConfig {
@@ -33,6 +34,8 @@ export interface Services {
   readonly viewer: ViewerService;
   readonly imports: ImportService;
   readonly inference: ReturnType<typeof createAppInference>;
+  /** The one question route (header, compact model, full model) for the Report Q&A panel and `radstation qa`. */
+  readonly qa: QaService;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export function createServices(config: ServicesConfig): Services {
   });
   const reportDatabase = openCacheDatabase(dirs.cacheDir);
   const reports = createReportService(reportDatabase, imports);
+  const qa = createQaService({ inference, instanceContext: (sopInstanceUid) => reports.instanceContext(sopInstanceUid) });
   const vlm = createVlmService({
     bundles: inference,
     instanceFile: (sopInstanceUid) => instanceFilePath(reportDatabase, sopInstanceUid),
@@ -112,6 +116,7 @@ export function createServices(config: ServicesConfig): Services {
     },
     'reports.exportSr': (request) => reports.exportSr(request.studyInstanceUid),
     'reports.answerFromMetadata': (request) => reports.answerFromMetadata(request.sopInstanceUid, request.question),
+    'qa.ask': (request) => qa.ask(request),
     'vlm.ask': (request) => vlm.ask(request),
     'vlm.cancel': (request) => ({ cancelled: vlm.cancel(request.requestId) }),
   };
@@ -123,6 +128,7 @@ export function createServices(config: ServicesConfig): Services {
     viewer,
     imports,
     inference,
+    qa,
     handlers,
     close: async () => {
       await imports.close();

@@ -20,6 +20,10 @@ STEPS = [
     ('quantise', [['quantize_int8.py']]),
     ('evaluate', [['evaluate.py']]),
     ('bundle', [['write_bundle.py']]),
+    # Per-question-type thresholds and the OOD score (adds the image_features output to the VQA graph), then the card's
+    # "When to trust it" section. eval_real_superres.py (super-resolution on real series) needs Colin27 extracted by hand.
+    ('calibrate', [['calibrate_vqa.py']]),
+    ('card', [['card_trust.py']]),
 ]
 
 

@@ -11,6 +11,32 @@ CONTRAST_LABELS = {'t1': 'T1', 't2': 'T2', 'flair': 'FLAIR'}
 NEEDS_PAIRED = 'CT↔MR needs a model trained on paired CT/MR data; none is public here.'
 
 
+# What each image task learned from (the runtime warns when an input is unlike it: src-main/inference/input-domain.ts).
+SUPERRES_TRAINED_ON = {
+    'description': 'skull-stripped 1 mm BraTS-style brain MRI (240×240), one Siemens T1 MPRAGE with skull (256×256, 1 mm) and one GE head CT (512×512, 0.49 mm)',
+    'modalities': ['MR', 'CT'],
+    'pixelSpacingMm': [0.45, 1.2],
+    'matrix': [240, 512],
+    'fieldOfViewMm': [230, 260],
+    # Set by measurement on held-out data (MODEL_CARD.md, "Super-resolution on real series"); see SUPERRES_LOSES_TO_BICUBIC.
+    'losesToBicubicOn': [],
+}
+SUPERRES_LOSES_TO_BICUBIC = [
+    {'kind': 'mr-with-skull', 'reason': ('On MR with the skull in it this model can be worse than bicubic upsampling: on a clinical 512×512 T1 brain MR not in '
+                                         'training it was 0.71 dB (×2) and 1.12 dB (×4) lower in PSNR over the slice (issue 15), although on Colin27 '
+                                         '(1 mm, with skull, held out) it was 1.9 dB (×2) and 1.8 dB (×4) better (EVAL.json superresReal). Bicubic is shown first.')},
+]
+SUPERRES_TRAINED_ON['losesToBicubicOn'] = SUPERRES_LOSES_TO_BICUBIC
+
+
+def translation_trained_on(source: str) -> dict:
+    return {
+        'description': f'skull-stripped, co-registered 1 mm BraTS-style brain MRI (240×240) with native (pre-contrast) {CONTRAST_LABELS[source]} inputs',
+        'modalities': ['MR'], 'weightings': [CONTRAST_LABELS[source]], 'postContrast': False, 'skullStrippedOnly': True,
+        'sliceThicknessMm': [0.8, 1.5], 'pixelSpacingMm': [0.8, 1.2], 'matrix': [200, 280], 'fieldOfViewMm': [200, 280],
+    }
+
+
 def _image_spec(name: str, h: str, w: str) -> dict:
     return {'name': name, 'dataType': 'float32', 'shape': ['batch', 1, h, w]}
 
@@ -26,6 +52,7 @@ def superres_task(task: str, scale: int) -> dict:
         # one normalisation per task; after the modality LUT, per-image percentiles of HU work.
         'preprocessing': {'modalityLut': True, 'normalization': PERCENTILE, 'size': {'kind': 'native', 'multipleOf': 1}, 'channels': 1},
         'postprocessing': {'inverse': 'normalization', 'scale': scale},
+        'trainedOn': SUPERRES_TRAINED_ON,
     }
 
 
@@ -39,6 +66,7 @@ def translation_task(task: str, source: str, target: str) -> dict:
         # Height and width must be even: the graph works on a space-to-depth (2×2) grid.
         'preprocessing': {'modalityLut': True, 'normalization': PERCENTILE, 'size': {'kind': 'native', 'multipleOf': 2}, 'channels': 1},
         'postprocessing': {'inverse': 'normalization', 'scale': 1, 'outputModality': 'MR'},
+        'trainedOn': translation_trained_on(source),
     }
 
 

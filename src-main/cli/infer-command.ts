@@ -39,7 +39,8 @@ the result is written under the cache's derived/ folder only.
   --timeout SECONDS  stop the job after this long (default 3600)
   --question TEXT    closed question about --file (a DICOM, PNG or JPEG image), for vqa-closed
   --batch FILE       JSON lines of {"image", "question"}; prints one answer line per input line
-  --json             print {task, bundle, provider, seconds, seriesInstanceUID, outputs},
+  --json             print {task, bundle, provider, seconds, seriesInstanceUID, outputs, warnings,
+                     bicubicPreferred} (warnings: how the input differs from the training data),
                      or {answer, confidence, abstained, …} for a closed question`,
   async run(args, io) {
     const { values } = parseCommandArgs('infer', args, {
@@ -104,10 +105,15 @@ the result is written under the cache's derived/ folder only.
         seconds: result.seconds,
         seriesInstanceUID: result.seriesInstanceUid,
         outputs: result.outputs,
+        // How the input compares with the model's training data; the result is to be read with these in mind.
+        warnings: job.domain.warnings,
+        bicubicPreferred: job.domain.bicubicPreferred,
       };
       if (values.json) io.out(JSON.stringify(printed));
       else {
         for (const fallback of result.fallbacks) io.err(`provider ${fallback.provider} unavailable: ${fallback.reason}`);
+        for (const warning of job.domain.warnings) io.err(`warning: ${warning}`);
+        if (job.domain.bicubicPreferred) io.err(`warning: ${job.domain.bicubicPreferred}`);
         io.out(`${result.taskId} (${result.bundleId} ${result.bundleVersion}) ran on ${result.provider} in ${result.seconds.toFixed(1)} s`);
         // Once added to the cache, the files sit in its content-addressed store, spread over folders.
         const folders = new Set(result.outputs.map((output) => path.dirname(output)));

@@ -3,12 +3,13 @@ import { importCommand } from './import-command';
 import { inferCommand } from './infer-command';
 import { modelsCommand } from './models-command';
 import { askCommand } from './ask-command';
+import { qaCommand } from './qa-command';
 import { serveCommand } from './serve-command';
 import { studiesCommand } from './studies-command';
 import { versionCommand } from './version-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, qaCommand, askCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

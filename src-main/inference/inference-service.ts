@@ -1,7 +1,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { ServiceError, type CallResponse, type EventPayload, type ParsedCallRequest } from '../../src-shared/contract';
-import type { ProviderChoice } from '../../src-shared/contract/inference';
+import type { InputDomain, ProviderChoice } from '../../src-shared/contract/inference';
+import { checkInputDomain, inputFacts } from './input-domain';
+import { readSlice } from './pixels/dicom-pixels';
 import { BundleRegistry, type LoadedBundle, type ModelSource, type RunnableTaskKind } from './bundles/bundle-registry';
 import { BundleVerifier } from './bundles/bundle-verification';
 import { InferenceJobQueue, removeAbandonedStaging, type JobOutcome } from './jobs/job-queue';
@@ -92,7 +94,9 @@ export function createInferenceService(config: InferenceServiceConfig) {
     const { bundleRef, task } = await resolve(selection);
     if (slices.length === 0) throw new ServiceError('not-found', 'There are no images to run the task on.');
     const number = await sourceSeriesNumber(slices[0]!.filePath);
-    return jobs.enqueue({
+    // Judged on the first slice: a series shares its modality, contrast, thickness and matrix.
+    const domain = await service.checkInput(selection, slices[0]!.filePath, slices[0]!.frame ?? 0);
+    const job = jobs.enqueue({
       taskId: task.id,
       bundle: bundleRef,
       task,
@@ -106,16 +110,32 @@ export function createInferenceService(config: InferenceServiceConfig) {
       timeoutMs: (options.timeoutSeconds ?? config.defaultTimeoutSeconds ?? 3600) * 1000,
       ...(options.importDerived && config.importDerivedSeries ? { importDerived: config.importDerivedSeries } : {}),
     });
+    return { ...job, domain };
   }
 
-  return {
+  const service = {
     async listModels(): Promise<CallResponse<'inference.listModels'>> {
       const bundles = await registry.list();
       return { bundles: bundles.map((bundle) => bundle.summary), providers: providerOrder(provider('auto')) };
     },
 
+    /** How one frame of a file compares with what the task was trained on. */
+    async checkInput(selection: TaskSelection, filePath: string, frame: number): Promise<InputDomain> {
+      const { task } = await resolve(selection);
+      if (task.kind !== 'image-to-image' || !task.trainedOn) return { warnings: [], bicubicPreferred: null };
+      try {
+        const bytes = await fs.readFile(filePath);
+        const header = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+        const slice = await readSlice(filePath, frame);
+        return checkInputDomain(task, inputFacts(header, slice.stored, slice.rows, slice.columns));
+      } catch (error) {
+        return { warnings: [`Whether this input is like the model's training data could not be checked: ${error instanceof Error ? error.message : String(error)}`], bicubicPreferred: null };
+      }
+    },
+
     async previewFile(selection: TaskSelection, filePath: string, frame: number): Promise<CallResponse<'inference.preview'>> {
       const { bundleRef, task } = await resolve(selection);
+      const domain = await service.checkInput(selection, filePath, frame);
       try {
         const result = await worker.runSlice({ bundle: bundleRef, task, provider: provider(selection.provider), source: { filePath, frame }, returnPixels: true });
         return {
@@ -125,6 +145,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
           fallbacks: result.fallbacks,
           timings: result.timings,
           image: { rows: result.rows, columns: result.columns, pixelSpacing: result.pixelSpacing, pixels: base64OfFloat32(result.pixels ?? new Float32Array()) },
+          domain,
         };
       } catch (error) {
         throw toServiceError(error);
@@ -158,7 +179,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
       return this.previewFile(request, filePath, request.frame);
     },
 
-    async runSeries(request: ParsedCallRequest<'inference.run'>): Promise<{ jobId: string; done: Promise<JobOutcome> }> {
+    async runSeries(request: ParsedCallRequest<'inference.run'>): Promise<{ jobId: string; done: Promise<JobOutcome>; domain: InputDomain }> {
       const series = config.seriesSource.slicesOf(request.seriesInstanceUid);
       if (series.length === 0) throw new ServiceError('not-found', `The cache has no series ${request.seriesInstanceUid}.`);
       const slices = chooseSlices(request.seriesInstanceUid, series, request.instances);
@@ -204,4 +225,5 @@ export function createInferenceService(config: InferenceServiceConfig) {
       await worker.terminate();
     },
   };
+  return service;
 }

@@ -1,5 +1,6 @@
 import type { DataSet } from 'dicom-parser';
 import type { MetadataAnswer } from '../../src-shared/domain/reports';
+import { answerFromHeaderFacts } from './header-facts';
 
 /**
  * Questions whose answer is recorded in the study rather than visible in the pixels
@@ -38,7 +39,6 @@ const tags = {
   PatientSex: 'x00100040',
   Rows: 'x00280010',
   Columns: 'x00280011',
-  ContrastBolusAgent: 'x00180010',
   ConvolutionKernel: 'x00181210',
 } as const;
 type Keyword = keyof typeof tags;
@@ -136,7 +136,7 @@ const rules: readonly QuestionRule[] = [
     },
   },
   {
-    pattern: /patient'?s? sex|\bgender\b|male or female/i,
+    pattern: /patient'?s? sex|\bgender\b|male or female|is the patient (a )?(male|female|man|woman|boy|girl)\b/i,
     answer: ({ header }) => {
       const sex = text(header, 'PatientSex');
       const words: Record<string, string> = { M: 'male', F: 'female', O: 'other' };
@@ -162,18 +162,12 @@ const rules: readonly QuestionRule[] = [
       return kernel ? answered(`Reconstruction kernel: ${kernel.replace(/\\/g, ', ')}.`, ['ConvolutionKernel']) : notRecorded('reconstruction kernel', ['ConvolutionKernel']);
     },
   },
-  {
-    // Only when the header records an agent: whether contrast is visible is an image question.
-    pattern: /contrast (agent|medium|bolus)|which contrast/i,
-    answer: ({ header }) => {
-      const agent = text(header, 'ContrastBolusAgent');
-      return agent ? answered(`Contrast/bolus agent recorded: ${agent}.`, ['ContrastBolusAgent']) : notRecorded('contrast agent', ['ContrastBolusAgent']);
-    },
-  },
 ];
 
 /** The first matching rule's answer, or `{answered: false}` so the question goes to a model. */
 export function answerFromMetadata(question: string, context: MetadataContext): MetadataAnswer {
+  const fact = answerFromHeaderFacts(question, context.header);
+  if (fact) return fact;
   const rule = rules.find((candidate) => candidate.pattern.test(question));
   return rule ? rule.answer(context) : { answered: false };
 }

@@ -7,7 +7,7 @@ import type { MetadataAnswer, ReportDraft, ReportEntry } from '../../src-shared/
 import { writePart10File } from '../dicom/part10';
 import { readDicomFile } from '../studies/import/parse/read-dataset';
 import type { ImportService } from '../studies/import/import-service';
-import { answerFromMetadata } from './metadata-questions';
+import { answerFromMetadata, type MetadataContext } from './metadata-questions';
 import { entryText, patientLine, readReportStudy, studyLine } from './report-document';
 import { ReportStore } from './report-store';
 import { writePdf, type PdfBlock } from './pdf-writer';
@@ -19,6 +19,8 @@ export interface ReportService {
   exportPdf(studyInstanceUid: string): { fileName: string; pdf: Buffer };
   exportSr(studyInstanceUid: string): Promise<{ seriesInstanceUid: string; sopInstanceUid: string }>;
   answerFromMetadata(sopInstanceUid: string, question: string): MetadataAnswer;
+  /** A cached instance's file and what the header questions read about it (its header, series and prior studies). */
+  instanceContext(sopInstanceUid: string): { filePath: string; context: MetadataContext };
 }
 
 interface InstanceContextRow {
@@ -50,7 +52,7 @@ export function createReportService(db: Database.Database, imports: ImportServic
     return blocks;
   };
 
-  return {
+  const service: ReportService = {
     get: (studyInstanceUid) => store.get(studyInstanceUid),
     save: (update) => store.save(update),
 
@@ -83,7 +85,7 @@ export function createReportService(db: Database.Database, imports: ImportServic
       return { seriesInstanceUid: String(dataset.SeriesInstanceUID), sopInstanceUid: String(dataset.SOPInstanceUID) };
     },
 
-    answerFromMetadata(sopInstanceUid, question) {
+    instanceContext(sopInstanceUid) {
       const row = db
         .prepare(
           `SELECT i.file_path, i.series_instance_uid, s.study_instance_uid, st.study_date, p.patient_id
@@ -105,12 +107,18 @@ export function createReportService(db: Database.Database, imports: ImportServic
             ORDER BY st.study_date DESC`,
         )
         .all(row.patient_id, row.study_instance_uid) as { studyDate: string; description: string; modalities: string | null }[];
-      return answerFromMetadata(question, {
+      const context: MetadataContext = {
         header,
         seriesInstanceCount: count,
         studyDate: row.study_date,
         otherStudies: otherStudies.map((study) => ({ ...study, modalities: study.modalities ?? '' })),
-      });
+      };
+      return { filePath: row.file_path, context };
+    },
+
+    answerFromMetadata(sopInstanceUid, question) {
+      return answerFromMetadata(question, service.instanceContext(sopInstanceUid).context);
     },
   };
+  return service;
 }

@@ -6,6 +6,7 @@ import { studyCalls, studyEvents } from './studies';
 import { inferenceCalls, inferenceEvents } from './inference';
 import { viewerCalls } from './viewer';
 import { vlmCalls, vlmEvents } from './vlm';
+import { qaCalls } from './qa';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -19,6 +20,7 @@ export const calls = {
   ...inferenceCalls,
   ...reportCalls,
   ...vlmCalls,
+  ...qaCalls,
 } as const;
 
 export const events = {
@@ -67,3 +69,4 @@ export * from './imports';
 export * from './inference';
 export * from './reports';
 export * from './vlm';
+export * from './qa';

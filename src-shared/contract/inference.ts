@@ -62,6 +62,15 @@ export const previewImageSchema = z.object({
   pixels: z.string(),
 });
 
+/** How the input compares with what the task was trained on (the bundle's trainedOn), shown with the result. */
+export const inputDomainSchema = z.object({
+  /** Each way the input is unlike the training data, in plain words; empty when it is alike. */
+  warnings: z.array(z.string()),
+  /** Why bicubic upsampling is shown instead: the model is measured to lose to it on this kind of input. */
+  bicubicPreferred: z.string().nullable(),
+});
+export type InputDomain = z.infer<typeof inputDomainSchema>;
+
 export const taskSelectionSchema = z.object({
   taskId: z.string().min(1).max(100),
   /** Which bundle provides the task; the first valid one that has it when left out. */
@@ -129,6 +138,14 @@ export const closedAnswerSchema = z.object({
   alternatives: z.array(z.object({ answer: z.string(), probability: z.number() })),
   /** Question words the model never saw in training. */
   unknownWords: z.array(z.string()),
+  /** The question's calibrated type and its threshold (null: this model does not answer that type). */
+  questionType: z.object({ id: z.string(), label: z.string(), threshold: z.number().nullable() }).nullable(),
+  /** The image's distance from the model's training images, and the limit above which it abstains. */
+  outOfDistribution: z.object({ distance: z.number(), threshold: z.number() }).nullable(),
+  /** Why the model abstains, in plain words; null when it answers. */
+  abstainReason: z.string().nullable(),
+  /** The question's type needs the full model: the compact model is not calibrated to answer it. */
+  needsFullModel: z.boolean(),
   taskId: z.string(),
   bundleId: z.string(),
   bundleName: z.string(),
@@ -155,6 +172,7 @@ export const inferenceCalls = {
       fallbacks: z.array(providerFallbackSchema),
       timings: inferenceTimingsSchema,
       image: previewImageSchema,
+      domain: inputDomainSchema,
     }),
   }),
   'inference.warmUp': defineCall({

@@ -75,10 +75,38 @@ const taskBaseSchema = z.object({
     .default({ status: 'available' }),
 });
 
+const rangeSchema = z.tuple([z.number().nonnegative(), z.number().nonnegative()]);
+export const inputKinds = ['ct', 'mr-with-skull', 'mr-skull-stripped'] as const;
+
+/**
+ * What an image task was trained on, so an input unlike it gets a visible warning with the reason
+ * (src-main/inference/input-domain.ts), and the kinds of input on which it is measured to lose to bicubic.
+ */
+export const trainingDomainSchema = z.object({
+  /** In words, for the warning: "skull-stripped 1 mm BraTS-style brain MRI". */
+  description: z.string(),
+  modalities: z.array(z.string()).min(1),
+  /** MR weightings of the inputs it learned from (T1, T2, FLAIR); any when left out. */
+  weightings: z.array(z.string()).optional(),
+  /** False: it learned from pre-contrast inputs only. */
+  postContrast: z.boolean().optional(),
+  /** True: it learned from skull-stripped MR only. */
+  skullStrippedOnly: z.boolean().optional(),
+  sliceThicknessMm: rangeSchema.optional(),
+  pixelSpacingMm: rangeSchema.optional(),
+  /** Rows and columns. */
+  matrix: rangeSchema.optional(),
+  fieldOfViewMm: rangeSchema.optional(),
+  /** Input kinds on which the task's output is measured to be worse than bicubic upsampling, with the figures. */
+  losesToBicubicOn: z.array(z.object({ kind: z.enum(inputKinds), reason: z.string() })).optional(),
+});
+export type TrainingDomain = z.infer<typeof trainingDomainSchema>;
+
 export const imageToImageTaskSchema = taskBaseSchema.extend({
   kind: z.literal('image-to-image'),
   preprocessing: preprocessingSchema,
   postprocessing: postprocessingSchema,
+  trainedOn: trainingDomainSchema.optional(),
 });
 
 export const vqaClosedTaskSchema = taskBaseSchema.extend({
@@ -92,6 +120,11 @@ export const vqaClosedTaskSchema = taskBaseSchema.extend({
     maxQuestionTokens: z.number().int().positive(),
     /** Below this softmax probability the model abstains and says so. */
     abstainBelow: z.number().min(0).max(1),
+    /**
+     * JSON file in the bundle: per-question-type thresholds chosen on a validation split and an
+     * out-of-distribution score (src-main/inference/vqa/calibration.ts); abstainBelow applies without it.
+     */
+    calibrationFile: z.string().optional(),
   }),
 });
 

@@ -4,8 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import dicomParser from 'dicom-parser';
-import { PNG } from 'pngjs';
-import { readRawImage } from '../helpers/dicom-pixels';
 import { sharedDataPath } from '../helpers/shared-data';
 import { emptyCache } from './empty-cache';
 import { callHost } from './host-call';
@@ -32,36 +30,11 @@ const studyUid = asked.string('x0020000d') ?? '';
 const askedSopUid = asked.string('x00080018') ?? '';
 
 /**
- * What the shipped compact model answers about the asked slice in the brain window, computed outside
- * the page: the slice windowed here from the file's raw values (the display's linear window), written
- * as a PNG and given to `radstation infer --task vqa-closed`. The panel must show the same outcome.
+ * A question the header answers (the asked slice records no contrast agent, read here with dicom-parser);
+ * the report steps add its answer.
  */
-function compactModelAnswer(question: string): { answer: string; confidence: number; abstained: boolean } {
-  const raw = readRawImage(askedFile);
-  const center = 40;
-  const width = 80;
-  const png = new PNG({ width: raw.columns, height: raw.rows, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
-  const grey = Buffer.alloc(raw.rows * raw.columns);
-  for (let i = 0; i < grey.length; i++) {
-    const value = (raw.values[i] ?? 0) * raw.rescaleSlope + raw.rescaleIntercept;
-    grey[i] = Math.min(255, Math.max(0, Math.round(((value - (center - width / 2)) / width) * 255)));
-  }
-  png.data = grey;
-  const file = path.join(os.tmpdir(), `radstation-e2e-${process.pid}-asked-slice.png`);
-  fs.writeFileSync(file, PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false }));
-  try {
-    const printed = execFileSync(process.execPath, ['bin/radstation.js', 'infer', '--task', 'vqa-closed', '--file', file, '--question', question, '--json'], { encoding: 'utf8' });
-    return JSON.parse(printed.trim().split('\n').pop() ?? '{}') as { answer: string; confidence: number; abstained: boolean };
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
-}
-
-/**
- * A question the compact model answers (does not abstain on) for the asked slice; the report steps add its answer.
- * A plane question: on this slice the model's modality answers fall below its abstention threshold.
- */
-const ANSWERED_QUESTION = 'In what plane is this image taken?';
+const ANSWERED_QUESTION = 'Was contrast given?';
+const ANSWER_START = 'No contrast agent is recorded';
 
 function importCt(host: RunningHost): void {
   const { instances, duplicates } = importLinked(host, [ctFolder]);
@@ -134,28 +107,27 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
   // The host is shared by every spec in the worker: leave its cache empty (linked originals are never touched).
   test.afterAll(async ({ webHost }) => emptyCache(webHost));
 
-  test('@panels answers "what modality is this?" on a CT with CT, its confidence and provenance', async ({ page, webHost }) => {
+  test('@panels answers recorded facts from the header and leaves finding questions it is not calibrated for to the full model', async ({ page, webHost }) => {
     const panel = await openPanelOnAskedSlice(page, webHost.url);
-    const expected = compactModelAnswer('What modality is this?');
-    // The model's own outcome, computed outside the page: a CT answer (CT, or a kind of CT such as CT
-    // angiography) when it is sure enough, else an abstention whose best guess is that CT answer.
     expect(asked.string('x00080060')).toBe('CT');
-    expect(expected.answer, 'the compact model names CT for a CT slice').toMatch(/^ct\b|\bct\b/i);
-    const turn = await ask(panel, 'What modality is this?');
-    await expect(turn).toHaveAttribute('data-route', 'closed');
-    await expect(turn).toHaveAttribute('data-status', expected.abstained ? 'abstained' : 'answered');
-    if (expected.abstained) {
-      await expect(turn.getByTestId('chat-note')).toContainText(`its best guess ("${expected.answer}")`);
-    } else {
-      await expect(turn.getByTestId('chat-answer-text')).toHaveText(expected.answer);
-    }
-    const confidence = Number((await turn.getByTestId('chat-confidence').textContent())?.replace('%', ''));
-    expect(Math.abs(confidence - expected.confidence * 100)).toBeLessThanOrEqual(1);
-    const provenance = turn.getByTestId('chat-provenance');
-    await expect(provenance).toContainText(`Image ${askedSopUid} · frame 1 · W/L 80/40`);
-    await expect(provenance).toContainText('answered by Radstation compact unified model 0.1.0');
-    await expect(turn.getByTestId('ai-label')).toContainText('AI-generated — not for diagnosis.');
-    await expect(turn.getByTestId('ai-label')).toContainText(/Radstation compact unified model 0\.1\.0 · (CPU|WEBGPU|CUDA)/);
+    const modality = await ask(panel, 'What modality is this?');
+    await expect(modality).toHaveAttribute('data-route', 'metadata');
+    await expect(modality.getByTestId('chat-answer-text')).toContainText('Modality CT');
+    await expect(modality.getByTestId('chat-note')).toContainText('From the header: Modality, SOPClassUID');
+    await expect(modality.getByTestId('ai-label')).toHaveCount(0);
+
+    expect(asked.string('x00180010')).toBeUndefined();
+    const contrast = await ask(panel, ANSWERED_QUESTION);
+    await expect(contrast.getByTestId('chat-answer-text')).toContainText(ANSWER_START);
+
+    // The compact model does not reach 95 % precision on mass questions (vqa-calibration.json): no answer, and why.
+    const mass = await ask(panel, 'Is there a mass?');
+    await expect(mass).toHaveAttribute('data-route', 'closed');
+    await expect(mass).toHaveAttribute('data-status', 'needs-model');
+    await expect(mass.getByTestId('chat-note')).toContainText('needs the full model');
+    await expect(mass.getByTestId('chat-answer-text')).toHaveCount(0);
+    await expect(mass.getByRole('button', { name: 'Add to report' })).toHaveCount(0);
+    await expect(mass.getByTestId('chat-provenance')).toContainText(`Image ${askedSopUid} · frame 1 · W/L 80/40`);
 
     // A metadata question is answered from the header, marked as such, with no AI label.
     const thickness = await ask(panel, 'What is the slice thickness?');
@@ -179,11 +151,9 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
   });
 
   test('@panels adds an answer to the report draft, which survives a reload', async ({ page, webHost }) => {
-    const answered = compactModelAnswer(ANSWERED_QUESTION);
-    expect(answered.abstained, `the compact model answers "${ANSWERED_QUESTION}" here`).toBe(false);
     const panel = await openPanelOnAskedSlice(page, webHost.url);
     const turn = await ask(panel, ANSWERED_QUESTION);
-    await expect(turn.getByTestId('chat-answer-text')).toHaveText(answered.answer);
+    await expect(turn.getByTestId('chat-answer-text')).toContainText(ANSWER_START);
     await turn.getByRole('button', { name: 'Add to report' }).click();
     await expect(turn.getByRole('button', { name: 'Added to report' })).toBeDisabled();
     const entries = panel.getByTestId('report-entry');
@@ -200,8 +170,8 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
     await expect(reopened.getByTestId('report-entry')).toHaveCount(1);
     const entry = reopened.getByTestId('report-entry').first();
     await expect(entry).toContainText(`Q: ${ANSWERED_QUESTION}`);
-    await expect(entry).toContainText(`A: ${answered.answer}`);
-    await expect(entry).toContainText(`AI-generated, not for diagnosis — Radstation compact unified model 0.1.0`);
+    await expect(entry).toContainText(`A: ${ANSWER_START}`);
+    await expect(entry).toContainText('From the DICOM header and the cache');
     await expect(entry).toContainText(`image ${askedSopUid} frame 1, W/L 80/40`);
     await expect(reopened.getByTestId('report-save-state')).toHaveText('Saved');
   });
@@ -255,7 +225,7 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
     expect(sr.string('x00080060')).toBe('SR');
     const text = srTexts(sr).join('\n');
     expect(text).toContain(`Q: ${ANSWERED_QUESTION}`);
-    expect(text).toContain(`A: ${compactModelAnswer(ANSWERED_QUESTION).answer}`);
+    expect(text).toContain(`A: ${ANSWER_START}`);
     expect(text).toContain(askedSopUid);
     expect(text).toContain('No acute intracranial abnormality.');
     const seriesUid = sr.string('x0020000e') ?? '';
@@ -283,7 +253,7 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
     const xs = corners.map(([x]) => x);
     const ys = corners.map(([, y]) => y);
 
-    const turn = await ask(panel, 'What modality is this?');
+    const turn = await ask(panel, 'Is there a mass?');
     await expect(turn).toHaveAttribute('data-route', 'closed');
     const provenance = (await turn.getByTestId('chat-provenance').textContent()) ?? '';
     const match = /ROI (\d+)×(\d+) at \((\d+), (\d+)\)/.exec(provenance);

@@ -65,6 +65,12 @@ test.describe.serial('super-resolution panel @panels', () => {
     await expect(panel.getByTestId('ai-label')).toContainText('AI-generated — not for diagnosis');
     await expect(panel.getByTestId('ai-label')).toContainText(/super-resolution ×4 .* · (CPU|WEBGPU|CUDA)$/);
 
+    // On MR with the skull in it the model is measured worse than bicubic (the manifest's trainedOn): the panel
+    // says so and shows bicubic against the original, until the reader asks for the model's output.
+    await expect(panel.getByTestId('bicubic-preferred')).toContainText('worse than bicubic');
+    await expect(panel.getByTestId('superres-baseline')).toHaveCount(0);
+    await panel.getByTestId('superres-show-model').check();
+
     // The before side is the bicubic upsample: switching to the original pixels changes what is drawn.
     const fingerprint = () =>
       canvas.evaluate((element) => {

@@ -70,7 +70,7 @@ describe.skipIf(problem !== undefined)('radstation models and infer', () => {
     expect(fs.readdirSync(path.join(temp.dir, 'cache', 'derived'))).toEqual([printed.seriesInstanceUID]);
   });
 
-  it('infer --series --json prints exactly {task, bundle, provider, seconds, seriesInstanceUID, outputs} (with the version and fallbacks) and adds the series to the cache', async () => {
+  it('infer --series --json prints exactly {task, bundle, provider, seconds, seriesInstanceUID, outputs} (with the version, fallbacks and training-data warnings) and adds the series to the cache', async () => {
     const cacheDir = path.join(temp.dir, 'series-cache');
     const files = ['01.dcm', '02.dcm'].map((name) => sharedDataPath('dicom', 'series', 'ct-head-ge-tilted', name));
     const seeded = seedCache(cacheDir, files);
@@ -79,8 +79,9 @@ describe.skipIf(problem !== undefined)('radstation models and infer', () => {
     expect(code, err.join('\n')).toBe(0);
     expect(out).toHaveLength(1);
     const printed = JSON.parse(out[0]!) as Record<string, unknown>;
-    expect(Object.keys(printed).sort()).toEqual(['bundle', 'bundleVersion', 'fallbacks', 'outputs', 'provider', 'seconds', 'seriesInstanceUID', 'task']);
-    expect(printed).toMatchObject({ task: 'upsample-x2', bundle: 'test-upsample', bundleVersion: '1.2.3' });
+    expect(Object.keys(printed).sort()).toEqual(['bicubicPreferred', 'bundle', 'bundleVersion', 'fallbacks', 'outputs', 'provider', 'seconds', 'seriesInstanceUID', 'task', 'warnings']);
+    // The test bundle declares no trainedOn, so there is nothing to warn about.
+    expect(printed).toMatchObject({ task: 'upsample-x2', bundle: 'test-upsample', bundleVersion: '1.2.3', warnings: [], bicubicPreferred: null });
     // WebGPU has no adapter here: the result names the CPU and says why WebGPU was passed over.
     if (printed.provider === 'webgpu') console.warn('WebGPU opened on this machine; the CLI fallback path was not exercised');
     else expect(printed).toMatchObject({ provider: 'cpu', fallbacks: [{ provider: 'webgpu' }] });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QaAnswer } from '../../src-shared/contract/qa';
 import type { ReportEntry } from '../../src-shared/domain/reports';
 import { dispatch } from '../../src-main/dispatch';
 import { createServices, type Services } from '../../src-main/services';
@@ -138,9 +139,10 @@ describe('metadata questions', () => {
     expect(count.answered && count.answer).toContain(`${fs.readdirSync(ctFolder).length} images`);
   });
 
-  it('leaves image questions to a model', async () => {
-    expect(await ask('What modality is this?')).toEqual({ answered: false });
+  it('leaves image questions to a model, and answers what the header records (the modality) itself', async () => {
     expect(await ask('Is there a fracture?')).toEqual({ answered: false });
+    expect(await ask('Describe the findings.')).toEqual({ answered: false });
+    expect(await ask('What modality is this?')).toMatchObject({ answered: true, basis: ['Modality', 'SOPClassUID'] });
   });
 
   it('finds the prior study of the same patient in the cache', async () => {
@@ -163,5 +165,35 @@ print(json.dumps({"files": files, "laterSop": later}))`,
     expect(answer.answered && answer.answer).toContain('2024-01-05');
     expect(answer.answered && answer.answer).toContain('CT HEAD PRIOR');
     expect(await ask('Was there a previous exam?')).toMatchObject({ answered: true, answer: 'No earlier study of this patient is in the cache.' });
+  });
+});
+
+describe('qa.ask, the Report Q&A panel\'s one route', () => {
+  const ask = async (request: { question: string; image?: { width: number; height: number; pixelsBase64: string } }) => {
+    const reply = await dispatch(services.handlers, 'qa.ask', { sopInstanceUid: firstSliceUid, frame: 0, ...request }, context);
+    // The handler returns the contract type; the dispatcher passes it on unchanged.
+    return reply as { ok: true; value: QaAnswer } | { ok: false; error: { message: string } };
+  };
+
+  it('answers a recorded fact from the header and says which attributes', async () => {
+    const reply = await ask({ question: 'Was contrast given?' });
+    expect(reply).toMatchObject({ ok: true, value: { source: 'header', route: 'metadata', confidence: null, abstained: false } });
+    if (!reply.ok) throw new Error('no answer');
+    expect(reply.value.answer).toMatch(/^No contrast agent is recorded/);
+    expect(reply.value.attributes).toContain('ContrastBolusAgent');
+  });
+
+  it('does not put a finding question to the compact model when it is not calibrated to answer that type, even with the displayed slice', async () => {
+    const pixels = Buffer.alloc(64 * 64, 90).toString('base64');
+    const reply = await ask({ question: 'Is there a mass?', image: { width: 64, height: 64, pixelsBase64: pixels } });
+    if (!reply.ok) throw new Error(reply.error.message);
+    expect(reply.value).toMatchObject({ source: 'none', answer: null, abstained: true, needsFullModel: true, questionType: 'mass', confidence: null });
+    expect(reply.value.reason).toContain('needs the full model');
+  });
+
+  it('says an open question needs the full model', async () => {
+    const reply = await ask({ question: 'Describe the findings.' });
+    if (!reply.ok) throw new Error(reply.error.message);
+    expect(reply.value).toMatchObject({ source: 'none', route: 'open', needsFullModel: true });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeQuestion } from '../../src-renderer/panels/report-qa/question-routing';
+import { routeQuestion } from '../../src-main/inference/qa/question-form';
 import { displayedGrey, fullRangeWindow, toBase64 } from '../../src-renderer/panels/report-qa/displayed-pixels';
 
 describe('Report Q&A question routing', () => {

@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { WorkerTaskError } from '../worker/errors';
 import type { VqaRequest, VqaResult } from '../worker/protocol';
 import type { SessionCache } from '../worker/session-cache';
+import { calibratedDecision, mahalanobisDistance, questionTypeOf, readVqaCalibration, type VqaCalibration } from './calibration';
 import { resizeGrayscaleLikePillow } from './pil-resample';
 import { QuestionTokenizer, questionVocabularySchema } from './question-tokenizer';
 
 interface VqaFiles {
   tokenizer: QuestionTokenizer;
   answers: string[];
+  calibration: VqaCalibration | null;
 }
 
 /** Answers and vocabulary per bundle folder; they are read once, the bundle having been verified. */
@@ -24,6 +26,7 @@ function vqaFiles(request: VqaRequest): VqaFiles {
   const files = {
     tokenizer: new QuestionTokenizer(questionVocabularySchema.parse(read(request.task.vqa.questionVocabularyFile))),
     answers: z.array(z.string()).parse(read(request.task.vqa.answersFile)),
+    calibration: request.task.vqa.calibrationFile ? readVqaCalibration(request.bundle.dir, request.task.vqa.calibrationFile) : null,
   };
   filesByTask.set(key, files);
   return files;
@@ -42,6 +45,13 @@ function imageTensor(request: VqaRequest): ort.Tensor {
   return new ort.Tensor('float32', values, [1, 1, height, width]);
 }
 
+function outOfDistribution(ood: NonNullable<VqaCalibration['outOfDistribution']>, features: unknown): { distance: number; threshold: number } {
+  if (!(features instanceof Float32Array) || features.length !== ood.mean.length) {
+    throw new WorkerTaskError('model-error', `the model's ${ood.featureOutput} output does not have the ${ood.mean.length} features its calibration expects`);
+  }
+  return { distance: mahalanobisDistance(features, ood.mean, ood.precisionMatrix), threshold: ood.threshold };
+}
+
 function softmax(logits: Float32Array): Float64Array {
   const max = logits.reduce((a, b) => Math.max(a, b), -Infinity);
   const exps = Float64Array.from(logits, (value) => Math.exp(value - max));
@@ -50,7 +60,7 @@ function softmax(logits: Float32Array): Float64Array {
 }
 
 export async function runVqa(request: VqaRequest, sessions: SessionCache): Promise<VqaResult> {
-  const { tokenizer, answers } = vqaFiles(request);
+  const { tokenizer, answers, calibration } = vqaFiles(request);
   const [imageInput, questionInput] = request.task.inputs;
   const [logitsOutput] = request.task.outputs;
   if (!imageInput || !questionInput || !logitsOutput) throw new WorkerTaskError('invalid-input', `${request.task.id} must declare an image input, a question input and a logits output`);
@@ -75,12 +85,19 @@ export async function runVqa(request: VqaRequest, sessions: SessionCache): Promi
   const ranked = [...probabilities.keys()].sort((a, b) => probabilities[b]! - probabilities[a]!).slice(0, 5);
   const best = ranked[0]!;
   const confidence = probabilities[best]!;
+  const type = calibration ? questionTypeOf(calibration, request.question) : null;
+  const ood = calibration?.outOfDistribution ? outOfDistribution(calibration.outOfDistribution, outputs[calibration.outOfDistribution.featureOutput]?.data) : null;
+  const decision = calibratedDecision(type, confidence, ood, request.task.vqa.abstainBelow, calibration?.targetPrecision ?? 0);
   return {
     provider,
     fallbacks,
     answer: answers[best]!,
     confidence,
-    abstained: confidence < request.task.vqa.abstainBelow,
+    abstained: decision.abstained,
+    abstainReason: decision.reason,
+    needsFullModel: decision.needsFullModel,
+    questionType: type ? { id: type.id, label: type.label, threshold: type.threshold } : null,
+    outOfDistribution: ood,
     alternatives: ranked.map((index) => ({ answer: answers[index]!, probability: probabilities[index]! })),
     unknownWords: tokenizer.unknownWords(request.question),
     inferenceMs,

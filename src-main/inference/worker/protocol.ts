@@ -72,6 +72,14 @@ export interface VqaResult {
   /** Question words the model never saw in training. */
   unknownWords: string[];
   inferenceMs: number;
+  /** The question's calibrated type, when the bundle has a calibration file. */
+  questionType: { id: string; label: string; threshold: number | null } | null;
+  /** How far the image is from the training images, and the limit, when the bundle measures it. */
+  outOfDistribution: { distance: number; threshold: number } | null;
+  /** Why the model abstains, in plain words; null when it answers. */
+  abstainReason: string | null;
+  /** The question's type is one this model is not calibrated to answer. */
+  needsFullModel: boolean;
 }
 
 export type WorkerRequest = SliceRequest | WarmUpRequest | ReleaseRequest | VqaRequest;

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { decodePreviewPixels, type ExecutionProviderName, type InferenceTimings, type RadstationApi } from '../../../src-shared/contract';
+import { decodePreviewPixels, type ExecutionProviderName, type InferenceTimings, type InputDomain, type RadstationApi } from '../../../src-shared/contract';
 import type { ActiveImage } from '../../viewer/viewer-state';
 import type { FloatImage } from './bicubic';
 import { modalityPixels } from './source-pixels';
@@ -21,6 +21,8 @@ export interface SlicePreview {
   window: DisplayWindow;
   sopInstanceUid: string;
   imageIndex: number;
+  /** How this input compares with the model's training data. */
+  domain: InputDomain;
 }
 
 export type SlicePreviewState = { status: 'idle' } | { status: 'running' } | { status: 'ready'; preview: SlicePreview } | { status: 'failed'; message: string };
@@ -62,6 +64,7 @@ export function useSlicePreview(api: RadstationApi) {
             window,
             sopInstanceUid,
             imageIndex: image.imageIndex,
+            domain: answer.domain,
           },
         });
       } catch (error) {

@@ -3,6 +3,7 @@ import type { InferenceResult } from '../../../src-shared/contract';
 import { useApi } from '../../shell/api-context';
 import { linkViewports } from '../../viewer/viewport-sync';
 import { AiLabel } from '../AiLabel';
+import { DomainWarnings } from '../imaging/DomainWarnings';
 import type { PanelProps } from '../panel-registry';
 import { taskAvailability } from '../task-availability';
 import { useActiveImage } from '../use-active-image';
@@ -84,6 +85,7 @@ export function ModalityConversionPanel({ activeSeries, bundles, visible, showSe
       {shown && provenance && (
         <>
           <AiLabel model={provenance.model} version={provenance.version} provider={shown.provider} />
+          <DomainWarnings domain={shown.domain} />
           <SplitView before={shown.source} after={shown.output} beforeLabel="Source" afterLabel={chosen?.label ?? 'AI'} window={shown.window} testId="conversion-compare" />
           <p className="hint" data-testid="conversion-preview-info">
             Slice {shown.imageIndex + 1} · model {shown.timings.inferenceMs.toFixed(0)} ms. Not saved.

@@ -53,7 +53,7 @@ export function ChatTurnView({ turn, onAdd, added, onAskFullModel }: { turn: Cha
               {added ? 'Added to report' : 'Add to report'}
             </button>
           )}
-          {onAskFullModel && turn.status === 'abstained' && (
+          {onAskFullModel && (turn.status === 'abstained' || turn.status === 'needs-model') && (
             <button type="button" onClick={onAskFullModel}>
               Ask the full model instead
             </button>

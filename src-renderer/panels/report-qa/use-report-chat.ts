@@ -1,14 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BundleSummary, RadstationApi } from '../../../src-shared/contract';
+import type { BundleSummary, QaAnswer, RadstationApi } from '../../../src-shared/contract';
 import type { ActiveImage } from '../../viewer/viewer-state';
 import { taskAvailability } from '../task-availability';
 import { activeRoi, displayedSlice } from './active-image-pixels';
 import type { ChatTurn } from './chat-turn';
 import { toBase64 } from './displayed-pixels';
-import { routeQuestion } from './question-routing';
 
-export const NEEDS_FULL_MODEL =
-  'This is an open question: it needs the full model (a HealthGPT bundle, see docs/healthgpt.md). The compact model only answers closed questions: yes/no, modality, plane, organ.';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 let turnCounter = 0;
@@ -21,9 +18,10 @@ function availableTask(bundles: readonly BundleSummary[], kind: 'vqa-closed' | '
 }
 
 /**
- * The Report Q&A conversation: each question goes to the DICOM header when it is a metadata
- * question, else to the compact model (closed) or a HealthGPT bundle (open, streamed) by the
- * rule in question-routing.ts. Open answers stream from vlm.token events and end on vlm.finished.
+ * The Report Q&A conversation: each question goes through qa.ask, the main process's one route
+ * (header facts, then the calibrated compact model, src-main/inference/qa/qa-service.ts); an open
+ * question, or one the reader sends on, streams from a HealthGPT bundle when one is installed
+ * (vlm.token events, ending on vlm.finished).
  */
 export function useReportChat(api: RadstationApi, bundles: readonly BundleSummary[], modality: string | undefined) {
   const [turns, setTurns] = useState<ChatTurn[]>([]);
@@ -72,47 +70,28 @@ export function useReportChat(api: RadstationApi, bundles: readonly BundleSummar
         windowWidth: active.windowWidth !== undefined && active.windowWidth > 0 ? active.windowWidth : null,
       };
       const base = { id, question, answer: '', confidence: null, model: null, image };
-      const route = forceRoute ?? routeQuestion(question);
-      setTurns((current) => [...current, { ...base, route, status: 'answering' }]);
+      setTurns((current) => [...current, { ...base, route: forceRoute ?? 'closed', status: 'answering' }]);
       try {
         if (!forceRoute) {
-          const fromHeader = await api.call('reports.answerFromMetadata', { sopInstanceUid: active.sopInstanceUid, question });
-          if (fromHeader.answered) {
-            update(id, { route: 'metadata', status: 'answered', answer: fromHeader.answer, note: `Read from ${fromHeader.basis.join(', ')}` });
-            return;
-          }
-        }
-        if (route === 'closed') {
-          if (!closedTask) {
-            update(id, { status: 'needs-model', note: 'No installed model answers closed questions about this image.' });
-            return;
-          }
-          const slice = await displayedSlice(active, roi);
-          // The window actually used (the file's or the full range when the viewport reports none).
-          update(id, { image: { ...image, windowCenter: slice.window.center, windowWidth: slice.window.width } });
-          const result = await api.call('inference.askClosed', {
-            taskId: closedTask.taskId,
-            bundleId: closedTask.bundleId,
+          // The one route (header, compact model, full model) runs in the main process; the panel
+          // sends the slice as displayed (W/L and ROI) so the model sees what the reader sees.
+          const slice = closedTask ? await displayedSlice(active, roi) : undefined;
+          const result = await api.call('qa.ask', {
+            sopInstanceUid: active.sopInstanceUid,
+            frame: image.frame,
             question,
-            image: { width: slice.image.width, height: slice.image.height, pixelsBase64: toBase64(slice.image.pixels) },
+            ...(roi ? { roi } : {}),
+            ...(slice ? { window: slice.window, image: { width: slice.image.width, height: slice.image.height, pixelsBase64: toBase64(slice.image.pixels) } } : {}),
           });
-          const model = { bundleId: result.bundleId, name: result.bundleName, version: result.bundleVersion, provider: result.provider };
-          const percent = Math.round(result.confidence * 100);
-          const unknown = result.unknownWords.length > 0 ? ` It has never seen the words: ${result.unknownWords.join(', ')}.` : '';
-          if (result.abstained) {
-            update(id, {
-              status: 'abstained',
-              model,
-              confidence: result.confidence,
-              note: `The compact model does not know: it abstains, because its best guess ("${result.answer}") has only ${percent}% confidence.${unknown}`,
-            });
-          } else {
-            update(id, { status: 'answered', model, confidence: result.confidence, answer: result.answer, ...(unknown ? { note: unknown.trim() } : {}) });
+          const change = turnFromAnswer(result);
+          if (result.route !== 'open' || !openTask) {
+            update(id, { ...change, ...(slice && result.route === 'closed' ? { image: { ...image, windowCenter: slice.window.center, windowWidth: slice.window.width } } : {}) });
+            return;
           }
-          return;
+          update(id, { route: 'open' });
         }
         if (!openTask) {
-          update(id, { status: 'needs-model', note: NEEDS_FULL_MODEL });
+          update(id, { status: 'needs-model', note: 'This needs the full model, and no HealthGPT bundle is installed (see docs/healthgpt.md).' });
           return;
         }
         const reply = await api.call('vlm.ask', {
@@ -145,6 +124,15 @@ export function useReportChat(api: RadstationApi, bundles: readonly BundleSummar
   }, [api, running?.requestId]);
 
   return { turns, ask, cancel, running, closedTask, openTask };
+}
+
+/** A turn's state from the main process's answer: header facts, a calibrated model answer, or the reason there is none. */
+function turnFromAnswer(result: QaAnswer): Partial<ChatTurn> {
+  const model = result.model ? { bundleId: result.model.bundleId, name: result.model.name, version: result.model.version, provider: result.model.provider } : null;
+  if (result.source === 'header') return { route: 'metadata', status: 'answered', answer: result.answer ?? '', note: `From the header: ${result.attributes.join(', ')}` };
+  if (result.source === 'model') return { route: 'closed', status: 'answered', model, confidence: result.confidence, answer: result.answer ?? '', ...(result.reason ? { note: result.reason } : {}) };
+  const status = result.needsFullModel ? 'needs-model' : 'abstained';
+  return { route: result.route, status, model, confidence: result.confidence, note: result.reason ?? 'No answer.' };
 }
 
 function finishedChange(payload: { answer: string; stopReason: string; error?: string }): Partial<ChatTurn> {

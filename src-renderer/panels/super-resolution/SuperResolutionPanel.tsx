@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../../shell/api-context';
 import { AiLabel } from '../AiLabel';
+import { DomainWarnings } from '../imaging/DomainWarnings';
 import type { PanelProps } from '../panel-registry';
 import { taskAvailability } from '../task-availability';
 import { useActiveImage } from '../use-active-image';
@@ -47,6 +48,8 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
   const [roi, setRoi] = useState<PixelRegion | undefined>();
   const [saveScope, setSaveScope] = useState<SaveScope>('series');
   const [saveProblem, setSaveProblem] = useState<string | undefined>();
+  // Where the model is measured worse than bicubic, bicubic is what the panel shows unless the reader asks for the model.
+  const [showModelAnyway, setShowModelAnyway] = useState(false);
   const preview = useSlicePreview(api);
   const job = useSeriesJob(api, () => refreshStudy());
   const chosen = tasks.find((task) => task.taskId === taskId);
@@ -147,6 +150,16 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
       {shown && images && (
         <>
           {provenance && <AiLabel model={provenance.model} version={provenance.version} provider={shown.provider} />}
+          <DomainWarnings domain={shown.domain} />
+          {shown.domain.bicubicPreferred && (
+            <label>
+              <input type="checkbox" checked={showModelAnyway} onChange={(event) => setShowModelAnyway(event.target.checked)} data-testid="superres-show-model" /> Show the model&apos;s output anyway (measured worse than bicubic on this kind of image)
+            </label>
+          )}
+          {shown.domain.bicubicPreferred && !showModelAnyway ? (
+            <SplitView before={images.original} after={images.bicubic} beforeLabel="Original" afterLabel={`Bicubic ×${scale}`} window={shown.window} testId="superres-compare" />
+          ) : (
+            <>
           <label>
             Compare the AI with{' '}
             <select value={baseline} onChange={(event) => setBaseline(event.target.value as Baseline)} data-testid="superres-baseline">
@@ -155,6 +168,8 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
             </select>
           </label>
           <SplitView before={baseline === 'bicubic' ? images.bicubic : images.original} after={images.ai} beforeLabel={baseline === 'bicubic' ? 'Bicubic' : 'Original'} afterLabel="AI" window={shown.window} testId="superres-compare" />
+            </>
+          )}
           <p className="hint" data-testid="superres-preview-info" data-rows={shown.output.height} data-columns={shown.output.width}>
             Slice {shown.imageIndex + 1}: {shown.source.width}×{shown.source.height} → {shown.output.width}×{shown.output.height}
             {shown.pixelSpacing ? `, spacing ${shown.pixelSpacing[0].toFixed(3)}×${shown.pixelSpacing[1].toFixed(3)} mm` : ''} · model {shown.timings.inferenceMs.toFixed(0)} ms. Not saved.
@@ -174,6 +189,7 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
           Save the whole series ×{scale}
         </button>
       </div>
+      {shown?.domain.bicubicPreferred && <p className="hint" data-testid="superres-save-warning">Saving writes the model&apos;s output, which is measured worse than bicubic on this kind of image.</p>}
       {saveProblem && <p className="error" role="alert" data-testid="superres-save-problem">{saveProblem}</p>}
       {(running || result) && provenance && (
         <AiLabel model={provenance.model} version={provenance.version} provider={job.state.status === 'running' ? (job.state.progress.provider ?? undefined) : result?.provider} />

@@ -1,14 +1,14 @@
 /**
- * Which model a Report Q&A question goes to, decided from the question's form alone, before
- * any model runs (metadata questions are tried first, by the main process's own rules):
+ * Which model a question goes to when the header has not answered it, decided from the
+ * question's form alone, before any model runs (qa-service.ts tries the header first):
  *
  * - **closed**: a yes/no question (it starts with an auxiliary verb: is, are, was, were, does, do,
  *   did, can, could, has, have, will, should, would) or a question about what the compact model was
  *   trained to name: the modality, the plane or view, the organ or body part, the contrast or
  *   sequence, or a choice between two named things ("… or …?"). The compact model answers it,
- *   or abstains below its confidence threshold, which the panel says plainly.
+ *   or abstains (calibrated per question type, vqa/calibration.ts), which the answer says plainly.
  * - **open**: everything else (describe, where, why, how, what is the abnormality…). Only a
- *   HealthGPT (vlm-generate) bundle answers these; without one the panel says it needs the full model.
+ *   HealthGPT (vlm-generate) bundle answers these; without one the answer says it needs the full model.
  */
 export type QuestionRoute = 'closed' | 'open';
 
