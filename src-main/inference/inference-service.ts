@@ -125,7 +125,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
       if (task.kind !== 'image-to-image' || !task.trainedOn) return { warnings: [], bicubicPreferred: null };
       try {
         const bytes = await fs.readFile(filePath);
-        const header = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+        const header = parseDicomBounded(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
         const slice = await readSlice(filePath, frame);
         return checkInputDomain(task, inputFacts(header, slice.stored, slice.rows, slice.columns));
       } catch (error) {
