@@ -3,7 +3,10 @@ a Phi-3 folder (config, tokenizer files, two safetensors shards with their index
 (config, preprocessor config, pytorch_model.bin with text and vision keys) and
 com_hlora_weights.bin (PEFT-prefixed H-LoRA and projector keys). Also saves the reference model.
 
-  /usr/bin/python3 make_tiny_checkpoint.py OUT_DIR
+  /usr/bin/python3 make_tiny_checkpoint.py OUT_DIR [--convert]
+  /usr/bin/python3 make_tiny_checkpoint.py OUT_DIR --full-size [--llm-layers N --vision-layers M]
+With --full-size the checkpoint has HealthGPT-M3's real dimensions (full_checkpoint.py) and OUT_DIR/reference.json
+replaces the saved reference model.
 """
 from __future__ import annotations
 
