@@ -47,8 +47,11 @@ export interface Services {
 export function createServices(config: ServicesConfig): Services {
   const dirs = resolveDirs(config);
   const events = new EventBus();
-  const studies = createStudyService(dirs.cacheDir);
-  const viewer = createViewerService(dirs.cacheDir);
+  // One connection on the main thread, opened and migrated once, handed to every service that
+  // reads or writes the cache here; import and inference workers keep their own, as SQLite requires.
+  const db = openCacheDatabase(dirs.cacheDir);
+  const studies = createStudyService(dirs.cacheDir, db);
+  const viewer = createViewerService(dirs.cacheDir, db);
   const imports = createImportService(dirs.cacheDir, events);
   // One provider setting for the image tasks and the VLM: --provider, else RADSTATION_PROVIDER, else auto.
   const providerSetting = config.provider ?? providerSettingFromEnv();
@@ -60,13 +63,13 @@ export function createServices(config: ServicesConfig): Services {
     // so they get checksums and search like every other series, and are then owned by the
     // cache's store: deleting the study removes them.
     importDerivedSeries: (files) => adoptFiles(imports, dirs.cacheDir, files),
+    db,
   });
-  const reportDatabase = openCacheDatabase(dirs.cacheDir);
-  const reports = createReportService(reportDatabase, imports);
+  const reports = createReportService(db, imports);
   const qa = createQaService({ inference, instanceContext: (sopInstanceUid) => reports.instanceContext(sopInstanceUid) });
   const vlm = createVlmService({
     bundles: inference,
-    instanceFile: (sopInstanceUid) => instanceFilePath(reportDatabase, sopInstanceUid),
+    instanceFile: (sopInstanceUid) => instanceFilePath(db, sopInstanceUid),
     emit: (name, payload) => events.emit(name, payload),
     ...(providerSetting ? { providerSetting } : {}),
   });
@@ -134,9 +137,9 @@ export function createServices(config: ServicesConfig): Services {
       await imports.close();
       await vlm.close();
       await inference.closeAll();
-      reportDatabase.close();
       viewer.close();
       studies.close();
+      db.close();
     },
   };
 }

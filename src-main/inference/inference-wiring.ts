@@ -1,10 +1,11 @@
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import type { ProviderChoice } from '../../src-shared/contract/inference';
 import { providerChoices } from '../../src-shared/contract/inference';
 import type { EventBus } from '../events';
 import { shippedModelsDir } from '../platform/app-root';
 import type { ResolvedDirs } from '../platform/paths';
-import { openCacheDatabase } from '../studies/cache/database';
+import { serviceConnection } from '../studies/cache/database';
 import type { ModelSource } from './bundles/bundle-registry';
 import { createInferenceService, type InferenceService } from './inference-service';
 import { cacheSeriesSource } from './series-source';
@@ -48,8 +49,10 @@ export function createAppInference(options: {
   events: EventBus;
   provider?: ProviderChoice;
   importDerivedSeries: (files: string[]) => Promise<string[]>;
+  /** The main thread's shared cache connection; the service opens its own without one. */
+  db?: Database.Database;
 }): InferenceService & { closeAll(): Promise<void> } {
-  const db = openCacheDatabase(options.dirs.cacheDir);
+  const { db, release } = serviceConnection(options.dirs.cacheDir, options.db);
   const providerSetting = options.provider ?? providerSettingFromEnv();
   const service = createInferenceService({
     modelSources: modelSourcesFor(options.dirs),
@@ -63,7 +66,7 @@ export function createAppInference(options: {
   return Object.assign(service, {
     async closeAll() {
       await service.close();
-      db.close();
+      release();
     },
   });
 }

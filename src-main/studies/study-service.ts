@@ -9,7 +9,7 @@ import type {
   StudySummary,
   Thumbnail,
 } from '../../src-shared/domain/studies';
-import { openCacheDatabase } from './cache/database';
+import { serviceConnection } from './cache/database';
 import { orderedInstances, seriesExists, studyExists, listSeries } from './cache/series-queries';
 import { resolveStoredPath } from './cache/stored-files';
 import { deleteStudy } from './cache/study-deletion';
@@ -31,8 +31,8 @@ export interface StudyService {
   close(): void;
 }
 
-export function createStudyService(cacheDir: string): StudyService {
-  const db: Database.Database = openCacheDatabase(cacheDir);
+export function createStudyService(cacheDir: string, sharedDb?: Database.Database): StudyService {
+  const { db, release } = serviceConnection(cacheDir, sharedDb);
   const resolveInstanceFile = (uid: string): string | undefined => {
     const stored = instanceFilePath(db, uid);
     return stored === undefined ? undefined : resolveStoredPath(cacheDir, stored);
@@ -63,6 +63,6 @@ export function createStudyService(cacheDir: string): StudyService {
     thumbnail: (seriesInstanceUid) => seriesThumbnail(db, cacheDir, seriesInstanceUid),
     delete: (studyInstanceUid) => deleteStudy(db, cacheDir, studyInstanceUid),
     resolveInstanceFile,
-    close: () => db.close(),
+    close: release,
   };
 }

@@ -31,3 +31,20 @@ export function openCacheDatabase(cacheDir: string, options: { readonly?: boolea
   }
   return db;
 }
+
+/** A service's connection and how to let go of it. */
+export interface ServiceConnection {
+  db: Database.Database;
+  /** Closes the connection if the service opened it; a shared one is closed by whoever opened it. */
+  release(): void;
+}
+
+/**
+ * The connection a service uses: the main thread's one shared connection when it is handed
+ * one (services.ts opens and migrates it once), or its own when it runs alone (a test, the CLI).
+ */
+export function serviceConnection(cacheDir: string, shared?: Database.Database): ServiceConnection {
+  if (shared) return { db: shared, release: () => {} };
+  const db = openCacheDatabase(cacheDir);
+  return { db, release: () => db.close() };
+}
