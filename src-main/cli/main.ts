@@ -6,9 +6,12 @@ import { askCommand } from './ask-command';
 import { serveCommand } from './serve-command';
 import { studiesCommand } from './studies-command';
 import { versionCommand } from './version-command';
+import { remoteCommand } from './network/remote-command';
+import { echoCommand } from './network/echo-command';
+import { findCommand } from './network/find-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, remoteCommand, echoCommand, findCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
