@@ -186,3 +186,85 @@ export async function silentServer(): Promise<{ port: number; close: () => Promi
       }),
   };
 }
+
+/** The data set bytes of a Part 10 file, after its file meta information (read with the group length, PS3.10 §7.1). */
+export function datasetBytes(file: string): Buffer {
+  const bytes = fs.readFileSync(file);
+  if (bytes.toString('latin1', 128, 132) !== 'DICM') throw new Error(`${file} has no Part 10 preamble`);
+  if (bytes.readUInt16LE(132) !== 2 || bytes.readUInt16LE(134) !== 0) throw new Error(`${file} has no meta group length`);
+  return bytes.subarray(144 + bytes.readUInt32LE(140));
+}
+
+/** Runs a dcmtk tool to its end; resolves with its exit code and output. */
+export function runTool(tool: string, args: readonly string[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** A long-running process (the CLI's listen, dcmtk's storescp) with its output, stopped by SIGTERM. */
+export function startProcess(command: string, args: readonly string[], options: { cwd?: string } = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
+  let output = '';
+  const waiters: Array<{ pattern: RegExp; resolve: (match: RegExpMatchArray) => void }> = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const waiter of [...waiters]) {
+      const match = output.match(waiter.pattern);
+      if (match) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return {
+    child,
+    output: () => output,
+    waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+      const match = output.match(pattern);
+      if (match) return Promise.resolve(match);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output: ${output.slice(-2000)}`)), timeoutMs);
+        waiters.push({ pattern, resolve: (found) => (clearTimeout(timer), resolve(found)) });
+      });
+    },
+    async stop(): Promise<number | null> {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/**
+ * SHA-256 of each file's Pixel Data value as stored (native or encapsulated, not decoded) and its
+ * transfer syntax, read by pydicom: the independent byte-for-byte check of what travelled.
+ */
+export function pixelDataDigests(files: readonly string[]): Array<{ sha256: string | null; transferSyntax: string }> {
+  const script = [
+    'import sys, json, hashlib, pydicom',
+    'out = []',
+    'for path in sys.argv[1:]:',
+    '    ds = pydicom.dcmread(path)',
+    "    data = ds.get('PixelData')",
+    "    out.append({'sha256': hashlib.sha256(data).hexdigest() if data is not None else None, 'transferSyntax': str(ds.file_meta.TransferSyntaxUID)})",
+    'print(json.dumps(out))',
+  ].join('\n');
+  const result = spawnSync('/usr/bin/python3', ['-c', script, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`pydicom failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Array<{ sha256: string | null; transferSyntax: string }>;
+}
