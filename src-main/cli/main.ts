@@ -10,9 +10,10 @@ import { remoteCommand } from './network/remote-command';
 import { echoCommand } from './network/echo-command';
 import { findCommand } from './network/find-command';
 import { listenCommand } from './network/listen-command';
+import { retrieveCommand } from './network/retrieve-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, remoteCommand, echoCommand, findCommand, listenCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, listenCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

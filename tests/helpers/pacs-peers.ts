@@ -268,3 +268,45 @@ export function pixelDataDigests(files: readonly string[]): Array<{ sha256: stri
   if (result.status !== 0) throw new Error(`pydicom failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as Array<{ sha256: string | null; transferSyntax: string }>;
 }
+
+/**
+ * A TCP relay to a real peer that can cut the connection once it has relayed a number of bytes
+ * from the peer: an association that breaks part-way, as when a PACS goes down mid-transfer.
+ */
+export async function cuttingRelay(targetPort: number): Promise<{ port: number; cutAfter(bytes: number | undefined): void; close: () => Promise<void> }> {
+  let limit: number | undefined;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    let relayed = 0;
+    const cutLimit = limit;
+    upstream.on('data', (chunk: Buffer) => {
+      relayed += chunk.length;
+      if (cutLimit !== undefined && relayed > cutLimit) {
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(chunk);
+    });
+    client.on('data', (chunk: Buffer) => upstream.write(chunk));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    cutAfter: (bytes) => (limit = bytes),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,20 +1,22 @@
 import path from 'node:path';
-import { remoteNodeSchema, type NetworkSettings, type RemoteNode } from '../../../src-shared/domain/network';
+import { networkSettingsSchema, remoteNodeSchema, type NetworkSettings, type RemoteNode } from '../../../src-shared/domain/network';
 import { resolveDirs } from '../../platform/paths';
-import { addNode, loadNetworkSettings, removeNode } from '../../network/network-settings';
+import { addNode, loadNetworkSettings, removeNode, saveNetworkSettings } from '../../network/network-settings';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { cacheOption, parseCommandArgs } from '../common-options';
 
 const usage = `radstation remote add NAME (--dimse AET@HOST:PORT | --dicomweb URL) [--tls] [--user U --password-file F | --token-file F] [--cache DIR]
 radstation remote list [--json] [--cache DIR]
 radstation remote remove NAME [--cache DIR]
+radstation remote set [--aet AET] [--port N] [--accept-any-caller yes|no] [--cache DIR]
 
 Remote DICOM nodes (PACS, modalities, other workstations), kept in the cache folder's network.json.
   --dimse AET@HOST:PORT   a DIMSE peer: its AE title, host and port
   --dicomweb URL          a DICOMweb service's base URL (QIDO, WADO and STOW under it)
   --tls                   DIMSE over TLS (DICOMweb takes it from the URL's https)
   --user U --password-file F   HTTP basic authentication; the password stays in F
-  --token-file F          HTTP bearer token, read from F at each use`;
+  --token-file F          HTTP bearer token, read from F at each use
+  set: Radstation's own AE title and storage port, and whether any caller may push`;
 
 /** AET@HOST:PORT, where an AE title may itself hold an @ (the last one splits). */
 export function parseDimseAddress(value: string): { aet: string; host: string; port: number } {
@@ -52,6 +54,9 @@ export const remoteCommand: CliCommand = {
         'password-file': { type: 'string' },
         'token-file': { type: 'string' },
         json: { type: 'boolean' },
+        aet: { type: 'string' },
+        port: { type: 'string' },
+        'accept-any-caller': { type: 'string' },
       },
       true,
     );
@@ -74,7 +79,23 @@ export const remoteCommand: CliCommand = {
       io.out(`Removed ${name}.`);
       return 0;
     }
-    if (action !== 'add') throw new UsageError(`remote: the action is add, list or remove, not "${action ?? ''}". See 'radstation remote --help'.`);
+    if (action === 'set') {
+      if (name) throw new UsageError(`remote set: unexpected argument "${name}".`);
+      const current = loadNetworkSettings(cacheDir);
+      const any = values['accept-any-caller'];
+      if (any !== undefined && any !== 'yes' && any !== 'no') throw new UsageError('remote set: --accept-any-caller is yes or no.');
+      const next = networkSettingsSchema.safeParse({
+        ...current,
+        ...(values.aet !== undefined ? { localAet: values.aet } : {}),
+        ...(values.port !== undefined ? { localPort: Number(values.port) } : {}),
+        ...(any !== undefined ? { acceptAnyCaller: any === 'yes' } : {}),
+      });
+      if (!next.success) throw new UsageError(`remote set: ${next.error.issues[0]?.path.join('.')}: ${next.error.issues[0]?.message}.`);
+      saveNetworkSettings(cacheDir, next.data);
+      printSettings(next.data, io);
+      return 0;
+    }
+    if (action !== 'add') throw new UsageError(`remote: the action is add, list, remove or set, not "${action ?? ''}". See 'radstation remote --help'.`);
     if (!name) throw new UsageError('remote add: give the node a name.');
     if ((values.dimse === undefined) === (values.dicomweb === undefined)) throw new UsageError('remote add: give exactly one of --dimse AET@HOST:PORT and --dicomweb URL.');
     if (values.user !== undefined && values['token-file'] !== undefined) throw new UsageError('remote add: choose --user/--password-file or --token-file, not both.');

@@ -42,18 +42,22 @@ export interface RetrieveKeys {
   sopInstanceUids?: readonly string[];
 }
 
-function identifier(keys: RetrieveKeys): Record<string, unknown> {
+/**
+ * The identifiers of the requests for these keys. Listed instances get one request each, sent on
+ * one association: lists of UIDs in one identifier are allowed by the standard, but archives
+ * (Orthanc among them) answer only the first.
+ */
+function identifiers(keys: RetrieveKeys): Array<Record<string, unknown>> {
   if (keys.sopInstanceUids) {
-    return {
+    return keys.sopInstanceUids.map((sopInstanceUid) => ({
       QueryRetrieveLevel: 'IMAGE',
       StudyInstanceUID: keys.studyInstanceUid,
       SeriesInstanceUID: keys.seriesInstanceUid,
-      // A list of UIDs is one value with backslashes: a unique key may list several (PS3.4 C.2.2.2.2).
-      SOPInstanceUID: keys.sopInstanceUids.join('\\'),
-    };
+      SOPInstanceUID: sopInstanceUid,
+    }));
   }
-  if (keys.seriesInstanceUid) return { QueryRetrieveLevel: 'SERIES', StudyInstanceUID: keys.studyInstanceUid, SeriesInstanceUID: keys.seriesInstanceUid };
-  return { QueryRetrieveLevel: 'STUDY', StudyInstanceUID: keys.studyInstanceUid };
+  if (keys.seriesInstanceUid) return [{ QueryRetrieveLevel: 'SERIES', StudyInstanceUID: keys.studyInstanceUid, SeriesInstanceUID: keys.seriesInstanceUid }];
+  return [{ QueryRetrieveLevel: 'STUDY', StudyInstanceUID: keys.studyInstanceUid }];
 }
 
 export interface SubOperations {
@@ -77,27 +81,41 @@ export interface Cancellation {
   onCancel(listener: () => void): void;
 }
 
-function trackSubOperations(request: import('dcmjs-dimse').requests.Request, onProgress?: (progress: SubOperations) => void): () => SubOperations {
-  let last: SubOperations = { completed: 0, failed: 0, warnings: 0, remaining: 0, status: -1 };
-  request.on('response', (response: SubOperationResponse) => {
-    last = {
-      completed: response.getCompleted() ?? 0,
-      failed: response.getFailures() ?? 0,
-      warnings: response.getWarnings() ?? 0,
-      remaining: response.getRemaining() ?? 0,
-      status: response.getStatus(),
-    };
-    onProgress?.(last);
+/** Sums the sub-operation counts over several requests; the status is the last non-success one, or success. */
+function trackSubOperations(requests: ReadonlyArray<import('dcmjs-dimse').requests.Request>, onProgress?: (progress: SubOperations) => void): () => SubOperations {
+  const last: SubOperations[] = requests.map(() => ({ completed: 0, failed: 0, warnings: 0, remaining: 0, status: -1 }));
+  const total = (): SubOperations => ({
+    completed: last.reduce((sum, entry) => sum + entry.completed, 0),
+    failed: last.reduce((sum, entry) => sum + entry.failed, 0),
+    warnings: last.reduce((sum, entry) => sum + entry.warnings, 0),
+    remaining: last.reduce((sum, entry) => sum + entry.remaining, 0),
+    status: last.find((entry) => entry.status !== 0)?.status ?? 0,
   });
-  return () => last;
+  requests.forEach((request, index) => {
+    request.on('response', (response: SubOperationResponse) => {
+      last[index] = {
+        completed: response.getCompleted() ?? 0,
+        failed: response.getFailures() ?? 0,
+        warnings: response.getWarnings() ?? 0,
+        remaining: response.getRemaining() ?? 0,
+        status: response.getStatus(),
+      };
+      onProgress?.(total());
+    });
+  });
+  return total;
 }
 
-function cancelVia(handle: AssociationHandle | undefined, request: import('dcmjs-dimse').requests.Request): void {
-  try {
-    handle?.client.cancel(request as InstanceType<typeof CMoveRequest>);
-  } catch {
-    // the association is already gone
+function cancelVia(handle: AssociationHandle | undefined, requests: ReadonlyArray<import('dcmjs-dimse').requests.Request>): void {
+  for (const request of requests) {
+    try {
+      handle?.client.cancel(request as InstanceType<typeof CMoveRequest>);
+    } catch {
+      // the association is already gone
+    }
   }
+  // Requests not yet sent are not sent at all.
+  handle?.client.clearRequests();
 }
 
 /** C-MOVE to a destination AE (usually our own storage SCP); resolves with the final sub-operation counts. */
@@ -107,13 +125,16 @@ export async function cMove(
   keys: RetrieveKeys,
   options: { onProgress?: (progress: SubOperations) => void; cancellation?: Cancellation } = {},
 ): Promise<SubOperations> {
-  const request = new CMoveRequest();
-  request.setDataset(new dimse.Dataset(identifier(keys)));
-  request.getCommandDataset().setElement('MoveDestination', destinationAet);
-  const final = trackSubOperations(request, options.onProgress);
+  const requests = identifiers(keys).map((elements) => {
+    const request = new CMoveRequest();
+    request.setDataset(new dimse.Dataset(elements));
+    request.getCommandDataset().setElement('MoveDestination', destinationAet);
+    return request;
+  });
+  const final = trackSubOperations(requests, options.onProgress);
   let handle: AssociationHandle | undefined;
-  options.cancellation?.onCancel(() => cancelVia(handle, request));
-  await runAssociation(peer, [request], { started: (started) => (handle = started) });
+  options.cancellation?.onCancel(() => cancelVia(handle, requests));
+  await runAssociation(peer, requests, { started: (started) => (handle = started) });
   return final();
 }
 
@@ -157,14 +178,17 @@ export async function cGet(
   onStored: (staged: StagedResult) => boolean,
   options: { onProgress?: (progress: SubOperations) => void; cancellation?: Cancellation } = {},
 ): Promise<SubOperations> {
-  const request = new CGetRequest();
-  request.setDataset(new dimse.Dataset(identifier(keys)));
-  request.setAddStorageSopClassesToAssociation(false);
-  const final = trackSubOperations(request, options.onProgress);
+  const requests = identifiers(keys).map((elements) => {
+    const request = new CGetRequest();
+    request.setDataset(new dimse.Dataset(elements));
+    request.setAddStorageSopClassesToAssociation(false);
+    return request;
+  });
+  const final = trackSubOperations(requests, options.onProgress);
   let handle: AssociationHandle | undefined;
-  options.cancellation?.onCancel(() => cancelVia(handle, request));
+  options.cancellation?.onCancel(() => cancelVia(handle, requests));
   const hooks = stagingHooks(stagingDir, () => peer.calledAet);
-  await runAssociation(peer, [request], {
+  await runAssociation(peer, requests, {
     prepare: (client) => {
       // At most 128 contexts: the classes present, each with each stored syntax in its own context.
       const syntaxesPerClass = Math.max(1, Math.floor(120 / Math.max(1, sopClassUids.length)));
