@@ -11,9 +11,10 @@ import { echoCommand } from './network/echo-command';
 import { findCommand } from './network/find-command';
 import { listenCommand } from './network/listen-command';
 import { retrieveCommand } from './network/retrieve-command';
+import { sendCommand } from './network/send-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, listenCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, sendCommand, listenCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -310,3 +310,21 @@ export async function cuttingRelay(targetPort: number): Promise<{ port: number; 
       }),
   };
 }
+
+/** dcmtk's storescp on a free port, writing what it receives, as received (+B), into a folder. */
+export async function startStorescp(aet: string, outputDir: string): Promise<{ port: number; stop: () => Promise<number | null> }> {
+  const port = await freePort();
+  fs.mkdirSync(outputDir, { recursive: true });
+  const process_ = startProcess('storescp', ['-aet', aet, '+xa', '+B', '-od', outputDir, String(port)]);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const echo = await runTool('echoscu', ['-aec', aet, '127.0.0.1', String(port)], 5_000);
+    if (echo.code === 0) break;
+    if (Date.now() > deadline) {
+      await process_.stop();
+      throw new Error(`storescp did not start: ${process_.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { port, stop: () => process_.stop() };
+}

@@ -1,5 +1,6 @@
 import { NetworkError, runAssociation, statusText, type AssociationHandle, type DimsePeer } from './association';
 import { dimse, Status, storableTransferSyntaxes, type DimseDataset } from './dimse-library';
+import { canSendRaw, RawFileDataset } from './raw-file-dataset';
 import { stagedResultOf, stagingHooks, type StagedResult, type StoreStreamHooks } from './store-streaming';
 
 const { CEchoRequest, CFindRequest, CMoveRequest, CGetRequest, CStoreRequest } = dimse.requests;
@@ -225,12 +226,15 @@ export interface StoreOutcome {
 /** C-STORE of files over one association; every file gets its own status, a missing answer included. */
 export async function cStore(
   peer: DimsePeer,
-  files: ReadonlyArray<{ file: string; sopInstanceUid: string }>,
+  files: ReadonlyArray<{ file: string; sopInstanceUid: string; sopClassUid?: string; transferSyntaxUid?: string }>,
   options: { onEach?: (done: number) => void; cancellation?: Cancellation } = {},
 ): Promise<StoreOutcome[]> {
   const outcomes: StoreOutcome[] = files.map(({ file, sopInstanceUid }) => ({ file, sopInstanceUid, ok: false, status: 'not sent' }));
-  const requests = files.map(({ file }, index) => {
-    const request = new CStoreRequest(file);
+  const requests = files.map(({ file, sopInstanceUid, sopClassUid, transferSyntaxUid }, index) => {
+    const request =
+      sopClassUid && transferSyntaxUid && canSendRaw(file)
+        ? new CStoreRequest(new RawFileDataset(file, { sopClassUid, sopInstanceUid, transferSyntaxUid }))
+        : new CStoreRequest(file);
     request.on('response', (response: { getStatus(): number }) => {
       const status = response.getStatus();
       const outcome = outcomes[index]!;
@@ -243,7 +247,7 @@ export async function cStore(
   let handle: AssociationHandle | undefined;
   options.cancellation?.onCancel(() => handle?.abort('the send was cancelled'));
   try {
-    await runAssociation(peer, requests, { started: (started) => (handle = started) });
+      await runAssociation(peer, requests, { started: (started) => (handle = started) });
   } catch (error) {
     // What was answered before the failure stands; the rest say why they were not stored.
     const reason = error instanceof Error ? error.message : String(error);
