@@ -49,7 +49,7 @@ export class ReceivedImporter {
 
   add(file: string): void {
     this.queued.push(file);
-    if (this.queued.length >= (this.options.batchSize ?? 200)) this.flush();
+    if (this.queued.length >= (this.options.batchSize ?? 64)) this.flush();
     else {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.flush(), this.options.idleMs ?? 300);
