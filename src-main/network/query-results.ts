@@ -56,9 +56,9 @@ export function answerFromDicomJson(json: Record<string, { Value?: unknown[] } |
   return answer;
 }
 
-function text(value: unknown): string {
+export function answerText(value: unknown): string {
   if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.map(text).join('\\');
+  if (Array.isArray(value)) return value.map(answerText).join('\\');
   if (typeof value === 'object') {
     // Person names arrive as {Alphabetic: "..."} from both dcmjs and DICOM JSON.
     const alphabetic = (value as { Alphabetic?: unknown }).Alphabetic;
@@ -68,12 +68,12 @@ function text(value: unknown): string {
 }
 
 function count(value: unknown): number | null {
-  const number = Number(text(value));
-  return text(value) !== '' && Number.isInteger(number) ? number : null;
+  const number = Number(answerText(value));
+  return answerText(value) !== '' && Number.isInteger(number) ? number : null;
 }
 
 function list(value: unknown): string[] {
-  return text(value)
+  return answerText(value)
     .split('\\')
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
@@ -81,12 +81,12 @@ function list(value: unknown): string[] {
 
 export function toRemoteStudy(answer: Answer): RemoteStudy {
   return {
-    studyInstanceUid: text(answer.StudyInstanceUID),
-    patientName: text(answer.PatientName),
-    patientId: text(answer.PatientID),
-    studyDate: text(answer.StudyDate),
-    accessionNumber: text(answer.AccessionNumber),
-    studyDescription: text(answer.StudyDescription),
+    studyInstanceUid: answerText(answer.StudyInstanceUID),
+    patientName: answerText(answer.PatientName),
+    patientId: answerText(answer.PatientID),
+    studyDate: answerText(answer.StudyDate),
+    accessionNumber: answerText(answer.AccessionNumber),
+    studyDescription: answerText(answer.StudyDescription),
     modalities: list(answer.ModalitiesInStudy).sort(),
     seriesCount: count(answer.NumberOfStudyRelatedSeries),
     instanceCount: count(answer.NumberOfStudyRelatedInstances),
@@ -95,11 +95,11 @@ export function toRemoteStudy(answer: Answer): RemoteStudy {
 
 export function toRemoteSeries(answer: Answer, studyInstanceUid: string): RemoteSeries {
   return {
-    studyInstanceUid: text(answer.StudyInstanceUID) || studyInstanceUid,
-    seriesInstanceUid: text(answer.SeriesInstanceUID),
-    modality: text(answer.Modality),
+    studyInstanceUid: answerText(answer.StudyInstanceUID) || studyInstanceUid,
+    seriesInstanceUid: answerText(answer.SeriesInstanceUID),
+    modality: answerText(answer.Modality),
     seriesNumber: count(answer.SeriesNumber),
-    seriesDescription: text(answer.SeriesDescription),
+    seriesDescription: answerText(answer.SeriesDescription),
     instanceCount: count(answer.NumberOfSeriesRelatedInstances),
   };
 }
@@ -113,8 +113,8 @@ export interface RemoteInstance {
 
 export function toRemoteInstance(answer: Answer, seriesInstanceUid: string): RemoteInstance {
   return {
-    seriesInstanceUid: text(answer.SeriesInstanceUID) || seriesInstanceUid,
-    sopInstanceUid: text(answer.SOPInstanceUID),
-    sopClassUid: text(answer.SOPClassUID),
+    seriesInstanceUid: answerText(answer.SeriesInstanceUID) || seriesInstanceUid,
+    sopInstanceUid: answerText(answer.SOPInstanceUID),
+    sopClassUid: answerText(answer.SOPClassUID),
   };
 }

@@ -4,6 +4,7 @@ import { resolveDirs } from '../../platform/paths';
 import { createImportService } from '../../studies/import/import-service';
 import { loadNetworkSettings } from '../../network/network-settings';
 import { startDicomListener } from '../../network/scp/dicom-listener';
+import { cacheArchive } from '../../network/archive/cache-archive';
 import { UsageError, type CliCommand } from '../command';
 import { cacheOption, parseCommandArgs, parsePort } from '../common-options';
 
@@ -45,6 +46,7 @@ unless network.json sets "acceptAnyCaller": true. Stop with Ctrl+C.
         settings,
         ...(port !== undefined ? { port } : {}),
         ...(aet ? { aet } : {}),
+        archive: (current) => cacheArchive(cacheDir, current),
         log: (line) => io.err(line),
         onImported: ({ report }) =>
           io.out(`imported ${report.instances} new instances (${report.duplicates} duplicates, ${report.conflicts.length} conflicts, ${report.failed.length} failed)`),

@@ -93,6 +93,18 @@ export function scpClassFor(context: ScpContext): typeof dimse.Scp {
       this.sendAssociationReleaseResponse();
     }
 
+    /**
+     * Pending C-MOVE/C-GET responses go out directly: the library's callback may be called once,
+     * so it carries only the final response. A failure to send one must not end the process.
+     */
+    private sendProgress(request: import('dcmjs-dimse').requests.Request, response: import('dcmjs-dimse').responses.Response): void {
+      try {
+        this.sendResponse(request, response);
+      } catch (error) {
+        context.log?.(`could not send a progress response to ${this.callingAet}: ${String(error)}`);
+      }
+    }
+
     override cEchoRequest(request: import('dcmjs-dimse').requests.CEchoRequest, callback: (response: import('dcmjs-dimse').responses.CEchoResponse) => void): void {
       const response = CEchoResponse.fromRequest(request);
       response.setStatus(Status.Success);
@@ -130,7 +142,7 @@ export function scpClassFor(context: ScpContext): typeof dimse.Scp {
     override cMoveRequest(request: import('dcmjs-dimse').requests.CMoveRequest, callback: (responses: Array<import('dcmjs-dimse').responses.CMoveResponse>) => void): void {
       const archive = context.archive;
       if (!archive) return callback([failure(dimse.responses.CMoveResponse.fromRequest(request))]);
-      archive.cMove(request, this.callingAet, (pending) => callback([pending])).then(
+      archive.cMove(request, this.callingAet, (pending) => this.sendProgress(request, pending)).then(
         (final) => callback([final]),
         (error: unknown) => {
           context.log?.(`C-MOVE from ${this.callingAet} failed: ${String(error)}`);
@@ -142,7 +154,7 @@ export function scpClassFor(context: ScpContext): typeof dimse.Scp {
     override cGetRequest(request: import('dcmjs-dimse').requests.CGetRequest, callback: (responses: Array<import('dcmjs-dimse').responses.CGetResponse>) => void): void {
       const archive = context.archive;
       if (!archive) return callback([failure(dimse.responses.CGetResponse.fromRequest(request))]);
-      archive.cGet(request, this, (pending) => callback([pending])).then(
+      archive.cGet(request, this, (pending) => this.sendProgress(request, pending)).then(
         (final) => callback([final]),
         (error: unknown) => {
           context.log?.(`C-GET from ${this.callingAet} failed: ${String(error)}`);
