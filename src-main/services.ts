@@ -14,6 +14,7 @@ import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
 import { instanceFilePath } from './studies/cache/study-queries';
+import { createNetworkService, type NetworkService } from './network/network-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -33,6 +34,7 @@ export interface Services {
   readonly viewer: ViewerService;
   readonly imports: ImportService;
   readonly inference: ReturnType<typeof createAppInference>;
+  readonly network: NetworkService;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -63,6 +65,7 @@ export function createServices(config: ServicesConfig): Services {
     instanceFile: (sopInstanceUid) => instanceFilePath(reportDatabase, sopInstanceUid),
     emit: (name, payload) => events.emit(name, payload),
   });
+  const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events });
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -111,6 +114,14 @@ export function createServices(config: ServicesConfig): Services {
     'reports.answerFromMetadata': (request) => reports.answerFromMetadata(request.sopInstanceUid, request.question),
     'vlm.ask': (request) => vlm.ask(request),
     'vlm.cancel': (request) => ({ cancelled: vlm.cancel(request.requestId) }),
+    'network.settings': () => network.settings(),
+    'network.addNode': (request) => network.addNode(request),
+    'network.removeNode': (request) => network.removeNode(request.name),
+    'network.echo': (request) => network.echo(request.name),
+    'network.find': (request) => network.find(request),
+    'network.series': (request) => network.series(request),
+    'network.retrieve': (request) => network.retrieve(request),
+    'network.cancelRetrieve': (request) => network.cancelRetrieve(request.retrieveId),
   };
 
   return {
@@ -120,8 +131,10 @@ export function createServices(config: ServicesConfig): Services {
     viewer,
     imports,
     inference,
+    network,
     handlers,
     close: async () => {
+      await network.close();
       await imports.close();
       await vlm.close();
       await inference.closeAll();

@@ -65,6 +65,7 @@ bind to a non-loopback address only on a network you trust (a classroom, say).
         archive: (settings) => cacheArchive(cacheDir, settings),
         log: (line) => io.err(`dicom: ${line}`),
       });
+      services.network.attachListener(dicom);
       io.out(`DICOM listener: ${dicom.aet} on port ${dicom.port}`);
     } catch (error) {
       // The web host is useful without it (another Radstation may hold the port): say so and go on.

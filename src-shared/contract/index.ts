@@ -6,6 +6,7 @@ import { studyCalls, studyEvents } from './studies';
 import { inferenceCalls, inferenceEvents } from './inference';
 import { viewerCalls } from './viewer';
 import { vlmCalls, vlmEvents } from './vlm';
+import { networkCalls, networkEvents } from './network';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -19,6 +20,7 @@ export const calls = {
   ...inferenceCalls,
   ...reportCalls,
   ...vlmCalls,
+  ...networkCalls,
 } as const;
 
 export const events = {
@@ -27,6 +29,7 @@ export const events = {
   ...importEvents,
   ...inferenceEvents,
   ...vlmEvents,
+  ...networkEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -67,3 +70,4 @@ export * from './imports';
 export * from './inference';
 export * from './reports';
 export * from './vlm';
+export * from './network';

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main';
+import type { ParsedCallRequest } from '../../src-shared/contract';
+import { dispatch, type CallHandlers } from '../../src-main/dispatch';
+import { EventBus } from '../../src-main/events';
+import { createNetworkService } from '../../src-main/network/network-service';
+import { createImportService } from '../../src-main/studies/import/import-service';
 import { captureIo, dcmdumpValue, dicomFilesIn, freePort, peersMissing, silentServer, startOrthanc, type OrthancPeer } from '../helpers/pacs-peers';
 import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -92,5 +97,32 @@ describe.skipIf(missing !== undefined)('remote nodes, echo and find', () => {
 
     const series = JSON.parse((await cli('find', node, '--study', ctStudy, '--json')).out) as { series: Array<{ seriesInstanceUid: string; instanceCount: number | null }> };
     expect(series.series).toEqual([expect.objectContaining({ seriesInstanceUid: ctSeries, instanceCount: ctFiles.length })]);
+  });
+
+  it('serves the contract calls: find marks what is cached, retrieve reports through events', async () => {
+    const events = new EventBus();
+    const imports = createImportService(cacheDir, events);
+    const network = createNetworkService({ cacheDir, imports, events });
+    const seen: Array<{ name: string; payload: unknown }> = [];
+    const unsubscribe = events.subscribe((name, payload) => seen.push({ name, payload }));
+    const call = (name: string, request: unknown) => dispatch({ 'network.find': (r: ParsedCallRequest<'network.find'>) => network.find(r), 'network.retrieve': (r: ParsedCallRequest<'network.retrieve'>) => network.retrieve(r) } as unknown as CallHandlers, name, request, { host: 'web', client: 'test' });
+    try {
+      const before = (await call('network.find', { name: 'web', query: { modality: 'MR' } })) as { ok: boolean; value: { studies: Array<{ cachedInstanceCount: number }> } };
+      expect(before.ok).toBe(true);
+      expect(before.value.studies.map((study) => study.cachedInstanceCount)).toEqual([0]);
+      const started = (await call('network.retrieve', { name: 'web', studyInstanceUid: mrStudy })) as { ok: boolean; value: { retrieveId: string } };
+      expect(started.ok).toBe(true);
+      const deadline = Date.now() + 30_000;
+      while (!seen.some((event) => event.name === 'network.retrieveFinished') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const finished = seen.find((event) => event.name === 'network.retrieveFinished')?.payload as { retrieveId: string; report: { status: string; retrieved: number } };
+      expect(finished).toMatchObject({ retrieveId: started.value.retrieveId, report: { status: 'completed', retrieved: 1 } });
+      expect(seen.some((event) => event.name === 'network.retrieveProgress')).toBe(true);
+      const after = (await call('network.find', { name: 'web', query: { modality: 'MR' } })) as { value: { studies: Array<{ cachedInstanceCount: number }> } };
+      expect(after.value.studies.map((study) => study.cachedInstanceCount)).toEqual([1]);
+    } finally {
+      unsubscribe();
+      await network.close();
+      await imports.close();
+    }
   });
 });
