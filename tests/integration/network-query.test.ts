@@ -99,6 +99,15 @@ describe.skipIf(missing !== undefined)('remote nodes, echo and find', () => {
     expect(series.series).toEqual([expect.objectContaining({ seriesInstanceUid: ctSeries, instanceCount: ctFiles.length })]);
   });
 
+  it('says so when the archive does not know our AE title', async () => {
+    const strangerCache = path.join(temp.dir, 'stranger');
+    const { io, err } = captureIo();
+    expect(await runCli(['remote', 'set', '--aet', 'STRANGER', '--cache', strangerCache], io)).toBe(0);
+    expect(await runCli(['remote', 'add', 'pacs', '--dimse', `${orthanc.aet}@127.0.0.1:${orthanc.dicomPort}`, '--cache', strangerCache], io)).toBe(0);
+    expect(await runCli(['find', 'pacs', '--cache', strangerCache], io)).toBe(1);
+    expect(err.join('\n')).toMatch(/aborted the association .*does not know our AE title STRANGER/);
+  });
+
   it('serves the contract calls: find marks what is cached, retrieve reports through events', async () => {
     const events = new EventBus();
     const imports = createImportService(cacheDir, events);

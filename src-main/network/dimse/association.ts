@@ -109,6 +109,16 @@ export function runAssociation(
       settle(new NetworkError('protocol', error instanceof Error ? error.message : String(error)));
       return;
     }
+    // The Client does not pass on an A-ABORT from the peer; the Network it created does. Archives abort
+    // a query from an AE title they do not know (Orthanc does), so that is the likely cause to name.
+    (client as unknown as { network?: { on(event: 'abort', listener: () => void): void } }).network?.on('abort', () => {
+      failure ??= new NetworkError(
+        'unknown-ae',
+        `${peer.calledAet}@${peer.host}:${peer.port} aborted the association (an archive does this when it does not know our AE title ${peer.callingAet})`,
+      );
+      settle(failure);
+      destroySocket();
+    });
     options.started?.({
       client,
       abort(reason) {
