@@ -122,7 +122,7 @@ describe.skipIf(missing !== undefined)('radstation retrieve', () => {
     expect(pixelDataDigests(cachedFiles(cacheDir, ctUids))).toEqual(pixelDataDigests(await orthancFiles(ctUids)));
   });
 
-  it('cancels a retrieve, keeping the instances that arrived complete', async () => {
+  it.each(['wado', 'get'] as const)('cancels a retrieve by %s, keeping the instances that arrived complete', async (via) => {
     const cacheDir = await freshCache();
     const settings = loadNetworkSettings(cacheDir);
     const imports = createImportService(cacheDir, new EventBus());
@@ -140,7 +140,7 @@ describe.skipIf(missing !== undefined)('radstation retrieve', () => {
             if (done >= 5) controller.abort();
           },
         },
-        { node: findNode(settings, 'web'), studyInstanceUid: ctStudy, method: 'wado' },
+        { node: findNode(settings, via === 'wado' ? 'web' : 'pacs'), studyInstanceUid: ctStudy, method: via },
       );
       expect(report.status).toBe('cancelled');
       expect(report.retrieved).toBeGreaterThanOrEqual(5);
