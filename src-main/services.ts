@@ -15,6 +15,7 @@ import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
 import { createQaService, type QaService } from './inference/qa/qa-service';
 import { instanceFilePath } from './studies/cache/study-queries';
+import { createNetworkService, type NetworkService } from './network/network-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -36,6 +37,7 @@ export interface Services {
   readonly inference: ReturnType<typeof createAppInference>;
   /** The one question route (header, compact model, full model) for the Report Q&A panel and `radstation qa`. */
   readonly qa: QaService;
+  readonly network: NetworkService;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export function createServices(config: ServicesConfig): Services {
     emit: (name, payload) => events.emit(name, payload),
     ...(providerSetting ? { providerSetting } : {}),
   });
+  const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events });
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -122,6 +125,14 @@ export function createServices(config: ServicesConfig): Services {
     'qa.ask': (request) => qa.ask(request),
     'vlm.ask': (request) => vlm.ask(request),
     'vlm.cancel': (request) => ({ cancelled: vlm.cancel(request.requestId) }),
+    'network.settings': () => network.settings(),
+    'network.addNode': (request) => network.addNode(request),
+    'network.removeNode': (request) => network.removeNode(request.name),
+    'network.echo': (request) => network.echo(request.name),
+    'network.find': (request) => network.find(request),
+    'network.series': (request) => network.series(request),
+    'network.retrieve': (request) => network.retrieve(request),
+    'network.cancelRetrieve': (request) => network.cancelRetrieve(request.retrieveId),
   };
 
   return {
@@ -132,8 +143,10 @@ export function createServices(config: ServicesConfig): Services {
     imports,
     inference,
     qa,
+    network,
     handlers,
     close: async () => {
+      await network.close();
       await imports.close();
       await vlm.close();
       await inference.closeAll();

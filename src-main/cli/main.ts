@@ -7,9 +7,15 @@ import { qaCommand } from './qa-command';
 import { serveCommand } from './serve-command';
 import { studiesCommand } from './studies-command';
 import { versionCommand } from './version-command';
+import { remoteCommand } from './network/remote-command';
+import { echoCommand } from './network/echo-command';
+import { findCommand } from './network/find-command';
+import { listenCommand } from './network/listen-command';
+import { retrieveCommand } from './network/retrieve-command';
+import { sendCommand } from './network/send-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, qaCommand, askCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, qaCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, sendCommand, listenCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -8,13 +8,13 @@ import { UsageError, type CliCommand } from './command';
 import { cacheOption, parseCommandArgs } from './common-options';
 
 /** Accepts YYYYMMDD or YYYY-MM-DD, as people type dates both ways. */
-function parseDateOption(name: string, value: string | undefined): string | undefined {
+export function parseDateOption(name: string, value: string | undefined, commandName = 'studies'): string | undefined {
   if (value === undefined) return undefined;
   const compact = value.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1$2$3');
   const month = Number(compact.slice(4, 6));
   const day = Number(compact.slice(6, 8));
   if (!/^\d{8}$/.test(compact) || month < 1 || month > 12 || day < 1 || day > 31) {
-    throw new UsageError(`studies: --${name} must be a date as YYYY-MM-DD or YYYYMMDD, not "${value}".`);
+    throw new UsageError(`${commandName}: --${name} must be a date as YYYY-MM-DD or YYYYMMDD, not "${value}".`);
   }
   return compact;
 }

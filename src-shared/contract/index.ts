@@ -7,6 +7,7 @@ import { inferenceCalls, inferenceEvents } from './inference';
 import { viewerCalls } from './viewer';
 import { vlmCalls, vlmEvents } from './vlm';
 import { qaCalls } from './qa';
+import { networkCalls, networkEvents } from './network';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -21,6 +22,7 @@ export const calls = {
   ...reportCalls,
   ...vlmCalls,
   ...qaCalls,
+  ...networkCalls,
 } as const;
 
 export const events = {
@@ -29,6 +31,7 @@ export const events = {
   ...importEvents,
   ...inferenceEvents,
   ...vlmEvents,
+  ...networkEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -70,3 +73,4 @@ export * from './inference';
 export * from './reports';
 export * from './vlm';
 export * from './qa';
+export * from './network';

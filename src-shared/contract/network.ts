@@ -1,0 +1,71 @@
+// Joined into contract/index.ts; implemented by the network service (src-main/network/network-service.ts).
+import { z } from 'zod';
+import { defineCall, defineEvent } from './define';
+import {
+  dicomWebNodeSchema,
+  dimseNodeSchema,
+  echoResultSchema,
+  networkSettingsSchema,
+  remoteQuerySchema,
+  remoteSeriesSchema,
+  remoteStudySchema,
+  retrieveMethods,
+  retrieveProgressSchema,
+  retrieveReportSchema,
+} from '../domain/network';
+
+const nodeName = z.object({ name: z.string().min(1) });
+
+/**
+ * Nodes added from the UI carry no credentials: in the web host a browser could otherwise name
+ * any file on the host as a "password file" and have its contents sent to a URL of its choosing.
+ * Authenticated DICOMweb nodes are added with `radstation remote add`.
+ */
+const nodeFromUi = z.discriminatedUnion('kind', [dimseNodeSchema, dicomWebNodeSchema.omit({ auth: true })]);
+
+/** A study found on a remote node, with how many of its instances the cache already holds. */
+export const networkStudySchema = remoteStudySchema.extend({ cachedInstanceCount: z.number().int().nonnegative() });
+
+export const networkCalls = {
+  'network.settings': defineCall({
+    summary: 'Radstation’s AE title and port, and the configured remote nodes',
+    request: z.object({}),
+    response: networkSettingsSchema,
+  }),
+  'network.addNode': defineCall({ summary: 'Add a remote DIMSE or DICOMweb node (no credentials)', request: nodeFromUi, response: networkSettingsSchema }),
+  'network.removeNode': defineCall({ summary: 'Remove a remote node', request: nodeName, response: networkSettingsSchema }),
+  'network.echo': defineCall({ summary: 'Verify a node (C-ECHO or QIDO)', request: nodeName, response: echoResultSchema }),
+  'network.find': defineCall({
+    summary: 'Query a node for studies, each marked with what the cache already holds',
+    request: z.object({ name: z.string().min(1), query: remoteQuerySchema }),
+    response: z.object({ studies: z.array(networkStudySchema) }),
+  }),
+  'network.series': defineCall({
+    summary: 'The series of a study on a node',
+    request: z.object({ name: z.string().min(1), studyInstanceUid: z.string().min(1) }),
+    response: z.object({ series: z.array(remoteSeriesSchema) }),
+  }),
+  'network.retrieve': defineCall({
+    summary: 'Start retrieving a study or series into the cache; progress and the report come as events',
+    request: z.object({
+      name: z.string().min(1),
+      studyInstanceUid: z.string().min(1),
+      seriesInstanceUid: z.string().min(1).optional(),
+      method: z.enum(retrieveMethods).optional(),
+    }),
+    response: z.object({ retrieveId: z.string() }),
+  }),
+  'network.cancelRetrieve': defineCall({
+    summary: 'Cancel a retrieve; what arrived stays in the cache',
+    request: z.object({ retrieveId: z.string() }),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
+} as const;
+
+export const networkEvents = {
+  'network.retrieveProgress': defineEvent({ summary: 'Instances retrieved of those missing', payload: retrieveProgressSchema }),
+  'network.retrieveFinished': defineEvent({
+    summary: 'A retrieve ended, with its report (or why it could not start)',
+    payload: z.object({ retrieveId: z.string(), report: retrieveReportSchema.nullable(), message: z.string().optional() }),
+  }),
+} as const;
