@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { ImportService } from '../studies/import/import-service';
+import { removeEntriesOfDeadProcesses } from '../studies/store/file-store';
 import { diskShortfallReason } from '../studies/store/free-disk';
 import { securityHeaders } from './file-routes';
 
@@ -12,6 +13,21 @@ export const uploadRoute = '/upload';
 /** Where uploads are staged before their import copies them into the store. */
 export function uploadStagingRoot(cacheDir: string): string {
   return path.join(cacheDir, 'uploads');
+}
+
+const uploadOwner = /^(\d+)-/;
+
+/** A new folder name for one upload, carrying the receiving process's id so that a later host can tell a killed host's leftovers. */
+export function newUploadStagingFolder(cacheDir: string): string {
+  return path.join(uploadStagingRoot(cacheDir), `${process.pid}-${randomUUID()}`);
+}
+
+/** Removes the staging folders of uploads whose receiving process has died (a host killed mid-upload). */
+export function removeDeadUploadStaging(cacheDir: string): number {
+  return removeEntriesOfDeadProcesses(uploadStagingRoot(cacheDir), (name) => {
+    const match = uploadOwner.exec(name);
+    return match ? Number(match[1]) : undefined;
+  });
 }
 
 /**
@@ -107,7 +123,7 @@ export function handleUpload(request: http.IncomingMessage, response: http.Serve
     request.resume();
     return;
   }
-  const stagingDir = path.join(uploadStagingRoot(options.cacheDir), randomUUID());
+  const stagingDir = newUploadStagingFolder(options.cacheDir);
   const stagedFile = path.join(stagingDir, safeUploadName(request.headers['x-radstation-filename']));
   // Runs from stream and timer callbacks, where a throw would end the process: log instead.
   const discard = (): void => {

@@ -10,7 +10,7 @@ import { JoinCodes, joinRoute, originAllowed, parseRequestTarget, requestToken, 
 import { lookupCacheFile, lookupRendererFile, securityHeaders, type FileLookup } from './file-routes';
 import { redactForBrowsers } from './import-redaction';
 import { serveSocket } from './socket-session';
-import { handleUpload, uploadRoute, UploadSlots, uploadStagingRoot } from './upload-route';
+import { handleUpload, removeDeadUploadStaging, uploadRoute, UploadSlots, uploadStagingRoot } from './upload-route';
 
 export interface WebHostOptions {
   services: Services;
@@ -211,6 +211,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     serveSocket(ws, client, services.handlers, log);
   });
   const uploadsDir = uploadStagingRoot(services.dirs.cacheDir);
+  // A host killed mid-upload leaves its staging folder; nothing else would ever remove it.
+  removeDeadUploadStaging(services.dirs.cacheDir);
   const unsubscribe = services.events.subscribe((name, payload) => {
     const message: ServerMessage = { type: 'event', name, payload: redactForBrowsers(name, payload, services.dirs.cacheDir, uploadsDir) };
     const text = JSON.stringify(message);

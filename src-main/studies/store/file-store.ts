@@ -194,26 +194,36 @@ function processAlive(pid: number): boolean {
 const stagingOwner = /\.(\d+)-\d+-\d+\.part$/;
 
 /**
+ * Removes the entries of `folder` whose names say which process wrote them (`ownerOf` reads the
+ * process id from a name) and whose process has died; entries of live processes, and names that
+ * carry no process id, are left alone. Returns how many were removed.
+ */
+export function removeEntriesOfDeadProcesses(folder: string, ownerOf: (name: string) => number | undefined): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return 0; // no such folder: nothing was ever staged here
+  }
+  let removed = 0;
+  for (const name of names) {
+    const owner = ownerOf(name);
+    if (owner === undefined || processAlive(owner)) continue;
+    fs.rmSync(path.join(folder, name), { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
+/**
  * Removes staging files whose writing process has died (an import killed mid-file): their
  * names carry the writer's process id, so this needs no age limit, and runs whenever the
  * cache opens. Files of live processes (an import running elsewhere) are left alone.
  */
 export function removeDeadStaging(cacheDir: string): number {
-  let removed = 0;
-  for (const folder of [storeFolderName, conflictsFolderName]) {
-    const staging = path.join(cacheDir, folder, stagingFolderName);
-    let names: string[];
-    try {
-      names = fs.readdirSync(staging);
-    } catch {
-      continue; // no staging folder: nothing was ever staged here
-    }
-    for (const name of names) {
-      const owner = stagingOwner.exec(name);
-      if (!owner || processAlive(Number(owner[1]))) continue;
-      fs.rmSync(path.join(staging, name), { force: true });
-      removed += 1;
-    }
-  }
-  return removed;
+  const owner = (name: string): number | undefined => {
+    const match = stagingOwner.exec(name);
+    return match ? Number(match[1]) : undefined;
+  };
+  return [storeFolderName, conflictsFolderName].reduce((removed, folder) => removed + removeEntriesOfDeadProcesses(path.join(cacheDir, folder, stagingFolderName), owner), 0);
 }
