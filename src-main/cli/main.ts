@@ -1,4 +1,5 @@
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { deidentifyCommand } from './deidentify-command';
 import { importCommand } from './import-command';
 import { inferCommand } from './infer-command';
 import { modelsCommand } from './models-command';
@@ -8,7 +9,7 @@ import { studiesCommand } from './studies-command';
 import { versionCommand } from './version-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, askCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, deidentifyCommand, serveCommand, modelsCommand, inferCommand, askCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
