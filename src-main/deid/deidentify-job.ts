@@ -100,14 +100,24 @@ export async function deidentifyFiles(request: DeidentifyRequest, onProgress?: (
     studies: [],
   };
   const studies = new Map<string, string>();
+  const writtenFrom = new Map<string, string>();
   for (const [index, file] of files.entries()) {
-    if (path.resolve(file).startsWith(`${outDir}${path.sep}`)) continue; // never read back our own output
+    if (path.resolve(file).startsWith(`${outDir}${path.sep}`)) {
+      report.excluded.push({ path: file, reason: 'inside the output folder (never read back as input)' });
+      continue;
+    }
     try {
       const outcome = deidentifyInstance(fs.readFileSync(file), settings);
       if (outcome.kind === 'excluded') {
         report.excluded.push({ path: file, reason: outcome.reason });
       } else {
         const target = path.join(outDir, outcome.studyInstanceUid || 'study', outcome.seriesInstanceUid || 'series', `${outcome.sopInstanceUid}.dcm`);
+        const earlier = writtenFrom.get(target);
+        if (earlier !== undefined) {
+          report.excluded.push({ path: file, reason: `the same instance (SOP Instance UID) as ${earlier}, already written` });
+          continue;
+        }
+        writtenFrom.set(target, file);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(`${target}.partial`, outcome.data);
         fs.renameSync(`${target}.partial`, target);
@@ -118,8 +128,9 @@ export async function deidentifyFiles(request: DeidentifyRequest, onProgress?: (
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       report.excluded.push({ path: file, reason: `not a readable DICOM Part 10 file: ${message}` });
+    } finally {
+      onProgress?.(index + 1, files.length);
     }
-    onProgress?.(index + 1, files.length);
     // Let other work (events, cancellation) run between files of a long job.
     if (index % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
   }
