@@ -4,6 +4,7 @@ import { burnedInReason, unprotectableReason } from './burned-in';
 import { blackOutRectangles, type PixelRect } from './clean-pixels';
 import { firstString, setElement, type DcmjsElementMap } from './dataset-access';
 import { readFileLayout } from './file-meta';
+import { writeExplicitLittleEndian } from './write-explicit';
 import { explicitPixelHeader, locatePixelData, swapToLittleEndian } from './pixel-element';
 import { deidentifyElements } from './deidentify-elements';
 import type { KeyedValues } from './keyed-values';
@@ -33,23 +34,7 @@ export type InstanceOutcome =
     }
   | { kind: 'excluded'; reason: string; burnedIn: boolean };
 
-/** Transfer syntaxes dcmjs writes back as they came. Others are written as Explicit VR Little Endian. */
-const rewritable = new Set([
-  '1.2.840.10008.1.2',
-  '1.2.840.10008.1.2.1',
-  '1.2.840.10008.1.2.5',
-  '1.2.840.10008.1.2.4.50',
-  '1.2.840.10008.1.2.4.51',
-  '1.2.840.10008.1.2.4.57',
-  '1.2.840.10008.1.2.4.70',
-  '1.2.840.10008.1.2.4.80',
-  '1.2.840.10008.1.2.4.81',
-  '1.2.840.10008.1.2.4.90',
-  '1.2.840.10008.1.2.4.91',
-  '1.2.840.10008.1.2.4.201',
-  '1.2.840.10008.1.2.4.202',
-  '1.2.840.10008.1.2.4.203',
-]);
+
 
 function codeItem(code: CodedConcept): DcmjsElementMap {
   return {
@@ -136,12 +121,26 @@ function parse(input: Buffer): { elements: DcmjsElementMap; meta: DcmjsElementMa
   return { elements, meta: message.meta as DcmjsElementMap, syntax, pixels };
 }
 
-/** The Pixel Data element as it goes out: raw, or for big-endian input swapped and re-headed as little endian. */
+/** The Pixel Data element as it goes out: raw, or for implicit and big-endian input re-headed as explicit little endian (big endian swapped before). */
 function outputPixelElement(pixels: SourcePixels, syntax: string, elements: DcmjsElementMap): Buffer {
-  if (syntax !== explicitBigEndian) return pixels.raw;
+  if (syntax !== explicitBigEndian && syntax !== implicitLittleEndian) return pixels.raw;
   const bitsAllocated = Number(firstString(elements, '00280100') ?? 16);
   const value = pixels.raw.subarray(pixels.valueStart);
   return Buffer.concat([explicitPixelHeader(bitsAllocated <= 8 ? 'OB' : 'OW', value.length), value]);
+}
+
+/** Pixel-value attributes whose VR is US or SS by Pixel Representation: implicit files do not say which. */
+const pixelValueTags = ['00280106', '00280107', '00280108', '00280109', '00280120', '00280121'];
+
+/** dcmjs reads such attributes of an implicit-VR file as US; with signed pixels they are SS. */
+function fixSignedPixelValues(elements: DcmjsElementMap): void {
+  if (firstString(elements, '00280103') !== '1') return;
+  for (const tag of pixelValueTags) {
+    const element = elements[tag];
+    if (!element || element.vr !== 'US') continue;
+    element.vr = 'SS';
+    element.Value = (element.Value ?? []).map((value) => (typeof value === 'number' && value > 0x7fff ? value - 0x10000 : value));
+  }
 }
 
 /** De-identifies one Part 10 file's bytes, or says why it is left out. */
@@ -161,7 +160,8 @@ export function deidentifyInstance(input: Buffer, settings: InstanceSettings): I
     // Compressed pixels that dcmjs would re-encode: only an exact copy is safe.
     return { kind: 'excluded', reason: `the compressed pixel data (transfer syntax ${syntax}) could not be located for an exact copy`, burnedIn: false };
   }
-  const outputSyntax = rewritable.has(syntax) ? syntax : explicitLittleEndian;
+  // Native pixels go out as Explicit VR Little Endian; compressed ones keep their syntax (explicit little endian too).
+  const outputSyntax = nativeSyntaxes.has(syntax) ? explicitLittleEndian : syntax;
   if (pixels && syntax === explicitBigEndian && !pixels.encapsulated) {
     swapToLittleEndian(pixels.raw.subarray(pixels.valueStart), Number(firstString(elements, '00280100') ?? 16));
   }
@@ -175,6 +175,7 @@ export function deidentifyInstance(input: Buffer, settings: InstanceSettings): I
   const burnedIn = decideBurnedIn(elements, pixelSyntax, pixels !== undefined || elements['7FE00010'] !== undefined, nativeValue, settings, sopInstanceUid);
   if (typeof burnedIn === 'object') return burnedIn;
 
+  if (syntax === implicitLittleEndian) fixSignedPixelValues(elements);
   const dateShiftDays = settings.options.has('retainLongModifiedDates') ? settings.keyed.dateShiftDays(patientKey(elements)) : undefined;
   deidentifyElements(elements, { options: settings.options, keyed: settings.keyed, dateShiftDays, identityWords: identityWords(elements) });
   recordMethod(elements, settings.options, burnedIn);
@@ -190,9 +191,7 @@ export function deidentifyInstance(input: Buffer, settings: InstanceSettings): I
     '00020012': { vr: 'UI', Value: [implementationClassUid] },
     '00020013': { vr: 'SH', Value: [implementationVersionName] },
   };
-  const dict = new dcmjsData.DicomDict(outputMeta);
-  dict.dict = elements;
-  const written = Buffer.from(dict.write());
+  const written = writeExplicitLittleEndian(outputMeta, elements);
   return {
     kind: 'written',
     data: pixels ? Buffer.concat([written, outputPixelElement(pixels, syntax, elements)]) : written,
