@@ -14,6 +14,7 @@ import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
 import { instanceFilePath } from './studies/cache/study-queries';
+import { createDeidentifyService } from './deid/deidentify-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -63,6 +64,7 @@ export function createServices(config: ServicesConfig): Services {
     instanceFile: (sopInstanceUid) => instanceFilePath(reportDatabase, sopInstanceUid),
     emit: (name, payload) => events.emit(name, payload),
   });
+  const deidentify = createDeidentifyService(reportDatabase, dirs.cacheDir, imports);
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -93,6 +95,8 @@ export function createServices(config: ServicesConfig): Services {
       events.emit('studies.changed', { studyInstanceUids: [request.studyInstanceUid] });
       return deletion;
     },
+    'studies.deidentify': (request) => deidentify.deidentify(request),
+    'studies.deidentifyPreview': (request) => deidentify.preview(request.sopInstanceUid, request.options),
     'imports.start': (request) => imports.start(request),
     'imports.cancel': (request) => imports.cancel(request.importId),
     'inference.listModels': () => inference.listModels(),

@@ -3,6 +3,7 @@ import { appCalls, appEvents } from './app';
 import { importCalls, importEvents } from './imports';
 import { reportCalls } from './reports';
 import { studyCalls, studyEvents } from './studies';
+import { deidentifyCalls } from './deidentify';
 import { inferenceCalls, inferenceEvents } from './inference';
 import { viewerCalls } from './viewer';
 import { vlmCalls, vlmEvents } from './vlm';
@@ -14,6 +15,7 @@ import { vlmCalls, vlmEvents } from './vlm';
 export const calls = {
   ...appCalls,
   ...studyCalls,
+  ...deidentifyCalls,
   ...viewerCalls,
   ...importCalls,
   ...inferenceCalls,
@@ -62,6 +64,7 @@ export * from './errors';
 export * from './wire';
 export * from './app';
 export * from './studies';
+export * from './deidentify';
 export * from './viewer';
 export * from './imports';
 export * from './inference';
