@@ -16,6 +16,7 @@ import { createVlmService } from './inference/vlm/vlm-service';
 import { createQaService, type QaService } from './inference/qa/qa-service';
 import { instanceFilePath } from './studies/cache/study-queries';
 import { createNetworkService, type NetworkService } from './network/network-service';
+import { createDeidentifyService } from './deid/deidentify-service';
 
 export interface ServicesConfig {
   host: HostKind;
@@ -76,6 +77,7 @@ export function createServices(config: ServicesConfig): Services {
     ...(providerSetting ? { providerSetting } : {}),
   });
   const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events });
+  const deidentify = createDeidentifyService(db, dirs.cacheDir, imports);
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -106,6 +108,8 @@ export function createServices(config: ServicesConfig): Services {
       events.emit('studies.changed', { studyInstanceUids: [request.studyInstanceUid] });
       return deletion;
     },
+    'studies.deidentify': (request) => deidentify.deidentify(request),
+    'studies.deidentifyPreview': (request) => deidentify.preview(request.sopInstanceUid, request.options),
     'imports.start': (request) => imports.start(request),
     'imports.cancel': (request) => imports.cancel(request.importId),
     'inference.listModels': () => inference.listModels(),

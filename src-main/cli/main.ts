@@ -1,4 +1,5 @@
 import { UsageError, type CliCommand, type CliIo } from './command';
+import { deidentifyCommand } from './deidentify-command';
 import { importCommand } from './import-command';
 import { inferCommand } from './infer-command';
 import { modelsCommand } from './models-command';
@@ -15,7 +16,7 @@ import { retrieveCommand } from './network/retrieve-command';
 import { sendCommand } from './network/send-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, serveCommand, modelsCommand, inferCommand, qaCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, sendCommand, listenCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, deidentifyCommand, serveCommand, modelsCommand, inferCommand, qaCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, sendCommand, listenCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -3,6 +3,7 @@ import type { StudyQuery } from '../../src-shared/domain/studies';
 import { useApi, useCall } from '../shell/api-context';
 import { formatDicomDate, formatPersonName, toDicomDate } from './format';
 import { DeleteStudyButton } from './DeleteStudyButton';
+import { DeidentifyStudyButton } from './DeidentifyStudyButton';
 import { SeriesList } from './SeriesList';
 import { emptyFilters, StudyFilters, type StudyFilterValues } from './StudyFilters';
 
@@ -118,6 +119,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
                       <td colSpan={columns.length + 1}>
                         <SeriesList studyInstanceUid={study.studyInstanceUid} refreshKey={refreshKey} />
                         <div className="series-actions">
+                          <DeidentifyStudyButton studyInstanceUid={study.studyInstanceUid} />
                           <DeleteStudyButton studyInstanceUid={study.studyInstanceUid} patient={patient} />
                         </div>
                       </td>

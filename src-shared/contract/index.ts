@@ -3,6 +3,7 @@ import { appCalls, appEvents } from './app';
 import { importCalls, importEvents } from './imports';
 import { reportCalls } from './reports';
 import { studyCalls, studyEvents } from './studies';
+import { deidentifyCalls } from './deidentify';
 import { inferenceCalls, inferenceEvents } from './inference';
 import { viewerCalls } from './viewer';
 import { vlmCalls, vlmEvents } from './vlm';
@@ -16,6 +17,7 @@ import { networkCalls, networkEvents } from './network';
 export const calls = {
   ...appCalls,
   ...studyCalls,
+  ...deidentifyCalls,
   ...viewerCalls,
   ...importCalls,
   ...inferenceCalls,
@@ -67,6 +69,7 @@ export * from './errors';
 export * from './wire';
 export * from './app';
 export * from './studies';
+export * from './deidentify';
 export * from './viewer';
 export * from './imports';
 export * from './inference';

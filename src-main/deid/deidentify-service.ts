@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { ServiceError } from '../../src-shared/contract/errors';
+import type { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
+import { dcmjsData } from '../dicom/dcmjs';
+import { adoptFiles } from '../studies/import/adopt-files';
+import type { ImportService } from '../studies/import/import-service';
+import { resolveStoredPath } from '../studies/cache/stored-files';
+import { instanceFilePath } from '../studies/cache/study-queries';
+import { burnedInReason } from './burned-in';
+import { stringValues, type DcmjsElement, type DcmjsElementMap } from './dataset-access';
+import { markDeidentifiedStudies } from './deidentified-studies';
+import { deidentifyElements } from './deidentify-elements';
+import { collectFiles, deidentifyFiles, studyFiles, type BurnedInChoice } from './deidentify-job';
+import { KeyedValues } from './keyed-values';
+import { chosenAction, parseOptionNames, resolveCombined } from './options';
+import { profileRowFor } from './profile-table';
+import { projectSecret } from './project-secret';
+import { identityWords } from './text-scrub';
+
+type OptionName = (typeof deidentifyOptionNames)[number];
+
+function display(element: DcmjsElement | undefined): string {
+  if (!element) return '';
+  if (element.vr === 'SQ') return `${element.Value?.length ?? 0} item(s)`;
+  const binary = element.Value?.find((value) => value instanceof ArrayBuffer);
+  if (binary instanceof ArrayBuffer) return `${binary.byteLength} bytes`;
+  return stringValues(element).join('\\');
+}
+
+/** De-identification for the study browser: into the cache, and a per-attribute preview. */
+export function createDeidentifyService(db: Database.Database, cacheDir: string, imports: ImportService) {
+  return {
+    async deidentify(request: { studyInstanceUids: string[]; options: OptionName[]; project: string; burnedIn: BurnedInChoice }) {
+      let paths: string[];
+      try {
+        paths = studyFiles(db, cacheDir, request.studyInstanceUids);
+      } catch (error) {
+        throw new ServiceError('not-found', error instanceof Error ? error.message : String(error));
+      }
+      const staging = path.join(cacheDir, 'deid-staging', randomUUID());
+      try {
+        const report = await deidentifyFiles({ cacheDir, paths, outDir: staging, options: parseOptionNames(request.options), project: request.project, burnedIn: request.burnedIn });
+        if (report.written > 0) {
+          // The written files enter the cache's store through the import, like any other file.
+          await adoptFiles(imports, cacheDir, collectFiles([staging]));
+          markDeidentifiedStudies(cacheDir, report.studies.map((study) => study.deidentified), { project: request.project, options: report.options, at: new Date().toISOString() });
+        }
+        return {
+          files: report.files,
+          written: report.written,
+          excluded: report.excluded.map((item) => ({ file: path.basename(item.path), reason: item.reason })),
+          burnedIn: report.burnedIn.map((item) => ({ file: path.basename(item.path), how: item.how })),
+          options: report.options,
+          project: report.project,
+          studies: report.studies,
+        };
+      } finally {
+        fs.rmSync(staging, { recursive: true, force: true });
+      }
+    },
+
+    preview(sopInstanceUid: string, optionNames: OptionName[]) {
+      const stored = instanceFilePath(db, sopInstanceUid);
+      if (stored === undefined) throw new ServiceError('not-found', `The cache has no instance with UID ${sopInstanceUid}.`);
+      const bytes = fs.readFileSync(resolveStoredPath(cacheDir, stored));
+      const read = () => dcmjsData.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer).dict as DcmjsElementMap;
+      // Read twice rather than cloned: dcmjs's elements carry accessor functions structuredClone refuses.
+      const before = read();
+      const after = read();
+      const options = new Set(parseOptionNames(optionNames));
+      const keyed = new KeyedValues(projectSecret(cacheDir, 'default'));
+      const shift = options.has('retainLongModifiedDates') ? keyed.dateShiftDays(`preview:${sopInstanceUid}`) : undefined;
+      deidentifyElements(after, { options, keyed, dateShiftDays: shift, identityWords: identityWords(before) });
+      const attributes = Object.keys(before)
+        .filter((tag) => tag !== '7FE00010')
+        .map((tag) => {
+          const row = profileRowFor(tag);
+          return {
+            tag: `(${tag.slice(0, 4)},${tag.slice(4)})`,
+            name: row?.name ?? '',
+            action: row ? resolveCombined(chosenAction(row, options)) : 'kept (not in the table)',
+            before: display(before[tag]),
+            after: after[tag] ? display(after[tag]) : null,
+          };
+        });
+      return { attributes, burnedIn: burnedInReason(before, false) ?? null };
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import { useState } from 'react';
+import { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
+import { useApi } from '../shell/api-context';
+
+type OptionName = (typeof deidentifyOptionNames)[number];
+interface PreviewRow {
+  tag: string;
+  name: string;
+  action: string;
+  before: string;
+  after: string | null;
+}
+interface Outcome {
+  written: number;
+  files: number;
+  excluded: Array<{ file: string; reason: string }>;
+  burnedIn: Array<{ file: string; how: string }>;
+}
+
+/**
+ * De-identifies a study into the cache (DICOM PS3.15 Basic Profile and the options the user
+ * ticks), after showing what each attribute of one of its instances becomes. Images that may
+ * carry burned-in text are left out and listed unless the user confirms they are clean.
+ */
+export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: string }) {
+  const api = useApi();
+  const [open, setOpen] = useState(false);
+  const [options, setOptions] = useState<OptionName[]>([]);
+  const [confirmClean, setConfirmClean] = useState(false);
+  const [preview, setPreview] = useState<{ rows: PreviewRow[]; burnedIn: string | null }>();
+  const [outcome, setOutcome] = useState<Outcome>();
+  const [state, setState] = useState<{ busy: boolean; error?: string }>({ busy: false });
+
+  const toggle = (option: OptionName) => setOptions((current) => (current.includes(option) ? current.filter((name) => name !== option) : [...current, option]));
+  const fail = (error: unknown) => setState({ busy: false, error: error instanceof Error ? error.message : String(error) });
+
+  const showPreview = async () => {
+    setState({ busy: true });
+    try {
+      const { series } = await api.call('studies.series', { studyInstanceUid });
+      const first = series[0];
+      if (!first) throw new Error('The study has no series.');
+      const { instances } = await api.call('studies.instances', { seriesInstanceUid: first.seriesInstanceUid });
+      const instance = instances[0];
+      if (!instance) throw new Error('The series has no instances.');
+      const result = await api.call('studies.deidentifyPreview', { sopInstanceUid: instance.sopInstanceUid, options });
+      setPreview({ rows: result.attributes, burnedIn: result.burnedIn });
+      setState({ busy: false });
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  const run = async () => {
+    setState({ busy: true });
+    try {
+      const result = await api.call('studies.deidentify', { studyInstanceUids: [studyInstanceUid], options, project: 'default', burnedIn: confirmClean ? { confirmClean: 'all' } : {} });
+      setOutcome(result);
+      setState({ busy: false });
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        De-identify…
+      </button>
+      {open && (
+        <div className="dialog-backdrop" onClick={() => setOpen(false)}>
+          <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="deidentify-title" style={{ maxHeight: '90vh', overflow: 'auto' }} onClick={(event) => event.stopPropagation()}>
+            <h2 id="deidentify-title">De-identify study</h2>
+            <p>A de-identified copy goes into the cache as a new study (DICOM PS3.15 Basic Profile); the original stays as it is.</p>
+            <fieldset>
+              <legend>Options</legend>
+              {deidentifyOptionNames.map((option) => (
+                <label key={option}>
+                  <input type="checkbox" checked={options.includes(option)} onChange={() => toggle(option)} /> {option}
+                </label>
+              ))}
+              <label>
+                <input type="checkbox" checked={confirmClean} onChange={() => setConfirmClean((value) => !value)} /> Images flagged for burned-in text: I have checked they carry none
+              </label>
+            </fieldset>
+            {preview && (
+              <>
+                {preview.burnedIn && <p className="error">Held back: {preview.burnedIn}</p>}
+                {/* The preview lists dozens of attributes: it scrolls inside the dialog so the buttons stay in reach. */}
+                <div style={{ maxHeight: '35vh', overflow: 'auto' }}>
+                <table aria-label="Preview of one instance">
+                  <thead>
+                    <tr>
+                      <th>Tag</th>
+                      <th>Attribute</th>
+                      <th>Action</th>
+                      <th>Before</th>
+                      <th>After</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.rows
+                      .filter((row) => row.name)
+                      .map((row) => (
+                        <tr key={row.tag}>
+                          <td>{row.tag}</td>
+                          <td>{row.name}</td>
+                          <td>{row.action}</td>
+                          <td>{row.before}</td>
+                          <td>{row.after === null ? '(removed)' : row.after}</td>
+                        </tr>
+                      ))}
+                  </tbody>
+                </table>
+                </div>
+              </>
+            )}
+            {outcome && (
+              <div data-testid="deidentify-outcome">
+                <p>
+                  Wrote <strong data-testid="deidentify-written">{outcome.written}</strong> of {outcome.files} files.
+                </p>
+                {outcome.excluded.length > 0 && (
+                  <table aria-label="Left out">
+                    <tbody>
+                      {outcome.excluded.map((item) => (
+                        <tr key={item.file}>
+                          <td>{item.file}</td>
+                          <td>{item.reason}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </div>
+            )}
+            {state.error && <p className="error">{state.error}</p>}
+            <div className="dialog-actions">
+              <button type="button" onClick={() => setOpen(false)}>
+                Close
+              </button>
+              <button type="button" disabled={state.busy} onClick={() => void showPreview()}>
+                Preview
+              </button>
+              <button type="button" disabled={state.busy} onClick={() => void run()}>
+                De-identify
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { defineCall } from './define';
+import { dicomUidSchema } from '../domain/studies';
+
+/** The options of PS3.15 Table E.1-1, as the CLI spells them. */
+export const deidentifyOptionNames = [
+  'retain-safe-private',
+  'retain-uids',
+  'retain-device-identity',
+  'retain-institution-identity',
+  'retain-patient-characteristics',
+  'retain-long-full-dates',
+  'retain-long-modified-dates',
+  'clean-descriptors',
+  'clean-structured-content',
+  'clean-graphics',
+] as const;
+
+const pixelRectSchema = z.object({ x: z.number().min(0), y: z.number().min(0), width: z.number().positive(), height: z.number().positive() });
+
+export const deidentifyRequestSchema = z.object({
+  studyInstanceUids: z.array(dicomUidSchema).min(1),
+  options: z.array(z.enum(deidentifyOptionNames)).default([]),
+  project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('default'),
+  /** Images flagged for burned-in text: confirmed clean by SOP Instance UID (or all), or cleaned with rectangles. */
+  burnedIn: z
+    .object({ confirmClean: z.union([z.literal('all'), z.array(dicomUidSchema)]).optional(), cleanRects: z.array(pixelRectSchema).optional() })
+    .default({}),
+});
+
+export const deidentifyCalls = {
+  'studies.deidentify': defineCall({
+    summary: 'De-identify cached studies (PS3.15 Basic Profile and options) into the cache as new studies marked de-identified',
+    request: deidentifyRequestSchema,
+    response: z.object({
+      files: z.number().int().nonnegative(),
+      written: z.number().int().nonnegative(),
+      /** File names only: the renderer never receives a filesystem path. */
+      excluded: z.array(z.object({ file: z.string(), reason: z.string() })),
+      burnedIn: z.array(z.object({ file: z.string(), how: z.enum(['cleaned', 'confirmed']) })),
+      options: z.array(z.string()),
+      project: z.string(),
+      studies: z.array(z.object({ original: z.string(), deidentified: z.string() })),
+    }),
+  }),
+  'studies.deidentifyPreview': defineCall({
+    summary: 'What each attribute of one instance becomes under the chosen options, and whether it is held back for burned-in text',
+    request: z.object({ sopInstanceUid: dicomUidSchema, options: z.array(z.enum(deidentifyOptionNames)).default([]) }),
+    response: z.object({
+      attributes: z.array(z.object({ tag: z.string(), name: z.string(), action: z.string(), before: z.string(), after: z.string().nullable() })),
+      burnedIn: z.string().nullable(),
+    }),
+  }),
+} as const;

@@ -1,0 +1,40 @@
+import { expect, test } from './fixtures';
+import { sharedDataPath } from '../helpers/shared-data';
+import { emptyCache } from './empty-cache';
+
+/**
+ * A teacher prepares a case for students: imports the head CT, opens "De-identify…", ticks an
+ * option, previews what the first slice's attributes become, and puts a de-identified copy in
+ * the cache, which appears as a second study with no patient name.
+ */
+test.describe('de-identify a study from the study browser', () => {
+  test.afterEach(async ({ webHost }) => emptyCache(webHost));
+
+  test('previews the attributes, then adds a de-identified copy to the cache', async ({ page, webHost }) => {
+    await page.goto(webHost.url);
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const importDialog = page.getByRole('dialog', { name: 'Import studies' });
+    await importDialog.getByLabel(/on the host machine/).fill(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'));
+    await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
+    const report = page.getByRole('dialog', { name: 'Import finished' });
+    await expect(report).toBeVisible({ timeout: 60_000 });
+    await report.getByRole('button', { name: 'Close' }).click();
+
+    const rows = page.locator('tr.study-row');
+    await expect(rows).toHaveCount(1);
+    await page.getByRole('button', { name: /Show series of/ }).click();
+    await page.getByRole('button', { name: 'De-identify…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'De-identify study' });
+    await dialog.getByLabel('retain-long-modified-dates').check();
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    const preview = dialog.getByRole('table', { name: 'Preview of one instance' });
+    const nameRow = preview.getByRole('row').filter({ hasText: "Patient's Name" });
+    await expect(nameRow).toContainText('Z');
+    await expect(preview.getByRole('row').filter({ hasText: 'Study Date' })).toContainText('C');
+
+    await dialog.getByRole('button', { name: 'De-identify', exact: true }).click();
+    await expect(dialog.getByTestId('deidentify-written')).toHaveText('28', { timeout: 60_000 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(rows).toHaveCount(2);
+  });
+});
