@@ -16,7 +16,7 @@ test.describe.serial('the console while reading an MR', () => {
     const studyUid = studyUidOf(dicomFilesIn(mrFolder)[0] ?? '');
     const errors: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
     });
     page.on('pageerror', (error) => errors.push(error.message));
     await openStudy(page, webHost.url, studyUid);
