@@ -1,6 +1,6 @@
 import { cache, imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { annotation } from '@cornerstonejs/tools';
+import { annotation, cancelActiveManipulations } from '@cornerstonejs/tools';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
 import { currentMeasurements, type MeasurementSummary } from './measurements';
@@ -141,6 +141,9 @@ export function exposeViewerApi(): void {
     getActiveImage,
     viewEffectState,
     clearMeasurementsAndView: () => {
+      // End a measurement still being drawn first: removed under a drawing tool, it would leave the tool holding the mouse.
+      const element = viewer.viewport()?.element;
+      if (element) cancelActiveManipulations(element);
       annotation.state.removeAllAnnotations();
       viewer.reset();
     },

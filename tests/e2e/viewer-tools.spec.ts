@@ -93,6 +93,8 @@ async function useTool(page: Page, effect: string): Promise<void> {
   if (effect === 'Angle') {
     const box = await page.getByTestId('viewport-vp-0').boundingBox();
     if (!box) throw new Error('no viewport');
+    // The third point follows the pointer, then a click sets it.
+    await page.mouse.move(box.x + box.width * 0.65, box.y + box.height * 0.4, { steps: 4 });
     await page.mouse.click(box.x + box.width * 0.65, box.y + box.height * 0.4);
   }
 }
