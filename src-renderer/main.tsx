@@ -1,3 +1,5 @@
+// First: it must wrap console.error before any library binds it.
+import './shell/quiet-library-logs';
 import { createRoot } from 'react-dom/client';
 import { connectApi } from './bridge/create-api';
 import { ApiProvider } from './shell/api-context';

@@ -1,7 +1,9 @@
 import { useCall } from './api-context';
+import { useEscapeToClose } from './use-escape';
 
 export function AboutDialog({ onClose }: { onClose: () => void }) {
   const about = useCall('app.about', {});
+  useEscapeToClose(onClose);
   return (
     <div className="dialog-backdrop" onClick={onClose}>
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="about-title" onClick={(event) => event.stopPropagation()}>

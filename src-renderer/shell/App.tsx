@@ -8,11 +8,17 @@ import { StudyBrowser } from '../studies/StudyBrowser';
 import { ViewerScreen } from '../viewer/ViewerScreen';
 import { AboutDialog } from './AboutDialog';
 import { useApi } from './api-context';
+import { readPlace, writePlace } from './reader-place';
 
 export function App() {
   const api = useApi();
   const [showAbout, setShowAbout] = useState(false);
-  const [openStudy, setOpenStudy] = useState<string | undefined>();
+  // A reload comes back to the study that was open.
+  const [openStudy, setOpenStudy] = useState<string | undefined>(() => readPlace().study);
+  useEffect(() => {
+    if (!openStudy) writePlace({ study: undefined, series: undefined });
+    else if (readPlace().study !== openStudy) writePlace({ study: openStudy, series: undefined });
+  }, [openStudy]);
   const [importPaths, setImportPaths] = useState<string[] | undefined>(undefined);
   const importer = useImport();
   const busy = importer.state.phase === 'running' || importer.state.phase === 'starting';
@@ -65,7 +71,13 @@ export function App() {
         </p>
       )}
       <main className="app-main">
-        {openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser onOpenStudy={setOpenStudy} />}
+        {openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser
+            onOpenStudy={(studyUid, seriesUid) => {
+              // The viewer puts the named series in its first viewport.
+              writePlace({ study: studyUid, series: seriesUid });
+              setOpenStudy(studyUid);
+            }}
+          />}
       </main>
       {importPaths !== undefined && (
         <ImportDialog

@@ -3,7 +3,16 @@ import { formatDicomDate } from './format';
 import { SeriesThumbnail } from './SeriesThumbnail';
 
 /** The series of one study, shown when its row is expanded. */
-export function SeriesList({ studyInstanceUid, refreshKey }: { studyInstanceUid: string; refreshKey: number }) {
+export function SeriesList({
+  studyInstanceUid,
+  refreshKey,
+  onOpenSeries,
+}: {
+  studyInstanceUid: string;
+  refreshKey: number;
+  /** Double-click: the study opens in the viewer with this series in the first viewport. */
+  onOpenSeries?: (seriesInstanceUid: string) => void;
+}) {
   const series = useCall('studies.series', { studyInstanceUid }, refreshKey);
   if (series.status === 'loading') return <p className="notice">Loading series…</p>;
   if (series.status === 'failed') return <p className="error">{series.message}</p>;
@@ -13,7 +22,13 @@ export function SeriesList({ studyInstanceUid, refreshKey }: { studyInstanceUid:
       {series.value.series.map((entry) => {
         const label = `series ${entry.seriesNumber ?? '–'} ${entry.seriesDescription}`.trim();
         return (
-          <li key={entry.seriesInstanceUid} className="series-card" data-series-uid={entry.seriesInstanceUid}>
+          <li
+            key={entry.seriesInstanceUid}
+            className="series-card"
+            data-series-uid={entry.seriesInstanceUid}
+            title="Double-click to open this series in the viewer"
+            onDoubleClick={() => onOpenSeries?.(entry.seriesInstanceUid)}
+          >
             <SeriesThumbnail seriesInstanceUid={entry.seriesInstanceUid} label={label} refreshKey={refreshKey} />
             <div className="series-details">
               <div className="series-title">

@@ -21,7 +21,7 @@ const columns: { title: string; sortKey?: SortKey }[] = [
   { title: 'Images' },
 ];
 
-export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid: string) => void } = {}) {
+export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid: string, seriesInstanceUid?: string) => void } = {}) {
   const api = useApi();
   const [filters, setFilters] = useState<StudyFilterValues>(emptyFilters);
   const [sort, setSort] = useState<{ key: SortKey; direction: Direction }>({ key: 'studyDate', direction: 'desc' });
@@ -106,18 +106,26 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
                       </button>
                     </td>
                     <td>{patient}</td>
-                    <td>{study.patientId}</td>
-                    <td>{formatDicomDate(study.studyDate)}</td>
+                    <td className="cut" title={study.patientId}>
+                      <span>{study.patientId}</span>
+                    </td>
+                    <td className="nowrap">{formatDicomDate(study.studyDate)}</td>
                     <td>{study.modalities.join(', ')}</td>
                     <td>{study.studyDescription}</td>
-                    <td>{study.accessionNumber}</td>
+                    <td className="cut" title={study.accessionNumber}>
+                      <span>{study.accessionNumber}</span>
+                    </td>
                     <td>{study.seriesCount}</td>
                     <td>{study.instanceCount}</td>
                   </tr>
                   {isOpen && (
                     <tr className="series-row">
                       <td colSpan={columns.length + 1}>
-                        <SeriesList studyInstanceUid={study.studyInstanceUid} refreshKey={refreshKey} />
+                        <SeriesList
+                          studyInstanceUid={study.studyInstanceUid}
+                          refreshKey={refreshKey}
+                          onOpenSeries={(seriesUid) => onOpenStudy?.(study.studyInstanceUid, seriesUid)}
+                        />
                         <div className="series-actions">
                           <DeidentifyStudyButton studyInstanceUid={study.studyInstanceUid} />
                           <DeleteStudyButton studyInstanceUid={study.studyInstanceUid} patient={patient} />

@@ -1,6 +1,10 @@
-/** DICOM YYYYMMDD → YYYY-MM-DD for display; anything else is shown as stored. */
+/**
+ * DICOM YYYYMMDD → YYYY-MM-DD for display, and the legacy ACR-NEMA form YYYY.MM.DD (still written by
+ * old scanners and CD burners) too; anything else is shown as stored.
+ */
 export function formatDicomDate(dicomDate: string): string {
-  return /^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6, 8)}` : dicomDate;
+  const match = /^(\d{4})\.?(\d{2})\.?(\d{2})$/.exec(dicomDate.trim());
+  return match ? `${match[1]}-${match[2]}-${match[3]}` : dicomDate;
 }
 
 /** An <input type="date"> value (YYYY-MM-DD) → the YYYYMMDD the query takes; empty → undefined. */

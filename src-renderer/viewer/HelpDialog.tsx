@@ -1,4 +1,5 @@
 import { registeredPanels } from '../panels/panel-registry';
+import { useEscapeToClose } from '../shell/use-escape';
 import { shortcutList } from './shortcuts';
 
 /** The AI panels' keys, from the registry, so a new panel is listed without editing this dialog. */
@@ -8,6 +9,7 @@ function panelShortcuts(): { keys: string; action: string }[] {
 }
 
 export function HelpDialog({ onClose }: { onClose: () => void }) {
+  useEscapeToClose(onClose);
   return (
     <div className="dialog-backdrop" onClick={onClose}>
       <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" onClick={(event) => event.stopPropagation()}>

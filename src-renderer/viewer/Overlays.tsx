@@ -1,10 +1,8 @@
 import { metaData } from '@cornerstonejs/core';
 import type { ViewerSeries, ViewerStudy } from '../../src-shared/contract';
+import { formatDicomDate } from '../studies/format';
 import type { ViewportStatus } from './viewer-controller';
 
-function formatDate(value: string): string {
-  return /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : value;
-}
 
 function personName(value: string): string {
   return value.replace(/\^+/g, ' ').trim();
@@ -36,14 +34,14 @@ export function Overlays({ study, series, status, hidePhi }: { study: ViewerStud
             <div>{personName(study.patientName) || '(no name)'}</div>
             <div className="overlay-secondary">ID {study.patientId}</div>
             <div className="overlay-optional">
-              {formatDate(study.patientBirthDate)} {study.patientSex}
+              {formatDicomDate(study.patientBirthDate)} {study.patientSex}
             </div>
           </>
         )}
       </div>
       <div className="corner top-right">
         <div className="overlay-secondary">{study.studyDescription}</div>
-        {!hidePhi && <div className="overlay-optional">{formatDate(study.studyDate)}</div>}
+        {!hidePhi && <div className="overlay-optional">{formatDicomDate(study.studyDate)}</div>}
         <div>
           {series.modality} S{series.seriesNumber ?? '?'} {series.seriesDescription}
         </div>
@@ -55,6 +53,14 @@ export function Overlays({ study, series, status, hidePhi }: { study: ViewerStud
         {location !== undefined && <div className="overlay-secondary">Loc {location.toFixed(1)} mm</div>}
         {thickness !== undefined && <div className="overlay-optional">Thk {thickness.toFixed(1)} mm</div>}
       </div>
+      {status.edges && (
+        <>
+          <div className="edge-label edge-left" data-testid="orientation-left">{status.edges.left}</div>
+          <div className="edge-label edge-right" data-testid="orientation-right">{status.edges.right}</div>
+          <div className="edge-label edge-top" data-testid="orientation-top">{status.edges.top}</div>
+          <div className="edge-label edge-bottom" data-testid="orientation-bottom">{status.edges.bottom}</div>
+        </>
+      )}
       <div className="corner bottom-right">
         <div data-testid="overlay-window">
           {status.windowWidth !== undefined && status.windowCenter !== undefined

@@ -1,6 +1,6 @@
 import { layouts, type LayoutName } from './hanging';
 import type { WindowPreset } from './presets';
-import { leftTools, type LeftTool } from './viewer-controller';
+import { leftTools, type LeftTool } from './tool-bindings';
 import { viewer } from './viewer-state';
 
 const toolLabels: Record<LeftTool, string> = {
@@ -24,6 +24,8 @@ interface Props {
   tool: LeftTool;
   onTool: (tool: LeftTool) => void;
   presets: readonly WindowPreset[];
+  /** The preset whose window the active view shows, if any. */
+  currentPreset: number | undefined;
   onPreset: (index: number) => void;
   hidePhi: boolean;
   onHidePhi: (hide: boolean) => void;
@@ -58,12 +60,12 @@ export function Toolbar(props: Props) {
       </span>
       <select
         aria-label="Window preset"
-        value=""
+        value={props.currentPreset === undefined ? '' : String(props.currentPreset)}
         onChange={(event) => {
           if (event.target.value !== '') props.onPreset(Number(event.target.value));
         }}
       >
-        <option value="">Preset…</option>
+        <option value="">{props.currentPreset === undefined ? 'Preset…' : 'Presets'}</option>
         {props.presets.map((preset, index) => (
           <option key={preset.name} value={index}>
             {index < 9 ? `${index + 1} ` : ''}

@@ -1,10 +1,11 @@
 import { metaData } from '@cornerstonejs/core';
 import { utilities as toolUtilities } from '@cornerstonejs/tools';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewerSeries, ViewerStudy } from '../../src-shared/contract';
 import { PanelHost } from '../panels/PanelHost';
 import { useInstalledModels } from '../panels/use-models';
 import { useApi } from '../shell/api-context';
+import { readPlace, writePlace } from '../shell/reader-place';
 import { defaultHanging, layouts, paneCount, type LayoutName } from './hanging';
 import { HelpDialog } from './HelpDialog';
 import { imageIdsForSeries } from './image-ids';
@@ -14,7 +15,7 @@ import { handleViewerKey, presetsFor } from './shortcuts';
 import { SeriesPanel } from './SeriesPanel';
 import { TagBrowser } from './TagBrowser';
 import { Toolbar } from './Toolbar';
-import type { LeftTool } from './viewer-controller';
+import type { LeftTool } from './tool-bindings';
 import { exposeViewerApi, mpr, viewer } from './viewer-state';
 import { ViewportPane } from './ViewportPane';
 import './viewer.css';
@@ -31,7 +32,8 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   const [ready, setReady] = useState(false);
   const [layout, setLayout] = useState<LayoutName>('1x1');
   const [assignments, setAssignments] = useState<(string | undefined)[]>([]);
-  const [tool, setTool] = useState<LeftTool>('WindowLevel');
+  // The controller outlives the screen: a study opened later keeps the tool chosen before.
+  const [tool, setTool] = useState<LeftTool>(viewer.leftTool);
   const [hidePhi, setHidePhi] = useState(false);
   const [cine, setCine] = useState({ playing: false, fps: 15 });
   const [help, setHelp] = useState(false);
@@ -65,8 +67,16 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
         // The default hanging applies when the study opens; a refresh (a derived series saved) keeps the reader's layout.
         if (studyVersion === 0) {
           const hanging = defaultHanging(value.series);
+          // After a reload, the series the reader had in the active viewport comes back there.
+          const remembered = readPlace();
+          const assignments = [...hanging.assignments];
+          if (remembered.study === studyInstanceUid && value.series.some((s) => s.seriesInstanceUid === remembered.series)) {
+            const existing = assignments.indexOf(remembered.series);
+            if (existing > 0) assignments[existing] = assignments[0];
+            assignments[0] = remembered.series;
+          }
           setLayout(hanging.layout);
-          setAssignments(hanging.assignments);
+          setAssignments(assignments);
         }
       },
       (error: unknown) => alive && setFailure(error instanceof Error ? error.message : String(error)),
@@ -78,12 +88,33 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
 
   useEffect(() => viewer.subscribe(() => setTick((tick) => tick + 1)), []);
 
-  const imageIds = useMemo(() => new Map((study?.series ?? []).map((s) => [s.seriesInstanceUid, imageIdsForSeries(api, s)])), [api, study]);
+  // A study refreshed after a derived series is saved must not reload the series already shown:
+  // a series whose images are unchanged keeps the very same image ID list, so its viewport keeps
+  // its stack, slice, window and zoom (a new list would restart it at image 1).
+  const imageIdLists = useRef(new Map<string, { key: string; ids: string[] }>());
+  const imageIds = useMemo(
+    () =>
+      new Map(
+        (study?.series ?? []).map((s) => {
+          const key = s.instances.map((instance) => `${instance.sopInstanceUid}:${instance.numberOfFrames}`).join('|');
+          const known = imageIdLists.current.get(s.seriesInstanceUid);
+          if (known?.key === key) return [s.seriesInstanceUid, known.ids] as const;
+          const ids = imageIdsForSeries(api, s);
+          imageIdLists.current.set(s.seriesInstanceUid, { key, ids });
+          return [s.seriesInstanceUid, ids] as const;
+        }),
+      ),
+    [api, study],
+  );
   const firstImageIds = useMemo(() => new Map([...imageIds].map(([uid, ids]) => [uid, ids[0]])), [imageIds]);
   const activeIndex = Math.max(0, viewportIds.indexOf((viewer.activeViewportId ?? 'vp-0') as (typeof viewportIds)[number]));
   const activeSeries = study?.series.find((s) => s.seriesInstanceUid === assignments[activeIndex]);
 
   const activeImageId = viewer.status()?.imageId;
+  const activeSeriesUid = activeSeries?.seriesInstanceUid;
+  useEffect(() => {
+    if (activeSeriesUid) writePlace({ study: studyInstanceUid, series: activeSeriesUid });
+  }, [studyInstanceUid, activeSeriesUid]);
   const presets = useMemo(() => {
     if (mprSeries) {
       const firstId = imageIds.get(mprSeries.seriesInstanceUid)?.[0];
@@ -94,6 +125,16 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
     return presetsFor(activeSeries.modality, metaData.get('voiLutModule', activeImageId) as never, pixels);
     // Recomputed per image: MR presets come from each image's own file and histogram.
   }, [activeSeries, activeImageId, mprSeries, imageIds]);
+
+  const shownWindow = mprSeries ? mpr.states()[0] : viewer.status();
+  const matching = presets.findIndex(
+    (preset) =>
+      shownWindow?.windowWidth !== undefined &&
+      shownWindow.windowCenter !== undefined &&
+      Math.abs(preset.width - shownWindow.windowWidth) < 0.5 &&
+      Math.abs(preset.center - shownWindow.windowCenter) < 0.5,
+  );
+  const currentPreset = matching >= 0 ? matching : undefined;
 
   const applyPreset = useCallback(
     (index: number) => {
@@ -197,6 +238,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
         tool={tool}
         onTool={chooseTool}
         presets={presets}
+        currentPreset={currentPreset}
         onPreset={applyPreset}
         hidePhi={hidePhi}
         onHidePhi={setHidePhi}

@@ -1,6 +1,7 @@
 import { Enums as CoreEnums } from '@cornerstonejs/core';
 import { useEffect, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { ViewerSeries, ViewerStudy } from '../../src-shared/contract';
+import { aiBannerText, isAiGenerated } from './ai-provenance';
 import { Overlays } from './Overlays';
 import { copyPng, savePng } from './snapshot';
 import type { ViewportStatus } from './viewer-controller';
@@ -83,6 +84,8 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
 
   // Right-drag is window/level; a right click that does not move opens the menu.
   const onMouseDownCapture = (event: ReactMouseEvent) => {
+    // A press on the menu's own items must not close it before their click arrives.
+    if (event.target instanceof Element && event.target.closest('.context-menu')) return;
     viewer.setActive(viewportId);
     setMenu(undefined);
     if (event.button === 2) rightDown.current = { x: event.clientX, y: event.clientY };
@@ -116,6 +119,11 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
     >
       <div ref={element} className="viewport-element" />
       {series && status && <Overlays study={study} series={series} status={status} hidePhi={hidePhi} />}
+      {series && isAiGenerated(status?.imageId) && (
+        <div className="viewport-ai-banner" data-testid="ai-banner" role="note">
+          {aiBannerText}
+        </div>
+      )}
       {!series && <div className="viewport-empty">Drag a series here</div>}
       {error && <div className="viewport-error" role="alert">{error}</div>}
       {status && status.imageCount > 1 && (

@@ -1,7 +1,7 @@
 import { annotation, type Types as ToolTypes } from '@cornerstonejs/tools';
 import type { RadstationApi, StoredMeasurement } from '../../src-shared/contract';
 import { imageIdFor, parseImageId } from './image-ids';
-import { measurementTools } from './viewer-controller';
+import { measurementTools } from './tool-bindings';
 
 /** The figures of one measurement, in the units Cornerstone computed them in. */
 export interface MeasurementSummary {

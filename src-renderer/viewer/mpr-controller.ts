@@ -1,7 +1,8 @@
 import { cache, Enums as CoreEnums, getRenderingEngine, setVolumesForViewports, utilities, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
 import { ToolGroupManager } from '@cornerstonejs/tools';
 import { toolClasses } from './cornerstone-init';
-import { bindMouseTools, renderingEngineId, type LeftTool } from './viewer-controller';
+import { applyToolBindings, type LeftTool } from './tool-bindings';
+import { renderingEngineId } from './viewer-controller';
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 
 const mprToolGroupId = 'radstation-mpr';
@@ -45,7 +46,7 @@ function mprGroup(tool: LeftTool) {
   const group = ToolGroupManager.createToolGroup(mprToolGroupId);
   if (!group) throw new Error('Could not create the MPR tool group');
   for (const toolClass of toolClasses) group.addTool(toolClass.toolName);
-  bindMouseTools(group, tool);
+  applyToolBindings(group, tool);
   return group;
 }
 
@@ -66,7 +67,7 @@ export class MprController {
   setLeftTool(tool: LeftTool): void {
     this.leftTool = tool;
     const group = ToolGroupManager.getToolGroup(mprToolGroupId);
-    if (group) bindMouseTools(group, tool);
+    if (group) applyToolBindings(group, tool);
   }
 
   enablePane(orientation: MprOrientation, element: HTMLDivElement): void {

@@ -1,4 +1,5 @@
 import { ctPresets, filePresets, histogramWindow, type WindowPreset } from './presets';
+import { secondaryBindings } from './tool-bindings';
 import { viewer } from './viewer-state';
 
 /** The viewer's keys, listed in Help. */
@@ -6,10 +7,8 @@ export const shortcutList: readonly { keys: string; action: string }[] = [
   { keys: '↑ / ↓ or ← / →', action: 'Previous / next image' },
   { keys: 'Page Up / Page Down', action: 'Ten images back / forward' },
   { keys: 'Home / End', action: 'First / last image' },
-  { keys: 'Mouse wheel', action: 'Scroll the stack' },
-  { keys: 'Right-drag', action: 'Window / level' },
-  { keys: 'Shift + right-drag', action: 'Zoom' },
-  { keys: 'Middle-drag', action: 'Pan' },
+  { keys: 'Left-drag', action: 'The tool chosen in the toolbar (one at a time)' },
+  ...secondaryBindings.map(({ keys, action }) => ({ keys, action })),
   { keys: 'Right-click', action: 'Save as PNG / Copy' },
   { keys: '1 – 9', action: 'Window presets (CT: brain, subdural, stroke, lung, mediastinum, abdomen, liver, bone; 9 or MR: auto)' },
   { keys: 'I', action: 'Invert' },
@@ -18,7 +17,7 @@ export const shortcutList: readonly { keys: string; action: string }[] = [
   { keys: 'F', action: 'Fit to window' },
   { keys: '0', action: 'Actual size (1:1)' },
   { keys: '+ / −', action: 'Zoom in / out' },
-  { keys: 'Esc', action: 'Reset the view' },
+  { keys: 'Esc', action: 'Reset the view (closes a dialog first)' },
   { keys: 'Space', action: 'Start / stop cine' },
   { keys: 'L, A, E, G, P', action: 'Length, angle, ellipse, rectangle, probe tools' },
   { keys: 'W', action: 'Window/level on the left button' },

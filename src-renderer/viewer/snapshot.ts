@@ -45,7 +45,25 @@ export async function snapshotViewport(container: HTMLElement): Promise<HTMLCanv
       context.fillText(line.textContent ?? '', x, (r.top - sourceRect.top) * scale);
     }
   }
+  drawAiBanner(container, context, sourceRect, scale);
   return out;
+}
+
+/** The AI label, as on screen: same place, colours and words, so a saved or copied view keeps it. */
+function drawAiBanner(container: HTMLElement, context: CanvasRenderingContext2D, sourceRect: DOMRect, scale: number): void {
+  const banner = container.querySelector<HTMLElement>('.viewport-ai-banner');
+  if (!banner) return;
+  const r = banner.getBoundingClientRect();
+  const style = getComputedStyle(banner);
+  const x = (r.left - sourceRect.left) * scale;
+  const y = (r.top - sourceRect.top) * scale;
+  context.fillStyle = style.backgroundColor;
+  context.fillRect(x, y, r.width * scale, r.height * scale);
+  context.fillStyle = style.color;
+  context.font = `600 ${Math.round(12 * scale)}px sans-serif`;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  context.fillText(banner.textContent ?? '', x + (r.width * scale) / 2, y + (r.height * scale) / 2, r.width * scale);
 }
 
 export async function savePng(container: HTMLElement, fileName: string): Promise<void> {

@@ -1,15 +1,12 @@
-import { Enums as CoreEnums, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
-import { Enums as ToolEnums, ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
+import { Enums as CoreEnums, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
+import { ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { initCornerstone, toolClasses } from './cornerstone-init';
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
+import { edgeLabels, type EdgeLabels } from './orientation-labels';
+import { applyToolBindings, type LeftTool } from './tool-bindings';
 
 export const renderingEngineId = 'radstation-viewer';
 const toolGroupId = 'radstation-stack';
-
-/** Tools the left mouse button can take; the others have fixed buttons. */
-export const leftTools = ['WindowLevel', 'Pan', 'Zoom', 'StackScroll', 'PlanarRotate', 'Length', 'Angle', 'EllipticalROI', 'RectangleROI', 'Probe'] as const;
-export type LeftTool = (typeof leftTools)[number];
-export const measurementTools: readonly string[] = ['Length', 'Angle', 'EllipticalROI', 'RectangleROI', 'Probe'];
 
 export interface ViewportStatus {
   viewportId: string;
@@ -21,33 +18,8 @@ export interface ViewportStatus {
   /** Screen pixels per image pixel. */
   zoom: number | undefined;
   invert: boolean;
-}
-
-/**
- * The mouse as the reader expects it in every view, stack or reformat: right-drag windows,
- * shift+right zooms, middle pans, the wheel scrolls, and the left button takes the chosen tool.
- */
-export function bindMouseTools(group: ToolTypes.IToolGroup, tool: LeftTool): void {
-  for (const name of measurementTools) group.setToolPassive(name);
-  group.setToolPassive('PlanarRotate');
-  const bindings: ToolTypes.IToolBinding[] = [{ mouseButton: ToolEnums.MouseBindings.Secondary }];
-  if (tool === 'WindowLevel') bindings.push({ mouseButton: ToolEnums.MouseBindings.Primary });
-  group.setToolActive('WindowLevel', { bindings });
-  group.setToolActive('Pan', {
-    bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }, ...(tool === 'Pan' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
-  });
-  group.setToolActive('Zoom', {
-    bindings: [
-      { mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift },
-      ...(tool === 'Zoom' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : []),
-    ],
-  });
-  group.setToolActive('StackScroll', {
-    bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }, ...(tool === 'StackScroll' ? [{ mouseButton: ToolEnums.MouseBindings.Primary }] : [])],
-  });
-  if (tool !== 'WindowLevel' && tool !== 'Pan' && tool !== 'Zoom' && tool !== 'StackScroll') {
-    group.setToolActive(tool, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-  }
+  /** Patient directions at the four edges, when the image has an orientation. */
+  edges: EdgeLabels | undefined;
 }
 
 /**
@@ -69,10 +41,7 @@ export class ViewerController {
     const group = ToolGroupManager.getToolGroup(toolGroupId) ?? ToolGroupManager.createToolGroup(toolGroupId);
     if (!group) throw new Error('Could not create the viewer tool group');
     for (const tool of toolClasses) if (!group.hasTool(tool.toolName)) group.addTool(tool.toolName);
-    group.setToolActive('StackScroll', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-    group.setToolActive('Pan', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-    group.setToolActive('Zoom', { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary, modifierKey: ToolEnums.KeyboardBindings.Shift }] });
-    bindMouseTools(group, 'WindowLevel');
+    applyToolBindings(group, this.leftTool);
   }
 
   private get group(): ToolTypes.IToolGroup {
@@ -83,7 +52,7 @@ export class ViewerController {
 
   setLeftTool(tool: LeftTool): void {
     this.leftTool = tool;
-    bindMouseTools(this.group, tool);
+    applyToolBindings(this.group, tool);
     this.notify();
   }
 
@@ -222,7 +191,9 @@ export class ViewerController {
     const properties = viewport.getProperties();
     const window = properties.voiRange ? fromVoiRange(properties.voiRange) : undefined;
     const image = viewport.getCornerstoneImage() as Types.IImage | undefined;
-    const parallelScale = viewport.getCamera().parallelScale;
+    const camera = viewport.getCamera();
+    const parallelScale = camera.parallelScale;
+    const hasOrientation = image !== undefined && metaData.get('imagePlaneModule', image.imageId)?.rowCosines !== undefined;
     const zoom =
       image && parallelScale ? viewport.element.clientHeight / ((2 * parallelScale) / (image.rowPixelSpacing || 1)) : undefined;
     return {
@@ -234,6 +205,7 @@ export class ViewerController {
       windowWidth: window?.width,
       zoom,
       invert: properties.invert ?? false,
+      edges: hasOrientation && camera.viewUp && camera.viewPlaneNormal ? edgeLabels(camera.viewUp, camera.viewPlaneNormal) : undefined,
     };
   }
 

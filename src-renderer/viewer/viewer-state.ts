@@ -1,6 +1,6 @@
 import { cache, imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { annotation } from '@cornerstonejs/tools';
+import { annotation, cancelActiveManipulations } from '@cornerstonejs/tools';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
 import { currentMeasurements, type MeasurementSummary } from './measurements';
@@ -71,8 +71,44 @@ export async function decodedPixels(imageId: string): Promise<DecodedPixels> {
   };
 }
 
+/** What a mouse tool may have changed in the active viewport: enough to tell which tool acted. */
+export interface ViewEffectState {
+  imageIndex: number;
+  pan: [number, number];
+  zoom: number;
+  rotation: number;
+  voi: [number, number] | undefined;
+  /** Annotations per tool name, on every image. */
+  annotations: Record<string, number>;
+}
+
+export function viewEffectState(): ViewEffectState | undefined {
+  const viewport = viewer.viewport();
+  if (!viewport) return undefined;
+  const presentation = viewport.getViewPresentation();
+  const voi = viewport.getProperties().voiRange;
+  const annotations: Record<string, number> = {};
+  for (const item of annotation.state.getAllAnnotations()) {
+    const name = item.metadata?.toolName ?? '';
+    annotations[name] = (annotations[name] ?? 0) + 1;
+  }
+  const pan = presentation.pan ?? [0, 0];
+  return {
+    imageIndex: viewport.getCurrentImageIdIndex(),
+    pan: [pan[0], pan[1]],
+    zoom: presentation.zoom ?? 1,
+    rotation: presentation.rotation ?? 0,
+    voi: voi ? [voi.lower, voi.upper] : undefined,
+    annotations,
+  };
+}
+
 export interface ViewerTestHooks {
   getActiveImage: typeof getActiveImage;
+  /** The active viewport's slice, pan, zoom, rotation, window and annotation counts. */
+  viewEffectState: typeof viewEffectState;
+  /** Removes every measurement (they are then saved as removed) and resets the active view. */
+  clearMeasurementsAndView: () => void;
   measurements: () => MeasurementSummary[];
   /** Handles of a measurement in image pixel coordinates (column, row). */
   measurementHandles: (annotationUid: string) => [number, number][] | undefined;
@@ -103,6 +139,14 @@ declare global {
 export function exposeViewerApi(): void {
   window.radstationViewer = {
     getActiveImage,
+    viewEffectState,
+    clearMeasurementsAndView: () => {
+      // End a measurement still being drawn first: removed under a drawing tool, it would leave the tool holding the mouse.
+      const element = viewer.viewport()?.element;
+      if (element) cancelActiveManipulations(element);
+      annotation.state.removeAllAnnotations();
+      viewer.reset();
+    },
     measurements: currentMeasurements,
     measurementHandles: (uid) => {
       const item = annotation.state.getAnnotation(uid);
