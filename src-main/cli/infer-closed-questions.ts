@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { z } from 'zod';
 import type { ProviderChoice } from '../../src-shared/contract/inference';
 import { loadDisplayedImage } from '../inference/vqa/displayed-image';
 import type { Services } from '../services';
 import { UsageError, type CliIo } from './command';
+import { runJsonLinesBatch } from './jsonl-batch';
 
 const batchLineSchema = z.object({ image: z.string().min(1), question: z.string().min(1) });
 
@@ -34,10 +33,6 @@ async function answerOne(services: Services, selection: Selection, imagePath: st
   };
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
-
 /**
  * `infer --task vqa-closed --file IMAGE --question TEXT`, or `--batch FILE.jsonl` with one
  * {"image", "question"} per line (image paths relative to the batch file). A batch prints
@@ -52,23 +47,7 @@ export async function runClosedQuestions(
 ): Promise<number> {
   if (options.batch) {
     if (options.file || options.question) throw new UsageError('infer: --batch takes its images and questions from the file; leave out --file and --question.');
-    const batchPath = path.resolve(options.batch);
-    if (!fs.existsSync(batchPath)) throw new UsageError(`infer: the batch file ${batchPath} does not exist.`);
-    const lines = readline.createInterface({ input: fs.createReadStream(batchPath), crlfDelay: Infinity });
-    let failures = 0;
-    let lineNumber = 0;
-    for await (const line of lines) {
-      lineNumber += 1;
-      if (line.trim() === '') continue;
-      try {
-        const parsed = batchLineSchema.parse(JSON.parse(line));
-        io.out(JSON.stringify(await answerOne(services, selection, path.resolve(path.dirname(batchPath), parsed.image), parsed.question)));
-      } catch (error) {
-        failures += 1;
-        io.out(JSON.stringify({ error: `line ${lineNumber}: ${message(error)}` }));
-      }
-    }
-    return failures === 0 ? 0 : 1;
+    return runJsonLinesBatch('infer', options.batch, batchLineSchema, io, (parsed, batchDir) => answerOne(services, selection, path.resolve(batchDir, parsed.image), parsed.question));
   }
   if (!options.file || !options.question) throw new UsageError('infer: a closed question needs --file IMAGE and --question TEXT (or --batch FILE.jsonl).');
   const result = await answerOne(services, selection, path.resolve(options.file), options.question);

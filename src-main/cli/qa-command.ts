@@ -1,6 +1,4 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { z } from 'zod';
 import type { QaAnswer } from '../../src-shared/contract/qa';
 import { dicomUidSchema } from '../../src-shared/domain/studies';
@@ -8,6 +6,7 @@ import type { PixelRegion } from '../inference/pixels/region';
 import { createServices, type Services } from '../services';
 import { UsageError, type CliCommand, type CliIo } from './command';
 import { cacheOption, modelsOption, parseCommandArgs } from './common-options';
+import { runJsonLinesBatch } from './jsonl-batch';
 
 const batchLineSchema = z
   .object({ image: z.string().min(1).optional(), instance: dicomUidSchema.optional(), frame: z.number().int().nonnegative().optional(), question: z.string().trim().min(1) })
@@ -54,25 +53,10 @@ async function answerOne(services: Services, target: { file?: string; instance?:
 }
 
 async function runBatch(services: Services, batch: string, options: ImageOptions, io: CliIo): Promise<number> {
-  const batchPath = path.resolve(batch);
-  if (!fs.existsSync(batchPath)) throw new UsageError(`qa: the batch file ${batchPath} does not exist.`);
-  const lines = readline.createInterface({ input: fs.createReadStream(batchPath), crlfDelay: Infinity });
-  let failures = 0;
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (line.trim() === '') continue;
-    try {
-      const parsed = batchLineSchema.parse(JSON.parse(line));
-      const target = parsed.image ? { file: path.resolve(path.dirname(batchPath), parsed.image) } : { instance: parsed.instance! };
-      io.out(JSON.stringify(printable(await answerOne(services, target, parsed.question, options, parsed.frame))));
-    } catch (error) {
-      failures += 1;
-      const message = error instanceof z.ZodError ? error.issues.map((issue) => issue.message).join('; ') : error instanceof Error ? error.message.split('\n')[0] : String(error);
-      io.out(JSON.stringify({ error: `line ${lineNumber}: ${message}` }));
-    }
-  }
-  return failures === 0 ? 0 : 1;
+  return runJsonLinesBatch('qa', batch, batchLineSchema, io, async (parsed, batchDir) => {
+    const target = parsed.image ? { file: path.resolve(batchDir, parsed.image) } : { instance: parsed.instance! };
+    return printable(await answerOne(services, target, parsed.question, options, parsed.frame));
+  });
 }
 
 export const qaCommand: CliCommand = {

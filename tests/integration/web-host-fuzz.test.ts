@@ -7,6 +7,7 @@ import { calls } from '../../src-shared/contract';
 import { startWebHost, type WebHost } from '../../src-main/host/web-host';
 import { createServices, type Services } from '../../src-main/services';
 import { makeTempDir } from '../helpers/temp-dir';
+import { seededRandom } from '../../bench/fuzz-import/mutants';
 
 /**
  * A bounded fuzz of the web host from a client that holds the token: random HTTP
@@ -20,19 +21,7 @@ const batches = 6;
 const requestsPerBatch = 30;
 const messagesPerBatch = 40;
 
-/** mulberry32: a small seeded generator, so a failure replays exactly. */
-function generator(start: number): () => number {
-  let state = start >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = generator(seed);
+const random = seededRandom(seed);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const integer = (below: number): number => Math.floor(random() * below);
 
