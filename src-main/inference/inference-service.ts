@@ -47,6 +47,17 @@ async function sourceSeriesNumber(filePath: string): Promise<number | undefined>
   }
 }
 
+/**
+ * The Series Number of a new derived series: conventionally the source's + 1000, so it sorts after
+ * its source, then the next one up that no series of the study holds and no job of this process
+ * has been given (several results saved from one series each get their own).
+ */
+export function nextDerivedSeriesNumber(sourceNumber: number | undefined, taken: ReadonlySet<number>): number {
+  let number = (sourceNumber ?? 0) + 1000;
+  while (taken.has(number)) number += 1;
+  return number;
+}
+
 function toServiceError(error: unknown): ServiceError {
   if (error instanceof ServiceError) return error;
   if (error instanceof InferenceWorkerError) {
@@ -84,6 +95,9 @@ export function createInferenceService(config: InferenceServiceConfig) {
   void removeAbandonedStaging(config.derivedRoot);
   const provider = (requested: ProviderChoice): ProviderChoice => (requested === 'auto' ? (config.providerSetting ?? 'auto') : requested);
 
+  /** Series Numbers given to this process's jobs, per study, so results saved before others finish still differ. */
+  const assignedSeriesNumbers = new Map<string, Set<number>>();
+
   async function resolve(selection: TaskSelection) {
     const { bundle, task } = await registry.resolveTask(selection.taskId, selection.bundleId);
     return { bundleRef: { id: bundle.manifest.id, version: bundle.manifest.version, dir: bundle.dir }, task };
@@ -94,6 +108,10 @@ export function createInferenceService(config: InferenceServiceConfig) {
     const { bundleRef, task } = await resolve(selection);
     if (slices.length === 0) throw new ServiceError('not-found', 'There are no images to run the task on.');
     const number = await sourceSeriesNumber(slices[0]!.filePath);
+    const study = config.seriesSource.studyOf?.(slices[0]!.sopInstanceUid);
+    const assignedInStudy = assignedSeriesNumbers.get(study?.studyInstanceUid ?? '') ?? new Set<number>();
+    const seriesNumber = nextDerivedSeriesNumber(number, new Set([...(study?.seriesNumbers ?? []), ...assignedInStudy]));
+    assignedSeriesNumbers.set(study?.studyInstanceUid ?? '', assignedInStudy.add(seriesNumber));
     // Judged on the first slice: a series shares its modality, contrast, thickness and matrix.
     const domain = await service.checkInput(selection, slices[0]!.filePath, slices[0]!.frame ?? 0);
     const job = jobs.enqueue({
@@ -104,8 +122,7 @@ export function createInferenceService(config: InferenceServiceConfig) {
       slices,
       ...(options.region ? { region: options.region } : {}),
       seriesInstanceUid: newUid(),
-      // Derived series conventionally number above their source, so they sort after it.
-      seriesNumber: (number ?? 0) + 1000,
+      seriesNumber,
       outputRoot: config.derivedRoot,
       timeoutMs: (options.timeoutSeconds ?? config.defaultTimeoutSeconds ?? 3600) * 1000,
       ...(options.importDerived && config.importDerivedSeries ? { importDerived: config.importDerivedSeries } : {}),

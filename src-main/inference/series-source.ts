@@ -17,6 +17,8 @@ export interface SeriesSource {
   /** Every frame of the series in slice order, or an empty list for an unknown series. */
   slicesOf(seriesInstanceUid: string): SeriesSlice[];
   instanceFile(sopInstanceUid: string): string | undefined;
+  /** The study an instance belongs to and the Series Numbers its series hold, for numbering a new derived series; undefined outside the cache. */
+  studyOf?(sopInstanceUid: string): { studyInstanceUid: string; seriesNumbers: number[] } | undefined;
 }
 
 interface InstanceRow {
@@ -39,11 +41,21 @@ export function cacheSeriesSource(db: Database.Database): SeriesSource {
     `SELECT sop_instance_uid, file_path, instance_number, number_of_frames, image_orientation_patient, image_position_patient
        FROM instances WHERE series_instance_uid = ?`,
   );
+  const studyOfInstance = db.prepare(
+    'SELECT s.study_instance_uid FROM instances i JOIN series s ON s.series_instance_uid = i.series_instance_uid WHERE i.sop_instance_uid = ?',
+  );
+  const seriesNumbersOfStudy = db.prepare('SELECT series_number FROM series WHERE study_instance_uid = ? AND series_number IS NOT NULL').pluck();
   return {
     slicesOf: (seriesInstanceUid) =>
       orderInstances(bySeries.all(seriesInstanceUid) as InstanceRow[]).flatMap((row) =>
         Array.from({ length: Math.max(1, row.number_of_frames) }, (_, frame) => ({ sopInstanceUid: row.sop_instance_uid, filePath: row.file_path, frame })),
       ),
     instanceFile: (sopInstanceUid) => instanceFilePath(db, sopInstanceUid),
+    studyOf: (sopInstanceUid) => {
+      const study = studyOfInstance.get(sopInstanceUid) as { study_instance_uid: string } | undefined;
+      if (!study) return undefined;
+      const numbers = seriesNumbersOfStudy.all(study.study_instance_uid) as number[];
+      return { studyInstanceUid: study.study_instance_uid, seriesNumbers: numbers };
+    },
   };
 }
