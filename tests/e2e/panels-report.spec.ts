@@ -269,7 +269,10 @@ test.describe.serial('Report Q&A panel on the GE head CT', () => {
     expect(y + height).toBeGreaterThanOrEqual(Math.max(...ys));
     expect(y + height).toBeLessThan(Math.max(...ys) + 1);
     expect(width).toBeGreaterThan(20);
-    await expect(turn.getByTestId('ai-label')).toContainText('Radstation compact unified model');
+    // Finding questions are beyond what the compact model is calibrated for: the region is recorded
+    // all the same, the turn says the question needs the full model, and no model's label is shown.
+    await expect(turn.getByTestId('chat-note')).toContainText('needs the full model');
+    await expect(turn.getByTestId('ai-label')).toHaveCount(0);
   });
 });
 
