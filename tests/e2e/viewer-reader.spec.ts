@@ -66,12 +66,14 @@ test.describe.serial('a reader on the head CT', () => {
     await rightClickViewport(page);
     await page.getByRole('menuitem', { name: 'Copy' }).click();
     await expect(page.getByRole('menu')).toHaveCount(0);
-    const copied = await page.evaluate(async () => {
-      const items = await navigator.clipboard.read();
-      const png = items.find((item) => item.types.includes('image/png'));
-      return png ? (await png.getType('image/png')).size : 0;
-    });
-    expect(copied, 'a PNG is on the clipboard').toBeGreaterThan(1000);
+    // Copy renders the PNG and writes the clipboard asynchronously after the menu closes: wait for it.
+    const clipboardPngSize = () =>
+      page.evaluate(async () => {
+        const items = await navigator.clipboard.read();
+        const png = items.find((item) => item.types.includes('image/png'));
+        return png ? (await png.getType('image/png')).size : 0;
+      });
+    await expect.poll(clipboardPngSize, { message: 'a PNG is on the clipboard' }).toBeGreaterThan(1000);
   });
 
   test('Esc closes Help without resetting the view, and closes About', async ({ page, webHost }) => {
