@@ -123,6 +123,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       answer(response, 405, 'Open the join link with GET.', { allow: 'GET, HEAD, POST' });
       return;
     }
+    if (request.method === 'HEAD') {
+      // A link checker or preview asks HEAD: it must not spend the code meant for a browser.
+      answer(response, 200, '');
+      return;
+    }
     const redeemed = joinCodes.redeem(url.searchParams.get('code'));
     if (!redeemed && sameToken(requestToken(request), token)) {
       // A browser that already joined reopens its link (a reload, the history): let it in as it is.

@@ -71,6 +71,10 @@ describe('web host', () => {
 
   it('exchanges the join code once for the HttpOnly cookie and redirects to an address without it', async () => {
     const joinUrl = host.joinUrl();
+    // A HEAD (a link checker) neither joins nor spends the code.
+    const head = await fetch(joinUrl, { method: 'HEAD', redirect: 'manual' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('set-cookie')).toBeNull();
     const first = await fetch(joinUrl, { redirect: 'manual' });
     expect(first.status).toBe(303);
     expect(first.headers.get('location')).toBe('/');
