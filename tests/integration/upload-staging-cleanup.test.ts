@@ -6,6 +6,7 @@ import { startWebHost } from '../../src-main/host/web-host';
 import { newUploadStagingFolder, uploadStagingRoot } from '../../src-main/host/upload-route';
 import { createServices } from '../../src-main/services';
 import { makeTempDir } from '../helpers/temp-dir';
+import { stubRendererDir } from '../helpers/stub-renderer';
 
 const temp = makeTempDir('radstation-upload-staging-');
 afterAll(() => temp.cleanup());
@@ -32,9 +33,7 @@ describe("a killed host's upload staging", () => {
       fs.mkdirSync(folder, { recursive: true });
       fs.writeFileSync(path.join(folder, 'upload.dcm'), Buffer.alloc(1024, 1));
     }
-    const rendererDir = path.join(temp.dir, 'renderer');
-    fs.mkdirSync(rendererDir, { recursive: true });
-    fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>test</title>');
+    const rendererDir = stubRendererDir(temp.dir);
     const services = createServices({ host: 'web', cacheDir, modelDirs: [] });
     const host = await startWebHost({ services, rendererDir, log: () => {} });
     try {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -8,6 +7,7 @@ import { startWebHost, type WebHost } from '../../src-main/host/web-host';
 import { createServices, type Services } from '../../src-main/services';
 import { makeTempDir } from '../helpers/temp-dir';
 import { seededRandom } from '../../bench/fuzz-import/mutants';
+import { stubRendererDir } from '../helpers/stub-renderer';
 
 /**
  * A bounded fuzz of the web host from a client that holds the token: random HTTP
@@ -72,9 +72,7 @@ let host: WebHost;
 const logged: string[] = [];
 
 beforeAll(async () => {
-  const rendererDir = path.join(temp.dir, 'renderer');
-  fs.mkdirSync(rendererDir);
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>test renderer</title>');
+  const rendererDir = stubRendererDir(temp.dir);
   services = createServices({ host: 'web', cacheDir: path.join(temp.dir, 'cache'), userDataDir: path.join(temp.dir, 'user'), modelDirs: [path.join(temp.dir, 'no-models')] });
   host = await startWebHost({ services, rendererDir, log: (line) => logged.push(line) });
 });

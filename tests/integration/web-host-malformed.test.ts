@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../src-main/host/web-host';
 import { createServices, type Services } from '../../src-main/services';
 import { makeTempDir } from '../helpers/temp-dir';
+import { stubRendererDir } from '../helpers/stub-renderer';
 
 /**
  * What an attacker on the same network sends before (and just after) authenticating:
@@ -19,9 +19,7 @@ let host: WebHost;
 const logged: string[] = [];
 
 beforeAll(async () => {
-  const rendererDir = path.join(temp.dir, 'renderer');
-  fs.mkdirSync(rendererDir);
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>test renderer</title>');
+  const rendererDir = stubRendererDir(temp.dir);
   services = createServices({ host: 'web', cacheDir: path.join(temp.dir, 'cache'), userDataDir: path.join(temp.dir, 'user') });
   host = await startWebHost({ services, rendererDir, log: (line) => logged.push(line) });
 });

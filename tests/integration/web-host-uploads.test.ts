@@ -7,6 +7,7 @@ import { startWebHost, type WebHost } from '../../src-main/host/web-host';
 import { createServices, type Services } from '../../src-main/services';
 import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
+import { stubRendererDir } from '../helpers/stub-renderer';
 
 /** /upload's answers carry the host's security headers, and it takes a bounded number of uploads at once. */
 const temp = makeTempDir();
@@ -15,9 +16,7 @@ let host: WebHost;
 const dicom = fs.readFileSync(sharedDataPath('dicom', 'conformance', 'pydicom', 'MR_small.dcm'));
 
 beforeAll(async () => {
-  const rendererDir = path.join(temp.dir, 'renderer');
-  fs.mkdirSync(rendererDir);
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>test renderer</title>');
+  const rendererDir = stubRendererDir(temp.dir);
   services = createServices({ host: 'web', cacheDir: path.join(temp.dir, 'cache'), userDataDir: path.join(temp.dir, 'user') });
   host = await startWebHost({ services, rendererDir, maxConcurrentUploads: 2, log: () => {} });
 });
