@@ -8,6 +8,7 @@ import {
   type ContractError,
   type Envelope,
   type ParsedCallRequest,
+  type Role,
 } from '../src-shared/contract';
 
 /** Per-call context a host passes to the services, for logging and cancellation. */
@@ -15,6 +16,10 @@ export interface CallContext {
   readonly host: 'electron' | 'web';
   /** A stable label for the connected renderer (window ID, socket number). */
   readonly client: string;
+  /** Decided by the host adapter from how the client authenticated, never taken from the client. */
+  readonly role: Role;
+  /** A classroom participant's ID (students); absent for the owner. */
+  readonly participantId?: string;
 }
 
 export type CallHandlers = {
@@ -76,6 +81,9 @@ export async function dispatch(
 ): Promise<Envelope<unknown>> {
   if (!isCallName(name)) {
     return { ok: false, error: { code: 'unknown-call', message: `There is no call named "${name}".` } };
+  }
+  if (!calls[name].roles.includes(context.role)) {
+    return { ok: false, error: { code: 'forbidden', message: `${name} is not allowed for the ${context.role} role.` } };
   }
   if (context.host === 'web' && callsRefusedToWebClients.has(name)) {
     return {

@@ -17,6 +17,18 @@ import { createQaService, type QaService } from './inference/qa/qa-service';
 import { instanceFilePath } from './studies/cache/study-queries';
 import { createNetworkService, type NetworkService } from './network/network-service';
 import { createDeidentifyService } from './deid/deidentify-service';
+import { ServiceError, teachingCalls } from '../src-shared/contract';
+
+type TeachingCallName = keyof typeof teachingCalls;
+/** Teaching sessions are being built (issue #18); until then every teaching call says so plainly. */
+const teachingHandlersPending = Object.fromEntries(
+  (Object.keys(teachingCalls) as TeachingCallName[]).map((name) => [
+    name,
+    () => {
+      throw new ServiceError('unavailable', 'Teaching sessions are not available in this build yet.');
+    },
+  ]),
+) as unknown as Pick<CallHandlers, TeachingCallName>;
 
 export interface ServicesConfig {
   host: HostKind;
@@ -137,6 +149,7 @@ export function createServices(config: ServicesConfig): Services {
     'network.series': (request) => network.series(request),
     'network.retrieve': (request) => network.retrieve(request),
     'network.cancelRetrieve': (request) => network.cancelRetrieve(request.retrieveId),
+    ...teachingHandlersPending,
   };
 
   return {

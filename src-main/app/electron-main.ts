@@ -48,7 +48,7 @@ function bindIpc(services: Services): void {
     if (!isAppUrl(senderUrl)) {
       return { ok: false, error: { code: 'invalid-request', message: 'Calls are accepted from the Radstation window only.' } };
     }
-    return dispatch(services.handlers, typeof name === 'string' ? name : '', payload, { host: 'electron', client: `window-${event.sender.id}` });
+    return dispatch(services.handlers, typeof name === 'string' ? name : '', payload, { host: 'electron', client: `window-${event.sender.id}`, role: 'owner' });
   });
   services.events.subscribe((name, payload) => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(ipcChannels.event, name, payload);

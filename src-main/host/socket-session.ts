@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { clientMessageSchema, type ServerMessage } from '../../src-shared/contract';
-import { dispatch, type CallHandlers } from '../dispatch';
+import { dispatch, type CallContext, type CallHandlers } from '../dispatch';
 
 /**
  * The text of a result message, whatever the result holds. The dispatcher already turns
@@ -28,7 +28,8 @@ export function resultMessageText(id: number, result: unknown, callName: string,
  * message closes this socket only; a protocol error (a bad frame, an oversized message)
  * is logged and ends this socket, never the host.
  */
-export function serveSocket(ws: WebSocket, client: string, handlers: CallHandlers, log: (message: string) => void): void {
+export function serveSocket(ws: WebSocket, context: CallContext, handlers: CallHandlers, log: (message: string) => void): void {
+  const { client } = context;
   ws.on('error', (error) => log(`[radstation] ${client}: ${error.message}`));
   ws.on('message', (data) => {
     let message;
@@ -42,7 +43,7 @@ export function serveSocket(ws: WebSocket, client: string, handlers: CallHandler
       return;
     }
     const { id, name, payload } = message.data;
-    void dispatch(handlers, name, payload, { host: 'web', client }, log)
+    void dispatch(handlers, name, payload, context, log)
       .then((result) => {
         if (ws.readyState === ws.OPEN) ws.send(resultMessageText(id, result, name, log));
       })

@@ -213,7 +213,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const client = `socket-${(clientCounter += 1)}`;
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
-    serveSocket(ws, client, services.handlers, log);
+    serveSocket(ws, { host: 'web', client, role: 'owner' }, services.handlers, log);
   });
   const uploadsDir = uploadStagingRoot(services.dirs.cacheDir);
   // A host killed mid-upload leaves its staging folder; nothing else would ever remove it.

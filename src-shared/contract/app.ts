@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
+import { anyRole, ownerOnly } from './roles';
 
 export const hostKinds = ['electron', 'web'] as const;
 export type HostKind = (typeof hostKinds)[number];
@@ -20,11 +21,13 @@ export type About = z.infer<typeof aboutSchema>;
 
 export const appCalls = {
   'app.about': defineCall({
+    roles: anyRole,
     summary: 'Versions of the application and its runtimes',
     request: z.object({}),
     response: aboutSchema,
   }),
   'app.ping': defineCall({
+    roles: anyRole,
     summary: 'Round trip used to check that the services answer',
     request: z.object({ sentAt: z.number() }),
     response: z.object({ sentAt: z.number(), answeredAt: z.number() }),
@@ -34,6 +37,7 @@ export const appCalls = {
 export const appEvents = {
   /** The Electron menu asks the renderer to show a dialog it owns. */
   'app.menuCommand': defineEvent({
+    roles: ownerOnly,
     summary: 'A menu item the renderer handles (About, Import…)',
     payload: z.object({ command: z.enum(['about', 'import']) }),
   }),

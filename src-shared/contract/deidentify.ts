@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCall } from './define';
+import { ownerOnly } from './roles';
 import { dicomUidSchema } from '../domain/studies';
 
 /** The options of PS3.15 Table E.1-1, as the CLI spells them. */
@@ -30,6 +31,7 @@ export const deidentifyRequestSchema = z.object({
 
 export const deidentifyCalls = {
   'studies.deidentify': defineCall({
+    roles: ownerOnly,
     summary: 'De-identify cached studies (PS3.15 Basic Profile and options) into the cache as new studies marked de-identified',
     request: deidentifyRequestSchema,
     response: z.object({
@@ -44,6 +46,7 @@ export const deidentifyCalls = {
     }),
   }),
   'studies.deidentifyPreview': defineCall({
+    roles: ownerOnly,
     summary: 'What each attribute of one instance becomes under the chosen options, and whether it is held back for burned-in text',
     request: z.object({ sopInstanceUid: dicomUidSchema, options: z.array(z.enum(deidentifyOptionNames)).default([]) }),
     response: z.object({

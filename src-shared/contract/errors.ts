@@ -7,6 +7,8 @@ import { z } from 'zod';
 export const errorCodes = [
   'invalid-request',
   'unknown-call',
+  /** The caller's role may not make this call (see each call's roles in the contract). */
+  'forbidden',
   'not-found',
   'conflict',
   'cancelled',

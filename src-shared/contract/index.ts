@@ -9,6 +9,7 @@ import { viewerCalls } from './viewer';
 import { vlmCalls, vlmEvents } from './vlm';
 import { qaCalls } from './qa';
 import { networkCalls, networkEvents } from './network';
+import { teachingCalls, teachingEvents } from './teaching';
 
 /**
  * The whole contract between the renderer and the services. Each domain keeps its
@@ -25,6 +26,7 @@ export const calls = {
   ...vlmCalls,
   ...qaCalls,
   ...networkCalls,
+  ...teachingCalls,
 } as const;
 
 export const events = {
@@ -34,6 +36,7 @@ export const events = {
   ...inferenceEvents,
   ...vlmEvents,
   ...networkEvents,
+  ...teachingEvents,
 } as const;
 
 export type Calls = typeof calls;
@@ -77,3 +80,5 @@ export * from './reports';
 export * from './vlm';
 export * from './qa';
 export * from './network';
+export * from './teaching';
+export * from './roles';

@@ -1,6 +1,7 @@
 // Joined into contract/index.ts; implemented by src-main/inference/inference-service.ts.
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
+import { anyRole, ownerOnly, ownerOrTeacher } from './roles';
 import { dicomUidSchema } from '../domain/studies';
 import { taskKinds } from '../inference/manifest';
 
@@ -158,11 +159,13 @@ export type ClosedAnswer = z.infer<typeof closedAnswerSchema>;
 
 export const inferenceCalls = {
   'inference.listModels': defineCall({
+    roles: anyRole,
     summary: 'Model bundles, their tasks and whether each can run (with the reasons when not)',
     request: z.object({}),
     response: z.object({ bundles: z.array(bundleSummarySchema), providers: z.array(z.enum(executionProviders)) }),
   }),
   'inference.preview': defineCall({
+    roles: anyRole,
     summary: 'Run a task on one frame of one cached instance; nothing is saved',
     request: taskSelectionSchema.extend({ sopInstanceUid: dicomUidSchema, frame: z.number().int().nonnegative().default(0) }),
     response: z.object({
@@ -176,11 +179,13 @@ export const inferenceCalls = {
     }),
   }),
   'inference.warmUp': defineCall({
+    roles: anyRole,
     summary: "Open a task's model session ahead of use (when the AI panel opens), so the first slice is not slowed by loading",
     request: taskSelectionSchema,
     response: z.object({ provider: z.enum(executionProviders), fallbacks: z.array(providerFallbackSchema) }),
   }),
   'inference.run': defineCall({
+    roles: ownerOnly,
     summary: 'Start a task on a cached series (every slice, or chosen ones, optionally a region of each); progress and the result come as events',
     request: taskSelectionSchema.extend({
       seriesInstanceUid: dicomUidSchema,
@@ -193,11 +198,13 @@ export const inferenceCalls = {
     response: z.object({ jobId: z.string() }),
   }),
   'inference.cancel': defineCall({
+    roles: ownerOnly,
     summary: 'Cancel a queued or running job; no derived series is left behind',
     request: z.object({ jobId: z.string() }),
     response: z.object({ cancelled: z.boolean() }),
   }),
   'inference.askClosed': defineCall({
+    roles: ownerOrTeacher,
     summary: 'Answer a closed question (yes/no, modality, plane, organ…) about an image as displayed, with a confidence',
     request: closedQuestionRequestSchema,
     response: closedAnswerSchema,
@@ -206,6 +213,7 @@ export const inferenceCalls = {
 
 export const inferenceEvents = {
   'inference.progress': defineEvent({
+    roles: ownerOnly,
     summary: 'Slices done of total for a running job',
     payload: z.object({
       jobId: z.string(),
@@ -216,6 +224,7 @@ export const inferenceEvents = {
     }),
   }),
   'inference.finished': defineEvent({
+    roles: ownerOnly,
     summary: 'A job ended: its result, or why it was cancelled or failed',
     payload: z.object({
       jobId: z.string(),

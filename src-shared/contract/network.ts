@@ -1,6 +1,7 @@
 // Joined into contract/index.ts; implemented by the network service (src-main/network/network-service.ts).
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
+import { ownerOnly } from './roles';
 import {
   dicomWebNodeSchema,
   dimseNodeSchema,
@@ -28,24 +29,28 @@ export const networkStudySchema = remoteStudySchema.extend({ cachedInstanceCount
 
 export const networkCalls = {
   'network.settings': defineCall({
+    roles: ownerOnly,
     summary: 'Radstation’s AE title and port, and the configured remote nodes',
     request: z.object({}),
     response: networkSettingsSchema,
   }),
-  'network.addNode': defineCall({ summary: 'Add a remote DIMSE or DICOMweb node (no credentials)', request: nodeFromUi, response: networkSettingsSchema }),
-  'network.removeNode': defineCall({ summary: 'Remove a remote node', request: nodeName, response: networkSettingsSchema }),
-  'network.echo': defineCall({ summary: 'Verify a node (C-ECHO or QIDO)', request: nodeName, response: echoResultSchema }),
+  'network.addNode': defineCall({ roles: ownerOnly, summary: 'Add a remote DIMSE or DICOMweb node (no credentials)', request: nodeFromUi, response: networkSettingsSchema }),
+  'network.removeNode': defineCall({ roles: ownerOnly, summary: 'Remove a remote node', request: nodeName, response: networkSettingsSchema }),
+  'network.echo': defineCall({ roles: ownerOnly, summary: 'Verify a node (C-ECHO or QIDO)', request: nodeName, response: echoResultSchema }),
   'network.find': defineCall({
+    roles: ownerOnly,
     summary: 'Query a node for studies, each marked with what the cache already holds',
     request: z.object({ name: z.string().min(1), query: remoteQuerySchema }),
     response: z.object({ studies: z.array(networkStudySchema) }),
   }),
   'network.series': defineCall({
+    roles: ownerOnly,
     summary: 'The series of a study on a node',
     request: z.object({ name: z.string().min(1), studyInstanceUid: z.string().min(1) }),
     response: z.object({ series: z.array(remoteSeriesSchema) }),
   }),
   'network.retrieve': defineCall({
+    roles: ownerOnly,
     summary: 'Start retrieving a study or series into the cache; progress and the report come as events',
     request: z.object({
       name: z.string().min(1),
@@ -56,6 +61,7 @@ export const networkCalls = {
     response: z.object({ retrieveId: z.string() }),
   }),
   'network.cancelRetrieve': defineCall({
+    roles: ownerOnly,
     summary: 'Cancel a retrieve; what arrived stays in the cache',
     request: z.object({ retrieveId: z.string() }),
     response: z.object({ cancelled: z.boolean() }),
@@ -63,8 +69,9 @@ export const networkCalls = {
 } as const;
 
 export const networkEvents = {
-  'network.retrieveProgress': defineEvent({ summary: 'Instances retrieved of those missing', payload: retrieveProgressSchema }),
+  'network.retrieveProgress': defineEvent({ roles: ownerOnly, summary: 'Instances retrieved of those missing', payload: retrieveProgressSchema }),
   'network.retrieveFinished': defineEvent({
+    roles: ownerOnly,
     summary: 'A retrieve ended, with its report (or why it could not start)',
     payload: z.object({ retrieveId: z.string(), report: retrieveReportSchema.nullable(), message: z.string().optional() }),
   }),

@@ -1,6 +1,7 @@
 // Joined into contract/index.ts; implemented by src-main/inference/qa/qa-service.ts.
 import { z } from 'zod';
 import { defineCall } from './define';
+import { anyRole } from './roles';
 import { dicomUidSchema } from '../domain/studies';
 import { displayedImageSchema, executionProviders, pixelRegionSchema } from './inference';
 
@@ -39,6 +40,7 @@ export type QaAnswer = z.infer<typeof qaAnswerSchema>;
 
 export const qaCalls = {
   'qa.ask': defineCall({
+    roles: anyRole,
     summary: "Answer a question about a cached image: header facts first, then the compact model within its calibrated limits, else the reason it needs the full model",
     request: z.object({
       sopInstanceUid: dicomUidSchema,

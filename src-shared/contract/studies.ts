@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
+import { anyRole, ownerOnly } from './roles';
 import {
   dicomTagNodeSchema,
   dicomUidSchema,
@@ -19,6 +20,7 @@ const noControlCharacterMessage = 'must not contain control characters (NUL, esc
 
 export const studyCalls = {
   'studies.list': defineCall({
+    roles: anyRole,
     summary: 'Studies in the cache, filtered and sorted',
     request: studyQuerySchema.extend({
       text: studyQuerySchema.shape.text.refine(withoutControlCharacters, noControlCharacterMessage),
@@ -27,26 +29,31 @@ export const studyCalls = {
     response: z.object({ studies: z.array(studySummarySchema) }),
   }),
   'studies.series': defineCall({
+    roles: anyRole,
     summary: 'Series of one study, by series number',
     request: z.object({ studyInstanceUid: dicomUidSchema }),
     response: z.object({ series: z.array(seriesSummarySchema) }),
   }),
   'studies.instances': defineCall({
+    roles: anyRole,
     summary: 'Instances of one series in anatomical order (slice position, else instance number)',
     request: z.object({ seriesInstanceUid: dicomUidSchema }),
     response: z.object({ orderedBy: z.enum(instanceOrderings), instances: z.array(instanceSummarySchema) }),
   }),
   'studies.tags': defineCall({
+    roles: anyRole,
     summary: "An instance's data elements, read from its file on demand",
     request: z.object({ sopInstanceUid: dicomUidSchema }),
     response: z.object({ sopInstanceUid: dicomUidSchema, transferSyntaxUid: z.string(), tags: z.array(dicomTagNodeSchema) }),
   }),
   'studies.thumbnail': defineCall({
+    roles: anyRole,
     summary: "A series' thumbnail as a PNG data URL, made on first request and cached",
     request: z.object({ seriesInstanceUid: dicomUidSchema }),
     response: thumbnailSchema,
   }),
   'studies.delete': defineCall({
+    roles: ownerOnly,
     summary: 'Delete a study from the cache with its managed copies; linked originals are never touched',
     request: z.object({ studyInstanceUid: dicomUidSchema }),
     response: studyDeletionSchema,
@@ -55,6 +62,7 @@ export const studyCalls = {
 
 export const studyEvents = {
   'studies.changed': defineEvent({
+    roles: anyRole,
     summary: 'Studies were added, changed or deleted; lists should refresh',
     payload: z.object({ studyInstanceUids: z.array(z.string()) }),
   }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCall } from './define';
+import { anyRole } from './roles';
 import { dicomUidSchema } from '../domain/studies';
 
 /** One image of a stack, with the geometry the viewer needs before any pixel arrives. */
@@ -59,16 +60,19 @@ export type StoredMeasurement = z.infer<typeof storedMeasurementSchema>;
 
 export const viewerCalls = {
   'viewer.study': defineCall({
+    roles: anyRole,
     summary: 'A study with its series and their images in stack order, for the viewer',
     request: z.object({ studyInstanceUid: dicomUidSchema }),
     response: viewerStudySchema,
   }),
   'viewer.measurements.list': defineCall({
+    roles: anyRole,
     summary: 'Measurements saved for a study',
     request: z.object({ studyInstanceUid: dicomUidSchema }),
     response: z.object({ measurements: z.array(storedMeasurementSchema) }),
   }),
   'viewer.measurements.save': defineCall({
+    roles: anyRole,
     summary: 'Replaces the measurements saved for a study',
     request: z.object({ studyInstanceUid: dicomUidSchema, measurements: z.array(storedMeasurementSchema).max(5000) }),
     response: z.object({ saved: z.number().int() }),

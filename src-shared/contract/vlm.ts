@@ -2,6 +2,7 @@
 // implemented by src-main/inference/vlm/vlm-service.ts.
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
+import { ownerOnly } from './roles';
 
 const roiSchema = z.object({
   x: z.number().int().nonnegative(),
@@ -56,6 +57,7 @@ export const vlmFinishedSchema = z.object({
 
 export const vlmCalls = {
   'vlm.ask': defineCall({
+    roles: ownerOnly,
     summary: 'Ask a vision-language model about an instance; tokens stream as vlm.token events, the answer as vlm.finished',
     request: vlmAskRequestSchema,
     response: z.object({
@@ -69,6 +71,7 @@ export const vlmCalls = {
     }),
   }),
   'vlm.cancel': defineCall({
+    roles: ownerOnly,
     summary: 'Stop a running answer; vlm.finished follows with stopReason cancelled',
     request: z.object({ requestId: z.string() }),
     response: z.object({ cancelled: z.boolean() }),
@@ -76,6 +79,6 @@ export const vlmCalls = {
 } as const;
 
 export const vlmEvents = {
-  'vlm.token': defineEvent({ summary: 'One generated token of a running answer', payload: vlmTokenSchema }),
-  'vlm.finished': defineEvent({ summary: 'An answer ended, with its text and why it stopped', payload: vlmFinishedSchema }),
+  'vlm.token': defineEvent({ roles: ownerOnly, summary: 'One generated token of a running answer', payload: vlmTokenSchema }),
+  'vlm.finished': defineEvent({ roles: ownerOnly, summary: 'An answer ended, with its text and why it stopped', payload: vlmFinishedSchema }),
 } as const;

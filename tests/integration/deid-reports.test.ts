@@ -10,7 +10,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 
 const temp = makeTempDir('radstation-deid-reports-');
 afterAll(() => temp.cleanup());
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 
 describe('A de-identified study in the cache', () => {
   it('is imported by `deidentify --into-cache`, and its report PDF is named without any patient ID', async () => {

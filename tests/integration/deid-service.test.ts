@@ -7,7 +7,7 @@ import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const temp = makeTempDir('radstation-deid-service-');
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 const ctFolder = sharedDataPath('dicom', 'series', 'ct-head-ge-tilted');
 const original = runPydicom<{ study: string; sop: string; name: string }>(
   'import pydicom, sys, json\nd = pydicom.dcmread(sys.argv[1], stop_before_pixels=True)\nprint(json.dumps({"study": d.StudyInstanceUID, "sop": d.SOPInstanceUID, "name": str(d.PatientName)}))',

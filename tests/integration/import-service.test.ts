@@ -9,7 +9,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 
 const temp = makeTempDir();
 // The desktop app names paths on its own machine; a browser client of the web host may not (see dispatch.test.ts).
-const context = { host: 'electron', client: 'test' } as const;
+const context = { host: 'electron', client: 'test', role: 'owner' } as const;
 let services: Services | undefined;
 afterAll(async () => {
   await services?.close();

@@ -15,7 +15,7 @@ import { makeUpsampleBundle, pythonFixtureProblem, seedCache } from '../helpers/
 const problem = pythonFixtureProblem();
 if (problem) console.warn(`inference-jobs tests skipped: ${problem}`);
 
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 
 describe.skipIf(problem !== undefined)('inference jobs through the contract', () => {
   const temp = makeTempDir('radstation-jobs-');

@@ -18,7 +18,7 @@ import { expectedUpsample, makeUpsampleBundle, parseDicomFile, pythonFixtureProb
 const problem = pythonFixtureProblem() ?? (pydicomAvailable() ? undefined : 'pydicom or numpy is missing');
 if (problem) console.warn(`inference-region tests skipped: ${problem}`);
 
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 type Vector = [number, number, number];
 
 interface Geometry {

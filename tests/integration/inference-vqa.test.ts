@@ -16,7 +16,7 @@ const problem = pythonFixtureProblem() ?? (spawnSync(python, ['-c', 'import PIL'
 if (problem) console.warn(`inference-vqa tests skipped: ${problem}`);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 
 interface TestImage {
   width: number;

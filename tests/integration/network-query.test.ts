@@ -114,7 +114,7 @@ describe.skipIf(missing !== undefined)('remote nodes, echo and find', () => {
     const network = createNetworkService({ cacheDir, imports, events });
     const seen: Array<{ name: string; payload: unknown }> = [];
     const unsubscribe = events.subscribe((name, payload) => seen.push({ name, payload }));
-    const call = (name: string, request: unknown) => dispatch({ 'network.find': (r: ParsedCallRequest<'network.find'>) => network.find(r), 'network.retrieve': (r: ParsedCallRequest<'network.retrieve'>) => network.retrieve(r) } as unknown as CallHandlers, name, request, { host: 'web', client: 'test' });
+    const call = (name: string, request: unknown) => dispatch({ 'network.find': (r: ParsedCallRequest<'network.find'>) => network.find(r), 'network.retrieve': (r: ParsedCallRequest<'network.retrieve'>) => network.retrieve(r) } as unknown as CallHandlers, name, request, { host: 'web', client: 'test', role: 'owner' });
     try {
       const before = (await call('network.find', { name: 'web', query: { modality: 'MR' } })) as { ok: boolean; value: { studies: Array<{ cachedInstanceCount: number }> } };
       expect(before.ok).toBe(true);

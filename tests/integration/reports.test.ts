@@ -18,7 +18,7 @@ let services: Services;
 let studyInstanceUid: string;
 let firstSliceUid: string;
 
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 
 async function importPaths(paths: string[]): Promise<void> {
   const { importId } = services.imports.start({ paths, mode: 'copy' });

@@ -25,7 +25,7 @@ describe('study list and delete, through the services both hosts use', () => {
   let services: Services;
   const changed: string[][] = [];
   const call = async (name: string, payload: unknown) => {
-    const envelope = await dispatch(services.handlers, name, payload, { host: 'web', client: 'test' }, () => {});
+    const envelope = await dispatch(services.handlers, name, payload, { host: 'web', client: 'test', role: 'owner' }, () => {});
     if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
     return envelope.value as never;
   };

@@ -32,7 +32,7 @@ describe('studies.list with control characters', () => {
     ['a DEL', 'ct\u007f'],
   ])('refuses text with %s as an invalid request, logging nothing', async (_label, text) => {
     const logged: string[] = [];
-    const envelope = await dispatch(handlers, 'studies.list', { text }, { host: 'web', client: 'test' }, (line) => logged.push(line));
+    const envelope = await dispatch(handlers, 'studies.list', { text }, { host: 'web', client: 'test', role: 'owner' }, (line) => logged.push(line));
     expect(envelope.ok).toBe(false);
     if (envelope.ok) return;
     expect(envelope.error.code).toBe('invalid-request');
@@ -42,12 +42,12 @@ describe('studies.list with control characters', () => {
   });
 
   it('refuses a control character in the modality the same way', async () => {
-    const envelope = await dispatch(handlers, 'studies.list', { modality: 'C\u0000T' }, { host: 'web', client: 'test' }, () => {});
+    const envelope = await dispatch(handlers, 'studies.list', { modality: 'C\u0000T' }, { host: 'web', client: 'test', role: 'owner' }, () => {});
     expect(envelope.ok ? undefined : envelope.error.code).toBe('invalid-request');
   });
 
   it('still finds studies by plain text', async () => {
-    const envelope = await dispatch(handlers, 'studies.list', { text: 'CompressedSamples' }, { host: 'web', client: 'test' }, () => {});
+    const envelope = await dispatch(handlers, 'studies.list', { text: 'CompressedSamples' }, { host: 'web', client: 'test', role: 'owner' }, () => {});
     expect(envelope.ok).toBe(true);
   });
 

@@ -18,7 +18,7 @@ const probe = spawnSync(PYTHON, ['-c', 'import torch, onnx, numpy'], { encoding:
 const skipReason = probe.status === 0 ? undefined : `${PYTHON} lacks torch/onnx/numpy, needed to build the tiny bundle`;
 if (skipReason) console.log(`vlm-service tests skipped: ${skipReason}`);
 
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 const question = 'describe the findings.';
 
 describe.skipIf(skipReason !== undefined)('VLM service: streamed answers about a cached slice', () => {

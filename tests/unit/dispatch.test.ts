@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src-shared/contract';
 import { dispatch, type CallHandlers } from '../../src-main/dispatch';
 
-const context = { host: 'web', client: 'test' } as const;
+const context = { host: 'web', client: 'test', role: 'owner' } as const;
 
 /**
  * The handlers these tests use; any other call fails loudly if reached. Filling the rest
@@ -103,11 +103,30 @@ describe('dispatch', () => {
         return { importId: 'i-1' };
       },
     });
-    const fromBrowser = await dispatch(importing, 'imports.start', { paths: ['/etc'] }, { host: 'web', client: 'socket-1' });
+    const fromBrowser = await dispatch(importing, 'imports.start', { paths: ['/etc'] }, { host: 'web', client: 'socket-1', role: 'owner' });
     expect(fromBrowser).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/upload/i) } });
     expect(started).toEqual([]);
-    const fromDesktop = await dispatch(importing, 'imports.start', { paths: ['/media/cdrom'] }, { host: 'electron', client: 'window-1' });
+    const fromDesktop = await dispatch(importing, 'imports.start', { paths: ['/media/cdrom'] }, { host: 'electron', client: 'window-1', role: 'owner' });
     expect(fromDesktop).toEqual({ ok: true, value: { importId: 'i-1' } });
     expect(started).toEqual([['/media/cdrom']]);
+  });
+});
+
+describe('roles', () => {
+  it('refuses a call whose contract entry does not list the caller role, before the handler runs', async () => {
+    let reached = false;
+    const deleting = handlers({
+      'studies.delete': () => {
+        reached = true;
+        return { studyInstanceUid: '1.2', deletedFiles: 0, keptLinkedFiles: 0 } as never;
+      },
+    });
+    const asStudent = await dispatch(deleting, 'studies.delete', { studyInstanceUid: '1.2' }, { host: 'web', client: 's', role: 'student' });
+    expect(asStudent).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(reached).toBe(false);
+  });
+
+  it('lets a role the contract lists through', async () => {
+    await expect(dispatch(handlers(), 'app.ping', { sentAt: 1 }, { host: 'web', client: 's', role: 'student' })).resolves.toMatchObject({ ok: true });
   });
 });

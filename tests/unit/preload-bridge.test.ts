@@ -21,7 +21,7 @@ function fakeIpc(services: Services) {
       invoked.push([channel, ...args]);
       if (channel !== ipcChannels.call) throw new Error(`nothing handles ${channel}`);
       const [name, payload] = args;
-      return dispatch(services.handlers, typeof name === 'string' ? name : '', payload, { host: 'electron', client: 'window-1' });
+      return dispatch(services.handlers, typeof name === 'string' ? name : '', payload, { host: 'electron', client: 'window-1', role: 'owner' });
     },
     on(channel, listener) {
       listeners.set(channel, (listeners.get(channel) ?? new Set()).add(listener));
