@@ -149,6 +149,10 @@ export function createServices(config: ServicesConfig): Services {
     'network.series': (request) => network.series(request),
     'network.retrieve': (request) => network.retrieve(request),
     'network.cancelRetrieve': (request) => network.cancelRetrieve(request.retrieveId),
+    'network.send': (request) => network.send(request),
+    'network.cancelSend': (request) => network.cancelSend(request.sendId),
+    'network.listener': () => network.listener(),
+    'network.configureListener': (request) => network.configureListener(request),
     ...teachingHandlersPending,
   };
 

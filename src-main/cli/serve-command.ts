@@ -6,13 +6,12 @@ import { createServices } from '../services';
 import { UsageError, type CliCommand } from './command';
 import { cacheOption, modelsOption, parseCommandArgs, parsePort } from './common-options';
 import { loadNetworkSettings } from '../network/network-settings';
-import { startDicomListener, type DicomListener } from '../network/scp/dicom-listener';
-import { cacheArchive } from '../network/archive/cache-archive';
+import { parseListenAddress } from './network/listen-command';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the workstation to browsers (loopback by default)',
-  usage: `radstation serve [--cache DIR] [--models DIR]... [--port N] [--host ADDRESS]
+  usage: `radstation serve [--cache DIR] [--models DIR]... [--port N] [--host ADDRESS] [--dicom-port N] [--dicom-bind ADDRESS]
 
 Starts the same services as the desktop app behind HTTP and WebSocket, and prints a
 one-time join link and the random access token. The link works once: the browser
@@ -24,8 +23,11 @@ only on a network you trust (a classroom, say).
   --models DIR    extra model bundle folder; repeatable (also RADSTATION_MODELS)
   --port N        port to listen on (default: a free one)
   --host ADDRESS  address to bind (default 127.0.0.1)
-  --dicom-port N  port of the DICOM listener (storage and query/retrieve SCP; default: the
-                  network setting, 11112); it answers configured AE titles only`,
+  --dicom-port N  also run the DICOM listener (storage and query/retrieve SCP) on this port;
+                  without it, the listener runs only when the network settings enable it
+                  ('radstation remote set --listener on'). It answers configured AE titles only
+  --dicom-bind ADDRESS  the address the DICOM listener binds (default: the setting, 127.0.0.1;
+                  give a LAN address, or 0.0.0.0, for modalities on the network to reach it)`,
   async run(args, io) {
     const { values } = parseCommandArgs('serve', args, {
       ...cacheOption,
@@ -33,6 +35,7 @@ only on a network you trust (a classroom, say).
       port: { type: 'string' },
       host: { type: 'string' },
       'dicom-port': { type: 'string' },
+      'dicom-bind': { type: 'string' },
     });
     if (values.help) {
       io.out(this.usage);
@@ -41,6 +44,7 @@ only on a network you trust (a classroom, say).
     // Every argument is checked before anything starts, so a typo leaves nothing half-open.
     const port = parsePort(values.port);
     const dicomPort = values['dicom-port'] === undefined ? undefined : parsePort(values['dicom-port']);
+    const dicomBind = parseListenAddress('serve', '--dicom-bind', values['dicom-bind']);
     const host = values.host ?? '127.0.0.1';
     const renderer = rendererDir();
     if (!fs.existsSync(path.join(renderer, 'index.html'))) {
@@ -56,23 +60,13 @@ only on a network you trust (a classroom, say).
       throw error;
     }
     io.out(`Radstation is serving the cache at ${services.dirs.cacheDir}`);
-    // Pushed studies import through the services' import service, so browsers see them appear live.
-    const cacheDir = services.dirs.cacheDir;
-    let dicom: DicomListener | undefined;
-    try {
-      dicom = await startDicomListener({
-        cacheDir,
-        imports: services.imports,
-        settings: () => loadNetworkSettings(cacheDir),
-        ...(dicomPort !== undefined ? { port: dicomPort } : {}),
-        archive: (settings) => cacheArchive(cacheDir, settings),
-        log: (line) => io.err(`dicom: ${line}`),
-      });
-      services.network.attachListener(dicom);
-      io.out(`DICOM listener: ${dicom.aet} on port ${dicom.port}`);
-    } catch (error) {
+    // The DICOM listener is opt-in: asked for here, or enabled in the settings. Pushed studies import
+    // through the services' import service, so browsers see them appear live.
+    if (dicomPort !== undefined || dicomBind !== undefined || loadNetworkSettings(services.dirs.cacheDir).listenerEnabled) {
+      const dicom = await services.network.startListener({ ...(dicomPort !== undefined ? { port: dicomPort } : {}), ...(dicomBind !== undefined ? { address: dicomBind } : {}) });
       // The web host is useful without it (another Radstation may hold the port): say so and go on.
-      io.err(`Warning: no DICOM listener: ${error instanceof Error ? error.message : String(error)}`);
+      if (dicom.running) io.out(`DICOM listener: ${dicom.aet} on ${dicom.address} port ${dicom.port}`);
+      else io.err(`Warning: no DICOM listener: ${dicom.error ?? 'it did not start'}`);
     }
     if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}; anyone on that network with the token or an unused join link can read this cache.`);
     io.out(`Token: ${webHost.token}`);
@@ -84,7 +78,6 @@ only on a network you trust (a classroom, say).
       process.once('SIGTERM', stop);
     });
     await webHost.close();
-    await dicom?.close();
     await services.close();
     return 0;
   },

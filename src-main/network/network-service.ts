@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CallResponse, ParsedCallRequest } from '../../src-shared/contract';
-import type { NetworkSettings, RemoteNode } from '../../src-shared/domain/network';
+import type { ListenerStatus, LocalListenerSettings, NetworkSettings, RemoteNode } from '../../src-shared/domain/network';
 import type { EventBus } from '../events';
 import { openCacheDatabase } from '../studies/cache/database';
 import type { ImportService } from '../studies/import/import-service';
-import { addNode, findNode, loadNetworkSettings, removeNode } from './network-settings';
+import { createListenerControl, type ListenerOverrides } from './listener-control';
+import { addNode, findNode, loadNetworkSettings, removeNode, saveNetworkSettings } from './network-settings';
 import { echoNode, findSeries, findStudies } from './remote-queries';
 import { retrieve } from './retrieve';
 import type { DicomListener } from './scp/dicom-listener';
+import { send } from './send';
 
 export interface NetworkService {
   settings(): NetworkSettings;
@@ -18,8 +20,14 @@ export interface NetworkService {
   series(request: ParsedCallRequest<'network.series'>): Promise<CallResponse<'network.series'>>;
   retrieve(request: ParsedCallRequest<'network.retrieve'>): { retrieveId: string };
   cancelRetrieve(retrieveId: string): { cancelled: boolean };
-  /** The host that runs the DICOM listener hands it over, so C-MOVE retrieves land in it. */
-  attachListener(listener: DicomListener | undefined): void;
+  send(request: ParsedCallRequest<'network.send'>): { sendId: string };
+  cancelSend(sendId: string): { cancelled: boolean };
+  listener(): ListenerStatus;
+  /** Starts the DICOM listener (a host does this when its settings or options ask for it). */
+  startListener(overrides?: ListenerOverrides): Promise<ListenerStatus>;
+  /** The running listener, for hosts and tests that need its port or importer. */
+  runningListener(): DicomListener | undefined;
+  configureListener(local: LocalListenerSettings): Promise<CallResponse<'network.configureListener'>>;
   close(): Promise<void>;
 }
 
@@ -40,7 +48,8 @@ function cachedCounts(cacheDir: string, studyUids: readonly string[]): Map<strin
 export function createNetworkService(options: { cacheDir: string; imports: ImportService; events: EventBus }): NetworkService {
   const { cacheDir } = options;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  let listener: DicomListener | undefined;
+  const sending = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const listeners = createListenerControl({ cacheDir, imports: options.imports, log: (line) => console.error(`[radstation] dicom: ${line}`) });
   const settings = () => loadNetworkSettings(cacheDir);
 
   return {
@@ -69,13 +78,14 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
       const node = findNode(current, request.name);
       const retrieveId = randomUUID();
       const controller = new AbortController();
+      let lease: Awaited<ReturnType<typeof listeners.acquireForRetrieve>> | undefined;
       const done = retrieve(
         {
           cacheDir,
           settings: current,
           imports: options.imports,
           signal: controller.signal,
-          ...(listener ? { listener: async () => listener! } : {}),
+          listener: async () => (lease ??= await listeners.acquireForRetrieve()).listener,
           onProgress: (done, total) => options.events.emit('network.retrieveProgress', { retrieveId, done, total }),
         },
         {
@@ -88,7 +98,11 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
         (report) => options.events.emit('network.retrieveFinished', { retrieveId, report }),
         (error: unknown) => options.events.emit('network.retrieveFinished', { retrieveId, report: null, message: error instanceof Error ? error.message : String(error) }),
       );
-      running.set(retrieveId, { controller, done: done.finally(() => running.delete(retrieveId)) });
+      const released = done.finally(async () => {
+        running.delete(retrieveId);
+        await lease?.release();
+      });
+      running.set(retrieveId, { controller, done: released });
       return { retrieveId };
     },
     cancelRetrieve(retrieveId) {
@@ -96,12 +110,40 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
       job?.controller.abort();
       return { cancelled: job !== undefined };
     },
-    attachListener(attached) {
-      listener = attached;
+    send(request) {
+      const current = settings();
+      const node = findNode(current, request.name);
+      const sendId = randomUUID();
+      const controller = new AbortController();
+      const done = send(
+        { cacheDir, settings: current, signal: controller.signal, onProgress: (done, total) => options.events.emit('network.sendProgress', { sendId, done, total }) },
+        { node, ...(request.studyInstanceUid ? { studyInstanceUid: request.studyInstanceUid } : {}), ...(request.seriesInstanceUid ? { seriesInstanceUid: request.seriesInstanceUid } : {}) },
+      ).then(
+        (report) => options.events.emit('network.sendFinished', { sendId, report }),
+        (error: unknown) => options.events.emit('network.sendFinished', { sendId, report: null, message: error instanceof Error ? error.message : String(error) }),
+      );
+      sending.set(sendId, { controller, done: done.finally(() => sending.delete(sendId)) });
+      return { sendId };
+    },
+    cancelSend(sendId) {
+      const job = sending.get(sendId);
+      job?.controller.abort();
+      return { cancelled: job !== undefined };
+    },
+    listener: () => listeners.status(),
+    startListener: (overrides) => listeners.start(overrides),
+    runningListener: () => listeners.running(),
+    async configureListener(local) {
+      const next = { ...settings(), ...local };
+      saveNetworkSettings(cacheDir, next);
+      const listener = local.listenerEnabled ? await listeners.start() : await listeners.stop();
+      return { settings: settings(), listener };
     },
     async close() {
-      for (const job of running.values()) job.controller.abort();
-      await Promise.all([...running.values()].map((job) => job.done));
+      const jobs = [...running.values(), ...sending.values()];
+      for (const job of jobs) job.controller.abort();
+      await Promise.all(jobs.map((job) => job.done));
+      await listeners.close();
     },
   };
 }

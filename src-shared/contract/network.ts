@@ -6,6 +6,8 @@ import {
   dicomWebNodeSchema,
   dimseNodeSchema,
   echoResultSchema,
+  listenerStatusSchema,
+  localListenerSettingsSchema,
   networkSettingsSchema,
   remoteQuerySchema,
   remoteSeriesSchema,
@@ -13,6 +15,8 @@ import {
   retrieveMethods,
   retrieveProgressSchema,
   retrieveReportSchema,
+  sendProgressSchema,
+  sendReportSchema,
 } from '../domain/network';
 
 const nodeName = z.object({ name: z.string().min(1) });
@@ -66,6 +70,27 @@ export const networkCalls = {
     request: z.object({ retrieveId: z.string() }),
     response: z.object({ cancelled: z.boolean() }),
   }),
+  'network.send': defineCall({
+    roles: ownerOnly,
+    summary: 'Start sending a cached study or series to a node (C-STORE or STOW-RS); progress and the report come as events',
+    request: z
+      .object({ name: z.string().min(1), studyInstanceUid: z.string().min(1).optional(), seriesInstanceUid: z.string().min(1).optional() })
+      .refine((request) => (request.studyInstanceUid === undefined) !== (request.seriesInstanceUid === undefined), 'name either a study or a series'),
+    response: z.object({ sendId: z.string() }),
+  }),
+  'network.cancelSend': defineCall({
+    roles: ownerOnly,
+    summary: 'Cancel a send; what the peer already accepted stays there',
+    request: z.object({ sendId: z.string() }),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
+  'network.listener': defineCall({ roles: ownerOnly, summary: 'Whether Radstation’s DICOM listener runs, and where', request: z.object({}), response: listenerStatusSchema }),
+  'network.configureListener': defineCall({
+    roles: ownerOnly,
+    summary: 'Save Radstation’s AE title, port, listen address and whether the listener runs; it is restarted or stopped to match',
+    request: localListenerSettingsSchema,
+    response: z.object({ settings: networkSettingsSchema, listener: listenerStatusSchema }),
+  }),
 } as const;
 
 export const networkEvents = {
@@ -74,5 +99,11 @@ export const networkEvents = {
     roles: ownerOnly,
     summary: 'A retrieve ended, with its report (or why it could not start)',
     payload: z.object({ retrieveId: z.string(), report: retrieveReportSchema.nullable(), message: z.string().optional() }),
+  }),
+  'network.sendProgress': defineEvent({ roles: ownerOnly, summary: 'Instances sent of those in the study or series', payload: sendProgressSchema }),
+  'network.sendFinished': defineEvent({
+    roles: ownerOnly,
+    summary: 'A send ended, with each instance’s status (or why it could not start)',
+    payload: z.object({ sendId: z.string(), report: sendReportSchema.nullable(), message: z.string().optional() }),
   }),
 } as const;

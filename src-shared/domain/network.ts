@@ -10,6 +10,14 @@ export const nodeNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}
 
 const portSchema = z.number().int().min(1).max(65535);
 
+/** An IP address literal: a host name could resolve to an interface the user did not mean. */
+export const listenAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: 'the listen address is an IPv4 or IPv6 address, such as 127.0.0.1 or 0.0.0.0' });
+
+/** Whether an address is loopback only (the listener is then unreachable from other machines). */
+export function isLoopbackAddress(address: string): boolean {
+  return /^127\./.test(address) || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
 export const dimseNodeSchema = z.object({
   name: nodeNameSchema,
   kind: z.literal('dimse'),
@@ -49,6 +57,13 @@ export const networkSettingsSchema = z.object({
   localAet: aeTitleSchema.default('RADSTATION'),
   /** The storage SCP's port (11112 is the registered DICOM port). */
   localPort: portSchema.default(11112),
+  /**
+   * The address the DICOM listener binds: loopback unless the user opens it to a LAN interface
+   * (or 0.0.0.0 / :: for every one), since whatever can reach it may push into the cache.
+   */
+  listenAddress: listenAddressSchema.default('127.0.0.1'),
+  /** Whether the desktop app and `radstation serve` start the DICOM listener by themselves. */
+  listenerEnabled: z.boolean().default(false),
   /** By default only configured DIMSE nodes may push or query; this opens the SCP to any caller. */
   acceptAnyCaller: z.boolean().default(false),
   nodes: z.array(remoteNodeSchema).default([]),
@@ -145,3 +160,30 @@ export const sendReportSchema = z.object({
   seconds: z.number().nonnegative(),
 });
 export type SendReport = z.infer<typeof sendReportSchema>;
+
+/** Whether Radstation's own DICOM listener is running, and where (or why it could not start). */
+export const listenerStatusSchema = z.object({
+  running: z.boolean(),
+  aet: z.string(),
+  port: z.number().int().nonnegative(),
+  address: z.string(),
+  error: z.string().optional(),
+});
+export type ListenerStatus = z.infer<typeof listenerStatusSchema>;
+
+/** The local settings the Network view edits (nodes are added and removed by their own calls). */
+export const localListenerSettingsSchema = z.object({
+  localAet: aeTitleSchema,
+  localPort: portSchema,
+  listenAddress: listenAddressSchema,
+  listenerEnabled: z.boolean(),
+  acceptAnyCaller: z.boolean(),
+});
+export type LocalListenerSettings = z.infer<typeof localListenerSettingsSchema>;
+
+export const sendProgressSchema = z.object({
+  sendId: z.string(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type SendProgress = z.infer<typeof sendProgressSchema>;

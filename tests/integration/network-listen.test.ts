@@ -31,7 +31,7 @@ describe.skipIf(missing !== undefined)('radstation listen (storage SCP)', () => 
     expect(await runCli(['remote', 'add', 'modality', '--dimse', 'STORESCU@127.0.0.1:104', '--cache', cacheDir], io)).toBe(0);
     port = await freePort();
     listener = startProcess(process.execPath, cliArgs('listen', '--aet', 'RS_TEST', '--port', String(port), '--cache', cacheDir));
-    await listener.waitFor(/Listening as RS_TEST on port/);
+    await listener.waitFor(/Listening as RS_TEST on 127.0.0.1 port/);
   });
   afterAll(async () => {
     await listener?.stop();

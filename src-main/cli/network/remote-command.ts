@@ -8,7 +8,7 @@ import { cacheOption, parseCommandArgs } from '../common-options';
 const usage = `radstation remote add NAME (--dimse AET@HOST:PORT | --dicomweb URL) [--tls] [--user U --password-file F | --token-file F] [--cache DIR]
 radstation remote list [--json] [--cache DIR]
 radstation remote remove NAME [--cache DIR]
-radstation remote set [--aet AET] [--port N] [--accept-any-caller yes|no] [--cache DIR]
+radstation remote set [--aet AET] [--port N] [--bind ADDRESS] [--listener on|off] [--accept-any-caller yes|no] [--cache DIR]
 
 Remote DICOM nodes (PACS, modalities, other workstations), kept in the cache folder's network.json.
   --dimse AET@HOST:PORT   a DIMSE peer: its AE title, host and port
@@ -16,7 +16,9 @@ Remote DICOM nodes (PACS, modalities, other workstations), kept in the cache fol
   --tls                   DIMSE over TLS (DICOMweb takes it from the URL's https)
   --user U --password-file F   HTTP basic authentication; the password stays in F
   --token-file F          HTTP bearer token, read from F at each use
-  set: Radstation's own AE title and storage port, and whether any caller may push`;
+  set: Radstation's own AE title, storage port and listen address (127.0.0.1 unless you give a
+  LAN address or 0.0.0.0), whether the app and 'radstation serve' start the listener, and
+  whether any caller may push`;
 
 /** AET@HOST:PORT, where an AE title may itself hold an @ (the last one splits). */
 export function parseDimseAddress(value: string): { aet: string; host: string; port: number } {
@@ -32,7 +34,9 @@ function describe(node: RemoteNode): string {
 }
 
 function printSettings(settings: NetworkSettings, io: CliIo): void {
-  io.out(`Local AE title ${settings.localAet}, storage port ${settings.localPort}${settings.acceptAnyCaller ? ', accepts any caller' : ', accepts configured DIMSE nodes only'}`);
+  io.out(
+    `Local AE title ${settings.localAet}, storage port ${settings.localPort} on ${settings.listenAddress}, listener ${settings.listenerEnabled ? 'on' : 'off'}${settings.acceptAnyCaller ? ', accepts any caller' : ', accepts configured DIMSE nodes only'}`,
+  );
   if (settings.nodes.length === 0) io.out('No remote nodes.');
   for (const node of settings.nodes) io.out(describe(node));
 }
@@ -57,6 +61,8 @@ export const remoteCommand: CliCommand = {
         aet: { type: 'string' },
         port: { type: 'string' },
         'accept-any-caller': { type: 'string' },
+        bind: { type: 'string' },
+        listener: { type: 'string' },
       },
       true,
     );
@@ -84,11 +90,15 @@ export const remoteCommand: CliCommand = {
       const current = loadNetworkSettings(cacheDir);
       const any = values['accept-any-caller'];
       if (any !== undefined && any !== 'yes' && any !== 'no') throw new UsageError('remote set: --accept-any-caller is yes or no.');
+      const listener = values.listener;
+      if (listener !== undefined && listener !== 'on' && listener !== 'off') throw new UsageError('remote set: --listener is on or off.');
       const next = networkSettingsSchema.safeParse({
         ...current,
         ...(values.aet !== undefined ? { localAet: values.aet } : {}),
         ...(values.port !== undefined ? { localPort: Number(values.port) } : {}),
         ...(any !== undefined ? { acceptAnyCaller: any === 'yes' } : {}),
+        ...(values.bind !== undefined ? { listenAddress: values.bind } : {}),
+        ...(listener !== undefined ? { listenerEnabled: listener === 'on' } : {}),
       });
       if (!next.success) throw new UsageError(`remote set: ${next.error.issues[0]?.path.join('.')}: ${next.error.issues[0]?.message}.`);
       saveNetworkSettings(cacheDir, next.data);

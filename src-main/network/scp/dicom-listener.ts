@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import type { ImportFinished } from '../../../src-shared/domain/imports';
 import type { NetworkSettings } from '../../../src-shared/domain/network';
 import type { ImportService } from '../../studies/import/import-service';
@@ -10,6 +10,8 @@ import { scpClassFor, type ArchiveHandlers } from './dicom-scp';
 
 export interface DicomListener {
   readonly port: number;
+  /** The address it is bound to (loopback unless the settings or the caller chose another). */
+  readonly address: string;
   readonly aet: string;
   readonly importer: ReceivedImporter;
   /** Instances received per calling AE title since the start (who sent what, for the log and the UI). */
@@ -27,15 +29,24 @@ export interface ListenerOptions {
   port?: number;
   /** Overrides the settings' AE title. */
   aet?: string;
+  /** Overrides the settings' listen address. */
+  address?: string;
   archive?: (settings: () => NetworkSettings) => ArchiveHandlers;
   log?: (line: string) => void;
   onImported?: (finished: ImportFinished) => void;
 }
 
+/** A connection that has not asked for an association within this time is closed. */
+const associationTimeoutMs = 30_000;
+
 /**
  * Radstation's DICOM listener: a storage SCP (and, when an archive is attached, query/retrieve
- * SCP) on every interface, as DICOM peers expect. Received instances are staged in the cache
+ * SCP) bound to one address, loopback by default. Received instances are staged in the cache
  * folder and imported in batches by the import service.
+ *
+ * dcmjs-dimse's Server listens on every interface and takes no address, so the listener owns
+ * its net.Server and hands each connection to the library's Scp (a public constructor), as the
+ * library's Server does.
  */
 export async function startDicomListener(options: ListenerOptions): Promise<DicomListener> {
   const settings = (): NetworkSettings => {
@@ -69,27 +80,37 @@ export async function startDicomListener(options: ListenerOptions): Promise<Dico
       });
     }
   }
-  const server = new dimse.Server(CleaningScp);
-  const port = options.port ?? settings().localPort;
-  await new Promise<void>((resolve, reject) => {
-    const failed = (error: Error) => reject(new Error(`cannot listen for DICOM on port ${port}: ${error.message}`));
-    server.once('networkError', failed);
-    server.once('listening', () => {
-      server.off('networkError', failed);
-      resolve();
+  const connections = new Set<InstanceType<typeof dimse.Scp>>();
+  const server = net.createServer((socket) => {
+    const scp = new CleaningScp(socket, { associationTimeout: associationTimeoutMs });
+    // The library's Server marks a handed-over socket connected; the time starts its association timeout.
+    Object.assign(scp, { connected: true, connectedTime: Date.now() });
+    connections.add(scp);
+    scp.on('close', () => connections.delete(scp));
+    scp.on('networkError', (error: Error) => {
+      socket.end();
+      options.log?.(`network error from ${socket.remoteAddress ?? 'unknown'}: ${error.message}`);
     });
-    server.listen(port);
   });
-  server.on('networkError', (error: Error) => options.log?.(`network error: ${error.message}`));
-  const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+  const port = options.port ?? settings().localPort;
+  const address = options.address ?? settings().listenAddress;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: Error) => reject(new Error(`cannot listen for DICOM on ${address} port ${port}: ${error.message}`)));
+    server.listen({ port, host: address }, () => resolve());
+  });
+  server.on('error', (error: Error) => options.log?.(`network error: ${error.message}`));
+  const bound = server.address() as net.AddressInfo;
   return {
-    port: address.port,
+    port: bound.port,
+    address: bound.address,
     aet: settings().localAet,
     importer,
     receivedFrom,
     drain: () => importer.drain(),
     async close() {
-      server.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const scp of connections) (scp as unknown as { socket: net.Socket }).socket.destroy();
+      await closed;
       await importer.drain();
     },
   };
