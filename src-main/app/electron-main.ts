@@ -79,6 +79,10 @@ if (!app.requestSingleInstanceLock()) {
     bindIpc(services);
     installAppMenu(services.events, () => mainWindow, { devTools: offersDevTools(app.isPackaged) });
     mainWindow = createWindow();
+    // The DICOM listener runs when the network settings enable it (loopback unless they name another address).
+    void services.network.startListenerIfAsked().then((dicom) => {
+      if (dicom && !dicom.running) console.error(`[radstation] no DICOM listener: ${dicom.error ?? 'it did not start'}`);
+    });
     app.on('window-all-closed', () => {
       void services.close().finally(() => app.quit());
     });

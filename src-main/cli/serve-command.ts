@@ -5,7 +5,6 @@ import { rendererDir } from '../platform/app-root';
 import { createServices } from '../services';
 import { UsageError, type CliCommand } from './command';
 import { cacheOption, modelsOption, parseCommandArgs, parsePort } from './common-options';
-import { loadNetworkSettings } from '../network/network-settings';
 import { parseListenAddress } from './network/listen-command';
 
 export const serveCommand: CliCommand = {
@@ -62,12 +61,10 @@ only on a network you trust (a classroom, say).
     io.out(`Radstation is serving the cache at ${services.dirs.cacheDir}`);
     // The DICOM listener is opt-in: asked for here, or enabled in the settings. Pushed studies import
     // through the services' import service, so browsers see them appear live.
-    if (dicomPort !== undefined || dicomBind !== undefined || loadNetworkSettings(services.dirs.cacheDir).listenerEnabled) {
-      const dicom = await services.network.startListener({ ...(dicomPort !== undefined ? { port: dicomPort } : {}), ...(dicomBind !== undefined ? { address: dicomBind } : {}) });
-      // The web host is useful without it (another Radstation may hold the port): say so and go on.
-      if (dicom.running) io.out(`DICOM listener: ${dicom.aet} on ${dicom.address} port ${dicom.port}`);
-      else io.err(`Warning: no DICOM listener: ${dicom.error ?? 'it did not start'}`);
-    }
+    const dicom = await services.network.startListenerIfAsked({ ...(dicomPort !== undefined ? { port: dicomPort } : {}), ...(dicomBind !== undefined ? { address: dicomBind } : {}) });
+    // The web host is useful without it (another Radstation may hold the port): say so and go on.
+    if (dicom?.running) io.out(`DICOM listener: ${dicom.aet} on ${dicom.address} port ${dicom.port}`);
+    else if (dicom) io.err(`Warning: no DICOM listener: ${dicom.error ?? 'it did not start'}`);
     if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}; anyone on that network with the token or an unused join link can read this cache.`);
     io.out(`Token: ${webHost.token}`);
     io.out('The link below works once, in one browser; for another, POST /join with the token in the x-radstation-token header.');

@@ -25,6 +25,11 @@ export interface NetworkService {
   listener(): ListenerStatus;
   /** Starts the DICOM listener (a host does this when its settings or options ask for it). */
   startListener(overrides?: ListenerOverrides): Promise<ListenerStatus>;
+  /**
+   * What each host does at start: runs the listener when the settings enable it or the host's
+   * options name a port or address; otherwise nothing (undefined).
+   */
+  startListenerIfAsked(overrides?: ListenerOverrides): Promise<ListenerStatus | undefined>;
   /** The running listener, for hosts and tests that need its port or importer. */
   runningListener(): DicomListener | undefined;
   configureListener(local: LocalListenerSettings): Promise<CallResponse<'network.configureListener'>>;
@@ -132,6 +137,15 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
     },
     listener: () => listeners.status(),
     startListener: (overrides) => listeners.start(overrides),
+    async startListenerIfAsked(overrides = {}) {
+      try {
+        if (overrides.port === undefined && overrides.address === undefined && !settings().listenerEnabled) return undefined;
+        return await listeners.start(overrides);
+      } catch (error) {
+        // A damaged network.json: the host still starts, and says why there is no listener.
+        return { running: false, aet: '', port: 0, address: '', error: error instanceof Error ? error.message : String(error) };
+      }
+    },
     runningListener: () => listeners.running(),
     async configureListener(local) {
       const next = { ...settings(), ...local };

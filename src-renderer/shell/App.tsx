@@ -4,6 +4,7 @@ import { ImportDialog } from '../imports/ImportDialog';
 import { ImportProgressBar } from '../imports/ImportProgressBar';
 import { ImportReportDialog } from '../imports/ImportReportDialog';
 import { useImport } from '../imports/use-import';
+import { NetworkView } from '../network/NetworkView';
 import { StudyBrowser } from '../studies/StudyBrowser';
 import { ViewerScreen } from '../viewer/ViewerScreen';
 import { AboutDialog } from './AboutDialog';
@@ -13,6 +14,7 @@ import { readPlace, writePlace } from './reader-place';
 export function App() {
   const api = useApi();
   const [showAbout, setShowAbout] = useState(false);
+  const [showNetwork, setShowNetwork] = useState(false);
   // A reload comes back to the study that was open.
   const [openStudy, setOpenStudy] = useState<string | undefined>(() => readPlace().study);
   useEffect(() => {
@@ -53,6 +55,9 @@ export function App() {
           <button type="button" onClick={() => setImportPaths([])} disabled={busy}>
             Import…
           </button>
+          <button type="button" aria-pressed={showNetwork} onClick={() => setShowNetwork((shown) => !shown)}>
+            Network
+          </button>
           <button type="button" onClick={() => setShowAbout(true)}>
             About
           </button>
@@ -71,7 +76,12 @@ export function App() {
         </p>
       )}
       <main className="app-main">
-        {openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser
+        {showNetwork && !openStudy ? <NetworkView
+            onOpenStudy={(studyUid) => {
+              setShowNetwork(false);
+              setOpenStudy(studyUid);
+            }}
+          /> : openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser
             onOpenStudy={(studyUid, seriesUid) => {
               // The viewer puts the named series in its first viewport.
               writePlace({ study: studyUid, series: seriesUid });

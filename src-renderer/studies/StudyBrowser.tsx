@@ -4,6 +4,7 @@ import { useApi, useCall } from '../shell/api-context';
 import { formatDicomDate, formatPersonName, toDicomDate } from './format';
 import { DeleteStudyButton } from './DeleteStudyButton';
 import { DeidentifyStudyButton } from './DeidentifyStudyButton';
+import { SendStudyButton } from '../network/SendStudyButton';
 import { SeriesList } from './SeriesList';
 import { emptyFilters, StudyFilters, type StudyFilterValues } from './StudyFilters';
 
@@ -128,6 +129,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
                         />
                         <div className="series-actions">
                           <DeidentifyStudyButton studyInstanceUid={study.studyInstanceUid} />
+                          <SendStudyButton studyInstanceUid={study.studyInstanceUid} />
                           <DeleteStudyButton studyInstanceUid={study.studyInstanceUid} patient={patient} />
                         </div>
                       </td>

@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main';
-import { cliArgs } from '../helpers/cli-process';
+import { cliArgs, repoRoot } from '../helpers/cli-process';
 import { captureIo, freePort, runTool, startProcess } from '../helpers/pacs-peers';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -91,5 +92,46 @@ describe.skipIf(skipReason !== undefined)('the DICOM listener binds the chosen a
     const listen = await runTool(process.execPath, cliArgs('listen', '--bind', 'all', '--cache', cacheDir));
     expect(listen.code).toBe(2);
     expect(listen.output).toMatch(/listen: --bind: the listen address is an IPv4 or IPv6 address.*not "all"/);
+  });
+});
+
+const rendererBuilt = fs.existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html'));
+if (!rendererBuilt) console.warn("serve listener tests skipped: the renderer is not built (run 'npm run build')");
+
+describe.skipIf(!rendererBuilt)('radstation serve and the DICOM listener', () => {
+  const temp = makeTempDir();
+  const cacheDir = path.join(temp.dir, 'cache');
+  afterAll(() => temp.cleanup());
+
+  it('starts no DICOM listener unless asked', async () => {
+    const dicomPort = await freePort();
+    expect(await runCli(['remote', 'set', '--port', String(dicomPort), '--cache', cacheDir], captureIo().io)).toBe(0);
+    const serve = startProcess(process.execPath, cliArgs('serve', '--port', '0', '--cache', cacheDir));
+    try {
+      await serve.waitFor(/^Open: /m);
+      expect(serve.output()).not.toMatch(/DICOM listener/);
+      expect(await tryConnect('127.0.0.1', dicomPort)).toBe('ECONNREFUSED');
+    } finally {
+      await serve.stop();
+    }
+  });
+
+  it('starts it on loopback with --dicom-port, and per the settings once enabled', async () => {
+    const serve = startProcess(process.execPath, cliArgs('serve', '--port', '0', '--dicom-port', '0', '--cache', cacheDir));
+    try {
+      const [, port] = await serve.waitFor(/DICOM listener: RADSTATION on 127\.0\.0\.1 port (\d+)/);
+      expect(await tryConnect('127.0.0.1', Number(port))).toBe('connected');
+    } finally {
+      await serve.stop();
+    }
+    const dicomPort = await freePort();
+    expect(await runCli(['remote', 'set', '--port', String(dicomPort), '--listener', 'on', '--cache', cacheDir], captureIo().io)).toBe(0);
+    const enabled = startProcess(process.execPath, cliArgs('serve', '--port', '0', '--cache', cacheDir));
+    try {
+      await enabled.waitFor(new RegExp(`DICOM listener: RADSTATION on 127\\.0\\.0\\.1 port ${dicomPort}`));
+      expect(await tryConnect('127.0.0.1', dicomPort)).toBe('connected');
+    } finally {
+      await enabled.stop();
+    }
   });
 });
