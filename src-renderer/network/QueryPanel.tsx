@@ -164,7 +164,7 @@ export function QueryPanel({ nodeNames, retrieves, onOpenStudy }: QueryPanelProp
                       </>
                     ) : (
                       <button type="button" onClick={() => void retrieve(study.studyInstanceUid)}>
-                        {study.cachedInstanceCount > 0 ? 'Retrieve the rest' : 'Retrieve'}
+                        {(report ? report.missing.length < report.expected : study.cachedInstanceCount > 0) ? 'Retrieve the rest' : 'Retrieve'}
                       </button>
                     )}{' '}
                     {complete && onOpenStudy && (

@@ -15,6 +15,8 @@ import { expect, startHost, test, type RunningHost } from './fixtures';
 const missing = peersMissing();
 const ctFiles = dicomFilesIn(sharedDataPath('dicom', 'series', 'ct-head-ge-tilted'));
 const ctStudyUid = ctFiles[0] ? studyUidOf(ctFiles[0]) : '';
+const mrFiles = dicomFilesIn(sharedDataPath('dicom', 'series', 'mr-brain-t1-mprage-siemens'));
+const mrStudyUid = mrFiles[0] ? studyUidOf(mrFiles[0]) : '';
 // One RLE MR slice from the conformance corpus: a study of its own, sent back to Orthanc.
 const sentFile = sharedDataPath('dicom', 'conformance', 'wg04', 'RLE', 'MR1_RLE');
 const sentStudyUid = fs.existsSync(sentFile) ? studyUidOf(sentFile) : '';
@@ -31,7 +33,7 @@ test.describe.serial('PACS network from the browser', () => {
     listenerPort = await freePort();
     // Orthanc must know our AE title and port to C-MOVE to us (it refuses unknown AEs).
     orthanc = await startOrthanc({ aet: 'ORTHANC_E2E', modalities: { radstation: ['RS_E2E', '127.0.0.1', listenerPort] } });
-    await orthanc.upload(ctFiles);
+    await orthanc.upload([...ctFiles, ...mrFiles]);
     ({ host, stop: stopHost } = await startHost());
     importLinked(host, [sentFile]);
   });
@@ -94,6 +96,29 @@ test.describe.serial('PACS network from the browser', () => {
     await expect(row.locator('.cache-state')).toHaveText('in cache');
     await row.getByRole('button', { name: 'Open' }).click();
     await expect(page.getByTestId('viewer')).toBeVisible({ timeout: 60_000 });
+  });
+
+  test('cancel a C-GET retrieve part-way: what arrived stays, and retrieving again fetches only the rest', async ({ page }) => {
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Network' }).click();
+    const query = page.getByRole('form', { name: 'Query' });
+    await query.getByLabel('Modality', { exact: true }).fill('MR');
+    await query.getByRole('combobox', { name: 'Retrieve by' }).selectOption('get');
+    await query.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator(`table[aria-label="Query results"] tr[data-study-uid="${mrStudyUid}"]`);
+    await expect(row.locator('.cache-state')).toHaveText('not cached');
+    await row.getByRole('button', { name: 'Retrieve', exact: true }).click();
+    // Cancel once some instances are in, well before all of them.
+    await expect(row.getByRole('status').first()).toHaveText(new RegExp(`^([1-9]\\d*)/${mrFiles.length}$`), { timeout: 60_000 });
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    const report = row.locator('.retrieve-report');
+    await expect(report).toHaveText(new RegExp(`^cancelled: \\d+ retrieved, 0 already cached, \\d+ missing of ${mrFiles.length}`), { timeout: 60_000 });
+    const [, retrieved, missingCount] = /^cancelled: (\d+) retrieved, 0 already cached, (\d+) missing/.exec((await report.textContent()) ?? '') ?? [];
+    expect(Number(retrieved)).toBeGreaterThan(0);
+    expect(Number(missingCount)).toBe(mrFiles.length - Number(retrieved));
+
+    await row.getByRole('button', { name: 'Retrieve the rest' }).click();
+    await expect(report).toHaveText(`completed: ${missingCount} retrieved, ${retrieved} already cached, 0 missing of ${mrFiles.length}`, { timeout: 90_000 });
   });
 
   test('send a study from the study browser, and Orthanc holds it', async ({ page }) => {
