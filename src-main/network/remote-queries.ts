@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { DimseNode, EchoResult, NetworkSettings, RemoteNode, RemoteQuery, RemoteSeries, RemoteStudy } from '../../src-shared/domain/network';
 import { NetworkError, type DimsePeer } from './dimse/association';
 import { cEcho, cFind } from './dimse/dimse-scu';
@@ -5,7 +6,24 @@ import { qido } from './dicomweb/dicomweb-client';
 import { answerFromDicomJson, studyMatchKeys, tagOf, toRemoteInstance, toRemoteSeries, toRemoteStudy, type Answer, type RemoteInstance } from './query-results';
 
 export function dimsePeer(settings: NetworkSettings, node: DimseNode, timeoutMs?: number): DimsePeer {
-  return { host: node.host, port: node.port, calledAet: node.aet, callingAet: settings.localAet, tls: node.tls, ...(timeoutMs ? { timeoutMs } : {}) };
+  return {
+    host: node.host,
+    port: node.port,
+    calledAet: node.aet,
+    callingAet: settings.localAet,
+    tls: node.tls,
+    ...(node.tls && node.tlsCaFile ? { tlsCa: readCaFile(node) } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  };
+}
+
+/** Read at each use, so a renewed CA file takes effect without editing the node. */
+function readCaFile(node: DimseNode): Buffer {
+  try {
+    return fs.readFileSync(node.tlsCaFile!);
+  } catch (error) {
+    throw new NetworkError('tls', `cannot read the CA file of ${node.name} (${node.tlsCaFile}): ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Verifies a node: C-ECHO for DIMSE, a one-result QIDO study search for DICOMweb. Never throws. */

@@ -24,9 +24,9 @@ const nodeName = z.object({ name: z.string().min(1) });
 /**
  * Nodes added from the UI carry no credentials: in the web host a browser could otherwise name
  * any file on the host as a "password file" and have its contents sent to a URL of its choosing.
- * Authenticated DICOMweb nodes are added with `radstation remote add`.
+ * Authenticated DICOMweb nodes, and TLS nodes with their own CA file, are added with `radstation remote add`.
  */
-const nodeFromUi = z.discriminatedUnion('kind', [dimseNodeSchema, dicomWebNodeSchema.omit({ auth: true })]);
+const nodeFromUi = z.discriminatedUnion('kind', [dimseNodeSchema.omit({ tlsCaFile: true }), dicomWebNodeSchema.omit({ auth: true })]);
 
 /** A study found on a remote node, with how many of its instances the cache already holds. */
 export const networkStudySchema = remoteStudySchema.extend({ cachedInstanceCount: z.number().int().nonnegative() });

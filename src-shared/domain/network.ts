@@ -25,6 +25,11 @@ export const dimseNodeSchema = z.object({
   host: z.string().min(1),
   port: portSchema,
   tls: z.boolean().default(false),
+  /**
+   * A PEM file of the certificate authorities to trust for this node's TLS (a clinic's own CA),
+   * read at each use; without it, the system's trusted CAs. The peer's certificate is always verified.
+   */
+  tlsCaFile: z.string().min(1).optional(),
 });
 
 /**

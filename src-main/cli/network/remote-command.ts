@@ -5,7 +5,7 @@ import { addNode, loadNetworkSettings, removeNode, saveNetworkSettings } from '.
 import { UsageError, type CliCommand, type CliIo } from '../command';
 import { cacheOption, parseCommandArgs } from '../common-options';
 
-const usage = `radstation remote add NAME (--dimse AET@HOST:PORT | --dicomweb URL) [--tls] [--user U --password-file F | --token-file F] [--cache DIR]
+const usage = `radstation remote add NAME (--dimse AET@HOST:PORT | --dicomweb URL) [--tls [--tls-ca FILE]] [--user U --password-file F | --token-file F] [--cache DIR]
 radstation remote list [--json] [--cache DIR]
 radstation remote remove NAME [--cache DIR]
 radstation remote set [--aet AET] [--port N] [--bind ADDRESS] [--listener on|off] [--accept-any-caller yes|no] [--cache DIR]
@@ -13,7 +13,9 @@ radstation remote set [--aet AET] [--port N] [--bind ADDRESS] [--listener on|off
 Remote DICOM nodes (PACS, modalities, other workstations), kept in the cache folder's network.json.
   --dimse AET@HOST:PORT   a DIMSE peer: its AE title, host and port
   --dicomweb URL          a DICOMweb service's base URL (QIDO, WADO and STOW under it)
-  --tls                   DIMSE over TLS (DICOMweb takes it from the URL's https)
+  --tls                   DIMSE over TLS (DICOMweb takes it from the URL's https); the peer's
+                          certificate is verified against the system's trusted CAs, or
+  --tls-ca FILE           against the CAs in this PEM file (a clinic's own CA), read at each use
   --user U --password-file F   HTTP basic authentication; the password stays in F
   --token-file F          HTTP bearer token, read from F at each use
   set: Radstation's own AE title, storage port and listen address (127.0.0.1 unless you give a
@@ -29,7 +31,7 @@ export function parseDimseAddress(value: string): { aet: string; host: string; p
 }
 
 function describe(node: RemoteNode): string {
-  if (node.kind === 'dimse') return `${node.name}  DIMSE  ${node.aet}@${node.host}:${node.port}${node.tls ? '  TLS' : ''}`;
+  if (node.kind === 'dimse') return `${node.name}  DIMSE  ${node.aet}@${node.host}:${node.port}${node.tls ? `  TLS${node.tlsCaFile ? ` (CA ${node.tlsCaFile})` : ''}` : ''}`;
   return `${node.name}  DICOMweb  ${node.url}${node.auth ? `  ${node.auth.type} auth` : ''}`;
 }
 
@@ -57,6 +59,7 @@ export const remoteCommand: CliCommand = {
         user: { type: 'string' },
         'password-file': { type: 'string' },
         'token-file': { type: 'string' },
+        'tls-ca': { type: 'string' },
         json: { type: 'boolean' },
         aet: { type: 'string' },
         port: { type: 'string' },
@@ -113,9 +116,11 @@ export const remoteCommand: CliCommand = {
     let candidate: unknown;
     if (values.dimse !== undefined) {
       if (values.user !== undefined || values['token-file'] !== undefined) throw new UsageError('remote add: credentials apply to DICOMweb nodes only.');
-      candidate = { name, kind: 'dimse', ...parseDimseAddress(values.dimse), tls: values.tls ?? false };
+      if (values['tls-ca'] !== undefined && !values.tls) throw new UsageError('remote add: --tls-ca goes with --tls.');
+      const tlsCaFile = values['tls-ca'] === undefined ? undefined : path.resolve(values['tls-ca']);
+      candidate = { name, kind: 'dimse', ...parseDimseAddress(values.dimse), tls: values.tls ?? false, ...(tlsCaFile ? { tlsCaFile } : {}) };
     } else {
-      if (values.tls) throw new UsageError('remote add: for DICOMweb, TLS comes from an https:// URL; leave out --tls.');
+      if (values.tls || values['tls-ca'] !== undefined) throw new UsageError('remote add: for DICOMweb, TLS comes from an https:// URL; leave out --tls and --tls-ca.');
       const auth =
         values.user !== undefined
           ? { type: 'basic', user: values.user, passwordFile: path.resolve(values['password-file'] ?? '') }

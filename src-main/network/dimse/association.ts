@@ -8,6 +8,8 @@ export interface DimsePeer {
   readonly calledAet: string;
   readonly callingAet: string;
   readonly tls?: boolean;
+  /** PEM certificate authorities to trust for TLS instead of the system's. */
+  readonly tlsCa?: Buffer;
   /** Connect, association and idle (between PDUs) limits, in milliseconds. */
   readonly timeoutMs?: number;
 }
@@ -103,7 +105,7 @@ export function runAssociation(
         connectTimeout: timeout,
         associationTimeout: timeout,
         pduTimeout: timeout,
-        ...(peer.tls ? { securityOptions: { rejectUnauthorized: true, minVersion: 'TLSv1.2' } } : {}),
+        ...(peer.tls ? { securityOptions: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(peer.tlsCa ? { ca: peer.tlsCa } : {}) } } : {}),
       });
     } catch (error) {
       settle(new NetworkError('protocol', error instanceof Error ? error.message : String(error)));
