@@ -5,6 +5,7 @@ import { rendererDir } from '../platform/app-root';
 import { createServices } from '../services';
 import { UsageError, type CliCommand } from './command';
 import { cacheOption, modelsOption, parseCommandArgs, parsePort } from './common-options';
+import { isLoopbackAddress } from '../../src-shared/domain/network';
 import { parseListenAddress } from './network/listen-command';
 
 export const serveCommand: CliCommand = {
@@ -63,7 +64,10 @@ only on a network you trust (a classroom, say).
     // through the services' import service, so browsers see them appear live.
     const dicom = await services.network.startListenerIfAsked({ ...(dicomPort !== undefined ? { port: dicomPort } : {}), ...(dicomBind !== undefined ? { address: dicomBind } : {}) });
     // The web host is useful without it (another Radstation may hold the port): say so and go on.
-    if (dicom?.running) io.out(`DICOM listener: ${dicom.aet} on ${dicom.address} port ${dicom.port}`);
+    if (dicom?.running) {
+      io.out(`DICOM listener: ${dicom.aet} on ${dicom.address} port ${dicom.port}`);
+      if (!isLoopbackAddress(dicom.address)) io.err(`Warning: the DICOM listener is on ${dicom.address}; configured AE titles on that network can push into and pull from this cache (an AE title is not a password).`);
+    }
     else if (dicom) io.err(`Warning: no DICOM listener: ${dicom.error ?? 'it did not start'}`);
     if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}; anyone on that network with the token or an unused join link can read this cache.`);
     io.out(`Token: ${webHost.token}`);

@@ -134,4 +134,14 @@ describe.skipIf(!rendererBuilt)('radstation serve and the DICOM listener', () =>
       await enabled.stop();
     }
   });
+
+  it.skipIf(lan === undefined)('warns when --dicom-bind opens the listener to the LAN', async () => {
+    const serve = startProcess(process.execPath, cliArgs('serve', '--port', '0', '--dicom-port', '0', '--dicom-bind', lan ?? '', '--cache', cacheDir));
+    try {
+      await serve.waitFor(new RegExp(`DICOM listener: RADSTATION on ${(lan ?? '').replace(/\./g, '\\.')} port \\d+`));
+      await serve.waitFor(/Warning: the DICOM listener is on .*an AE title is not a password/);
+    } finally {
+      await serve.stop();
+    }
+  });
 });
