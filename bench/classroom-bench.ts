@@ -119,7 +119,8 @@ console.log(`${studentCount} students join and each loads the ${mrSeries.instanc
 const loadStarted = performance.now();
 const students = await Promise.all(Array.from({ length: studentCount }, (_, index) =>
   joinAndLoad(index).catch((error: unknown) => {
-    fail(`student ${index + 1}: ${String(error)}`);
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    fail(`student ${index + 1}: ${String(error)}${cause}`);
     return undefined;
   }),
 )).then((list) => list.filter((item): item is Student => item !== undefined));
