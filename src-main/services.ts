@@ -51,6 +51,8 @@ export interface Services {
   /** The one question route (header, compact model, full model) for the Report Q&A panel and `radstation qa`. */
   readonly qa: QaService;
   readonly network: NetworkService;
+  /** De-identification for the study browser; its zip exports are served by both hosts' file routes. */
+  readonly deidentify: ReturnType<typeof createDeidentifyService>;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -161,6 +163,7 @@ export function createServices(config: ServicesConfig): Services {
     inference,
     qa,
     network,
+    deidentify,
     handlers,
     close: async () => {
       await network.close();

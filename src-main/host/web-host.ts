@@ -103,7 +103,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!response.headersSent) answer(response, 500, 'The file could not be read.');
       else response.destroy();
     });
-    response.writeHead(200, { ...securityHeaders, 'content-type': lookup.contentType, ...headers });
+    const disposition = lookup.downloadName ? { 'content-disposition': `attachment; filename="${lookup.downloadName}"` } : {};
+    response.writeHead(200, { ...securityHeaders, 'content-type': lookup.contentType, ...disposition, ...headers });
     stream.pipe(response);
   };
 
@@ -168,7 +169,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // Set on every authorised response, so a script's header also gives a browser the cookie.
     const headers = { 'set-cookie': tokenCookieHeader(token) };
     if (url.pathname.startsWith('/files/')) {
-      send(response, lookupCacheFile(url.pathname, (uid) => services.studies.resolveInstanceFile(uid)), headers);
+      const lookup = lookupCacheFile(
+        url.pathname,
+        (uid) => services.studies.resolveInstanceFile(uid),
+        (exportId) => services.deidentify.exportFile(exportId),
+      );
+      send(response, lookup, headers);
       return;
     }
     send(response, lookupRendererFile(options.rendererDir, url.pathname), headers);

@@ -37,7 +37,7 @@ describe('studies.deidentify and its preview, through the contract', () => {
   });
 
   it('puts a de-identified copy in the cache as a new study and leaves the original as it was', async () => {
-    const result = await services.handlers['studies.deidentify']({ studyInstanceUids: [original.study], options: [], project: 'default', burnedIn: {} }, context);
+    const result = await services.handlers['studies.deidentify']({ studyInstanceUids: [original.study], options: [], project: 'default', burnedIn: {}, output: 'cache', dicomdir: false }, context);
     expect(result).toMatchObject({ files: 28, written: 28, excluded: [], project: 'default' });
     const [pair] = result.studies;
     const studies = services.studies.list({ limit: 10 });
