@@ -122,7 +122,12 @@ export function createServices(config: ServicesConfig): Services {
       events.emit('studies.changed', { studyInstanceUids: [request.studyInstanceUid] });
       return deletion;
     },
-    'studies.deidentify': (request) => deidentify.deidentify(request),
+    'studies.deidentify': async (request) => {
+      const result = await deidentify.deidentify(request);
+      // The import announced the new study before it was marked: announce it again, marked.
+      if (request.output !== 'zip' && result.studies.length > 0) events.emit('studies.changed', { studyInstanceUids: result.studies.map((study) => study.deidentified) });
+      return result;
+    },
     'studies.deidentifyPreview': (request) => deidentify.preview(request.sopInstanceUid, request.options),
     'imports.start': (request) => imports.start(request),
     'imports.cancel': (request) => imports.cancel(request.importId),

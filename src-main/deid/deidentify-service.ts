@@ -11,7 +11,7 @@ import { resolveStoredPath } from '../studies/cache/stored-files';
 import { instanceFilePath } from '../studies/cache/study-queries';
 import { burnedInReason } from './burned-in';
 import { stringValues, type DcmjsElement, type DcmjsElementMap } from './dataset-access';
-import { markDeidentifiedStudies } from './deidentified-studies';
+import { markDeidentifiedInCache } from './deidentified-studies';
 import { deidentifyElements } from './deidentify-elements';
 import { deidentifyExport } from './deidentify-export';
 import { exportDownloadName, newExportFile, pruneExports, resolveExportFile } from './deidentified-exports';
@@ -102,7 +102,7 @@ export function createDeidentifyService(db: Database.Database, cacheDir: string,
         if (report.written > 0) {
           // The written files enter the cache's store through the import, like any other file.
           await adoptFiles(imports, cacheDir, collectFiles([staging]));
-          markDeidentifiedStudies(cacheDir, report.studies.map((study) => study.deidentified), { project: request.project, options: report.options, at: new Date().toISOString() });
+          markDeidentifiedInCache(db, report.studies.map((study) => study.deidentified), { project: request.project, options: report.options, at: new Date().toISOString() });
         }
         return browserReport(report, cacheDir, missing);
       } finally {

@@ -33,6 +33,11 @@ test.describe('de-identify a study from the study browser', () => {
     await expect(dialog.getByTestId('deidentify-written')).toHaveText('28', { timeout: 60_000 });
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(rows).toHaveCount(2);
+    // The copy carries the cache's de-identified mark, and the filter finds only it.
+    await expect(page.getByTestId('deidentified-badge')).toHaveCount(1);
+    await page.getByLabel('De-identified only').check();
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first().getByTestId('deidentified-badge')).toBeVisible();
   });
 });
 
