@@ -50,6 +50,8 @@ export interface Services {
   readonly qa: QaService;
   readonly network: NetworkService;
   readonly teaching: TeachingService;
+  /** De-identification for the study browser; its zip exports are served by both hosts' file routes. */
+  readonly deidentify: ReturnType<typeof createDeidentifyService>;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -127,7 +129,12 @@ export function createServices(config: ServicesConfig): Services {
       events.emit('studies.changed', { studyInstanceUids: [request.studyInstanceUid] });
       return deletion;
     },
-    'studies.deidentify': (request) => deidentify.deidentify(request),
+    'studies.deidentify': async (request) => {
+      const result = await deidentify.deidentify(request);
+      // The import announced the new study before it was marked: announce it again, marked.
+      if (request.output !== 'zip' && result.studies.length > 0) events.emit('studies.changed', { studyInstanceUids: result.studies.map((study) => study.deidentified) });
+      return result;
+    },
     'studies.deidentifyPreview': (request) => deidentify.preview(request.sopInstanceUid, request.options),
     'imports.start': (request) => imports.start(request),
     'imports.cancel': (request) => imports.cancel(request.importId),
@@ -195,6 +202,7 @@ export function createServices(config: ServicesConfig): Services {
     qa,
     network,
     teaching,
+    deidentify,
     handlers,
     close: async () => {
       await teaching.close();

@@ -17,7 +17,8 @@ async function toResponse(lookup: FileLookup): Promise<Response> {
   const headers = { 'content-security-policy': contentSecurityPolicy, 'x-content-type-options': 'nosniff' };
   if (lookup.status !== 200) return new Response(lookup.message, { status: lookup.status, headers });
   const body = await fs.promises.readFile(lookup.filePath);
-  return new Response(body, { status: 200, headers: { ...headers, 'content-type': lookup.contentType } });
+  const disposition = lookup.downloadName ? { 'content-disposition': `attachment; filename="${lookup.downloadName}"` } : {};
+  return new Response(body, { status: 200, headers: { ...headers, 'content-type': lookup.contentType, ...disposition } });
 }
 
 /**
@@ -29,7 +30,7 @@ export function handleAppScheme(services: Services, rendererDir: string): void {
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('Unknown host.', { status: 404 });
     if (url.pathname.startsWith('/files/')) {
-      return toResponse(lookupCacheFile(url.pathname, (uid) => services.studies.resolveInstanceFile(uid)));
+      return toResponse(lookupCacheFile(url.pathname, (uid) => services.studies.resolveInstanceFile(uid), (exportId) => services.deidentify.exportFile(exportId)));
     }
     return toResponse(lookupRendererFile(rendererDir, url.pathname));
   });

@@ -6,7 +6,8 @@ import { databaseFileName, openCacheDatabase } from '../studies/cache/database';
 import { runImport } from '../studies/import/run-import';
 import type { PixelRect } from '../deid/clean-pixels';
 import { markDeidentifiedStudies } from '../deid/deidentified-studies';
-import { deidentifyFiles, studyFiles, type DeidentifyReport } from '../deid/deidentify-job';
+import { deidentifyExport, type DeidentifyExportReport } from '../deid/deidentify-export';
+import { studyFiles } from '../deid/deidentify-job';
 import { optionCliNames, parseOptionNames } from '../deid/options';
 import { checkProjectName } from '../deid/project-secret';
 import { UsageError, type CliCommand } from './command';
@@ -42,11 +43,14 @@ export const deidentifyCommand: CliCommand = {
   name: 'deidentify',
   summary: 'Write de-identified copies of studies or files (DICOM PS3.15 Basic Profile and its options)',
   usage: [
-    'radstation deidentify (--study UID… | PATH…) --out DIR [--option NAME]… [--project NAME] [--cache DIR]',
-    '                      [--confirm-clean SOP_UID|all]… [--blackout X,Y,W,H]… [--into-cache] [--json]',
+    'radstation deidentify (--study UID… | PATH…) --out (DIR | FILE.zip) [--dicomdir] [--option NAME]… [--project NAME]',
+    '                      [--cache DIR] [--confirm-clean SOP_UID|all]… [--blackout X,Y,W,H]… [--into-cache] [--json]',
     '',
     '  --study UID          a study in the cache (repeatable); PATHs are files or folders',
-    '  --out DIR            where the de-identified files go, as DIR/<study>/<series>/<instance>.dcm',
+    '  --out DIR            where the de-identified files go, as DIR/<study>/<series>/<instance>.dcm;',
+    '                       a name ending in .zip writes one zip archive instead of a folder',
+    '  --dicomdir           name the files as removable media do (DICOM/STnnnnnn/SEnnnnnn/IMnnnnnn) and write',
+    '                       a DICOMDIR at the root beside them (the folder must hold no DICOMDIR or DICOM yet)',
     `  --option NAME        ${Object.values(optionCliNames).join(', ')}`,
     '  --project NAME       de-identification project (default "default"): the same UID maps to the same',
     '                       new UID in every job of a project; its secret stays in the cache folder',
@@ -80,7 +84,6 @@ export const deidentifyCommand: CliCommand = {
     const studies = values.study ?? [];
     if (studies.length === 0 && positionals.length === 0) throw new UsageError("deidentify: give --study UID or at least one file or folder. See 'radstation deidentify --help'.");
     if (!values.out) throw new UsageError('deidentify: --out DIR is required.');
-    if (values.dicomdir) throw new UsageError('deidentify: --dicomdir is not available yet; the files are written without a DICOMDIR.');
     let options;
     let project: string;
     try {
@@ -92,14 +95,26 @@ export const deidentifyCommand: CliCommand = {
     const confirm = values['confirm-clean'] ?? [];
     const { cacheDir } = resolveDirs({ cacheDir: values.cache });
     const paths = resolveInputs(cacheDir, studies, positionals);
-    const report: DeidentifyReport & { imported?: { instances: number; studies: string[] } } = await deidentifyFiles({
-      cacheDir,
-      paths,
-      outDir: values.out,
-      options,
-      project,
-      burnedIn: { confirmClean: confirm.includes('all') ? 'all' : confirm, cleanRects: (values.blackout ?? []).map(parseRect) },
-    });
+    const format = values.out.toLowerCase().endsWith('.zip') ? 'zip' : 'folder';
+    let exported: DeidentifyExportReport;
+    try {
+      exported = await deidentifyExport({
+        cacheDir,
+        paths,
+        outDir: values.out,
+        options,
+        project,
+        burnedIn: { confirmClean: confirm.includes('all') ? 'all' : confirm, cleanRects: (values.blackout ?? []).map(parseRect) },
+        format,
+        dicomdir: values.dicomdir ?? false,
+      });
+    } catch (error) {
+      if (error instanceof Error && /already holds a|is not a file/.test(error.message)) throw usageFailure(error);
+      throw error;
+    }
+    // The list of written files is for the DICOMDIR and zip writers; the report stays short.
+    const { outputs: _outputs, ...rest } = exported;
+    const report: Omit<DeidentifyExportReport, 'outputs'> & { imported?: { instances: number; studies: string[] } } = rest;
     if (values['into-cache'] && report.written > 0) {
       const finished = await runImport({ importId: randomUUID(), cacheDir, paths: [report.outDir], mode: 'copy' });
       if (finished.status === 'failed') throw new Error(`the de-identified files were written to ${report.outDir} but not imported: ${finished.message ?? 'unknown error'}`);
@@ -112,6 +127,8 @@ export const deidentifyCommand: CliCommand = {
       return 0;
     }
     io.out(`De-identified ${report.written} of ${report.files} files into ${report.outDir} (project "${project}"; options: ${report.options.join(', ') || 'none'}).`);
+    if (report.dicomdir) io.out(`DICOMDIR indexes ${report.dicomdir.indexed} files.`);
+    for (const item of report.dicomdir?.notIndexed ?? []) io.out(`not in the DICOMDIR: ${item.file}: ${item.reason}`);
     for (const item of report.burnedIn) io.out(`included after burned-in check (${item.how}): ${item.path}`);
     for (const item of report.excluded) io.out(`excluded: ${item.path}: ${item.reason}`);
     if (report.imported) io.out(`Imported ${report.imported.instances} instances into the cache as de-identified studies ${report.imported.studies.join(', ')}.`);

@@ -1,6 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { projectsDir } from './project-secret';
+import type Database from 'better-sqlite3';
+import { openCacheDatabase } from '../studies/cache/database';
+
+/**
+ * The de-identified mark of studies in the cache: columns of the studies table (schema version 7),
+ * set when Radstation puts a de-identified copy into the cache. The cacheDir forms open the
+ * cache for one call, for callers that hold no connection (the CLI).
+ */
 
 /** A de-identified study that was put in the cache, with how it was made. */
 export interface DeidentifiedStudyRecord {
@@ -9,30 +14,49 @@ export interface DeidentifiedStudyRecord {
   at: string;
 }
 
-function registryFile(cacheDir: string): string {
-  return path.join(projectsDir(cacheDir), 'deidentified-studies.json');
+interface MarkRow {
+  study_instance_uid: string;
+  deidentified_at: string;
+  deidentified_project: string | null;
+  deidentified_options: string;
 }
 
-export function readDeidentifiedStudies(cacheDir: string): Record<string, DeidentifiedStudyRecord> {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(registryFile(cacheDir), 'utf8')) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, DeidentifiedStudyRecord>) : {};
-  } catch {
-    return {};
-  }
+export function markDeidentifiedInCache(db: Database.Database, studyInstanceUids: readonly string[], record: DeidentifiedStudyRecord): void {
+  const mark = db.prepare('UPDATE studies SET deidentified_at = ?, deidentified_project = ?, deidentified_options = ? WHERE study_instance_uid = ?');
+  db.transaction(() => {
+    for (const uid of studyInstanceUids) mark.run(record.at, record.project, record.options.join(','), uid);
+  })();
 }
 
 /** True for a study the cache holds as de-identified: reports and exports must not name anyone for it. */
-export function isDeidentifiedStudy(cacheDir: string, studyInstanceUid: string): boolean {
-  return studyInstanceUid in readDeidentifiedStudies(cacheDir);
+export function isDeidentifiedInCache(db: Database.Database, studyInstanceUid: string): boolean {
+  return db.prepare('SELECT 1 FROM studies WHERE study_instance_uid = ? AND deidentified_at IS NOT NULL').get(studyInstanceUid) !== undefined;
 }
 
-/** Marks studies as de-identified (the cache's tables belong to the import pipeline, so the mark lives beside them). */
+export function deidentifiedStudiesInCache(db: Database.Database): Record<string, DeidentifiedStudyRecord> {
+  const rows = db.prepare('SELECT study_instance_uid, deidentified_at, deidentified_project, deidentified_options FROM studies WHERE deidentified_at IS NOT NULL').all() as MarkRow[];
+  return Object.fromEntries(
+    rows.map((row) => [row.study_instance_uid, { project: row.deidentified_project ?? '', options: row.deidentified_options.split(',').filter(Boolean), at: row.deidentified_at }]),
+  );
+}
+
+function withCache<T>(cacheDir: string, use: (db: Database.Database) => T): T {
+  const db = openCacheDatabase(cacheDir);
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function readDeidentifiedStudies(cacheDir: string): Record<string, DeidentifiedStudyRecord> {
+  return withCache(cacheDir, deidentifiedStudiesInCache);
+}
+
+export function isDeidentifiedStudy(cacheDir: string, studyInstanceUid: string): boolean {
+  return withCache(cacheDir, (db) => isDeidentifiedInCache(db, studyInstanceUid));
+}
+
 export function markDeidentifiedStudies(cacheDir: string, studyInstanceUids: readonly string[], record: DeidentifiedStudyRecord): void {
-  const registry = readDeidentifiedStudies(cacheDir);
-  for (const uid of studyInstanceUids) registry[uid] = record;
-  const file = registryFile(cacheDir);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(`${file}.partial`, `${JSON.stringify(registry, null, 1)}\n`);
-  fs.renameSync(`${file}.partial`, file);
+  withCache(cacheDir, (db) => markDeidentifiedInCache(db, studyInstanceUids, record));
 }

@@ -4,6 +4,7 @@ import { shiftDate, shiftDateTime, type KeyedValues } from './keyed-values';
 import { chosenAction, resolveCombined, type AppliedAction } from './options';
 import { profileRowFor, type ProfileOption, type ProfileRow } from './profile-table';
 import { scrubText } from './text-scrub';
+import { isSafePrivate } from './safe-private';
 
 export interface ElementContext {
   readonly options: ReadonlySet<ProfileOption>;
@@ -110,8 +111,11 @@ function apply(elements: DcmjsElementMap, tag: string, row: ProfileRow, action: 
       if (isSequence) deidentifyItems(element, inherited, context);
       return;
     case 'C':
-      if (row.tag === 'private') delete elements[tag]; // no private attribute is on Radstation's known-safe list yet
-      else if (isSequence) deidentifyItems(element, 'clean', context);
+      if (row.tag === 'private') {
+        // Retain Safe Private: only what Table E.3.10-1 lists for the element's own Private Creator.
+        if (!isSafePrivate(elements, tag)) delete elements[tag];
+        else if (isSequence) deidentifyItems(element, 'clean', context);
+      } else if (isSequence) deidentifyItems(element, 'clean', context);
       else clean(element, context);
       return;
   }

@@ -25,6 +25,11 @@ export interface DeidentifyRequest {
   options: readonly ProfileOption[];
   project: string;
   burnedIn?: BurnedInChoice;
+  /**
+   * How files are named under outDir: "uids" (default) as <study>/<series>/<instance>.dcm, or
+   * "media" as DICOM/STnnnnnn/SEnnnnnn/IMnnnnnn, the File IDs removable media and a DICOMDIR need.
+   */
+  layout?: 'uids' | 'media';
 }
 
 export interface DeidentifyReport {
@@ -38,6 +43,29 @@ export interface DeidentifyReport {
   outDir: string;
   /** Each original study and the UID it now has. */
   studies: Array<{ original: string; deidentified: string }>;
+  /** The files written, relative to outDir, in the order written. */
+  outputs: string[];
+}
+
+/** Media-safe names: one number per study, per series in its study, per instance in its series. */
+class MediaNames {
+  private readonly studies = new Map<string, { name: string; series: Map<string, { name: string; count: number }> }>();
+
+  next(study: string, series: string): string {
+    const pad = (prefix: string, n: number) => `${prefix}${String(n).padStart(6, '0')}`;
+    let studyEntry = this.studies.get(study);
+    if (!studyEntry) {
+      studyEntry = { name: pad('ST', this.studies.size + 1), series: new Map() };
+      this.studies.set(study, studyEntry);
+    }
+    let seriesEntry = studyEntry.series.get(series);
+    if (!seriesEntry) {
+      seriesEntry = { name: pad('SE', studyEntry.series.size + 1), count: 0 };
+      studyEntry.series.set(series, seriesEntry);
+    }
+    seriesEntry.count += 1;
+    return path.join('DICOM', studyEntry.name, seriesEntry.name, pad('IM', seriesEntry.count));
+  }
 }
 
 /** Every regular file under the given paths, in a stable order. */
@@ -98,7 +126,10 @@ export async function deidentifyFiles(request: DeidentifyRequest, onProgress?: (
     project: request.project,
     outDir,
     studies: [],
+    outputs: [],
   };
+  const media = request.layout === 'media' ? new MediaNames() : undefined;
+  const writtenInstances = new Map<string, string>();
   const studies = new Map<string, string>();
   const writtenFrom = new Map<string, string>();
   for (const [index, file] of files.entries()) {
@@ -111,17 +142,20 @@ export async function deidentifyFiles(request: DeidentifyRequest, onProgress?: (
       if (outcome.kind === 'excluded') {
         report.excluded.push({ path: file, reason: outcome.reason });
       } else {
-        const target = path.join(outDir, outcome.studyInstanceUid || 'study', outcome.seriesInstanceUid || 'series', `${outcome.sopInstanceUid}.dcm`);
-        const earlier = writtenFrom.get(target);
+        const uidTarget = path.join(outDir, outcome.studyInstanceUid || 'study', outcome.seriesInstanceUid || 'series', `${outcome.sopInstanceUid}.dcm`);
+        const earlier = media ? writtenInstances.get(outcome.sopInstanceUid) : writtenFrom.get(uidTarget);
         if (earlier !== undefined) {
           report.excluded.push({ path: file, reason: `the same instance (SOP Instance UID) as ${earlier}, already written` });
           continue;
         }
-        writtenFrom.set(target, file);
+        const target = media ? path.join(outDir, media.next(outcome.studyInstanceUid, outcome.seriesInstanceUid)) : uidTarget;
+        writtenFrom.set(uidTarget, file);
+        writtenInstances.set(outcome.sopInstanceUid, file);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(`${target}.partial`, outcome.data);
         fs.renameSync(`${target}.partial`, target);
         report.written += 1;
+        report.outputs.push(path.relative(outDir, target));
         if (outcome.burnedIn) report.burnedIn.push({ path: file, how: outcome.burnedIn });
         studies.set(outcome.original.studyInstanceUid, outcome.studyInstanceUid);
       }

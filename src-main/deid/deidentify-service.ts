@@ -11,9 +11,11 @@ import { resolveStoredPath } from '../studies/cache/stored-files';
 import { instanceFilePath } from '../studies/cache/study-queries';
 import { burnedInReason } from './burned-in';
 import { stringValues, type DcmjsElement, type DcmjsElementMap } from './dataset-access';
-import { markDeidentifiedStudies } from './deidentified-studies';
+import { markDeidentifiedInCache } from './deidentified-studies';
 import { deidentifyElements } from './deidentify-elements';
-import { collectFiles, deidentifyFiles, studyFiles, type BurnedInChoice } from './deidentify-job';
+import { deidentifyExport } from './deidentify-export';
+import { exportDownloadName, newExportFile, pruneExports, resolveExportFile } from './deidentified-exports';
+import { collectFiles, deidentifyFiles, studyFiles, type BurnedInChoice, type DeidentifyReport } from './deidentify-job';
 import { KeyedValues } from './keyed-values';
 import { chosenAction, parseOptionNames, resolveCombined } from './options';
 import { profileRowFor } from './profile-table';
@@ -30,36 +32,87 @@ function display(element: DcmjsElement | undefined): string {
   return stringValues(element).join('\\');
 }
 
-/** De-identification for the study browser: into the cache, and a per-attribute preview. */
-export function createDeidentifyService(db: Database.Database, cacheDir: string, imports: ImportService) {
+export interface DeidentifyCallRequest {
+  studyInstanceUids: string[];
+  options: OptionName[];
+  project: string;
+  burnedIn: BurnedInChoice;
+  /** Into the cache (default) or into a zip archive to download. */
+  output?: 'cache' | 'zip';
+  dicomdir?: boolean;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A reason as the renderer may see it: any path inside the cache (a stored file, the staging
+ * folder) cut to its last name, since a reason can quote one (an earlier copy, a read error).
+ */
+function withoutHostPaths(text: string, cacheDir: string): string {
+  const root = path.resolve(cacheDir);
+  return text.replace(new RegExp(`${escapeRegExp(root)}[^\\s'",;)]*`, 'g'), (found) => path.basename(found));
+}
+
+/** The reply the renderer gets: file names only, never a path on this machine. */
+function browserReport(report: DeidentifyReport, cacheDir: string, missing: readonly string[] = []) {
   return {
-    async deidentify(request: { studyInstanceUids: string[]; options: OptionName[]; project: string; burnedIn: BurnedInChoice }) {
+    files: report.files + missing.length,
+    written: report.written,
+    excluded: [
+      ...missing.map((file) => ({ file: path.basename(file), reason: 'its file in the cache is missing (moved or deleted since it was imported)' })),
+      ...report.excluded.map((item) => ({ file: path.basename(item.path), reason: withoutHostPaths(item.reason, cacheDir) })),
+    ],
+    burnedIn: report.burnedIn.map((item) => ({ file: path.basename(item.path), how: item.how })),
+    options: report.options,
+    project: report.project,
+    studies: report.studies,
+  };
+}
+
+/** De-identification for the study browser: into the cache or a zip to download, and a per-attribute preview. */
+export function createDeidentifyService(db: Database.Database, cacheDir: string, imports: ImportService) {
+  pruneExports(cacheDir);
+  const toZip = async (request: DeidentifyCallRequest, paths: string[], missing: string[]) => {
+    pruneExports(cacheDir);
+    const { exportId, file } = newExportFile(cacheDir);
+    const report = await deidentifyExport({ cacheDir, paths, outDir: file, options: parseOptionNames(request.options), project: request.project, burnedIn: request.burnedIn, format: 'zip', dicomdir: request.dicomdir ?? false });
+    if (report.written === 0) {
+      fs.rmSync(file, { force: true });
+      return browserReport(report, cacheDir, missing);
+    }
+    return { ...browserReport(report, cacheDir, missing), download: { exportId, fileName: exportDownloadName(exportId), bytes: report.zip?.bytes ?? fs.statSync(file).size } };
+  };
+  return {
+    async deidentify(request: DeidentifyCallRequest) {
       let paths: string[];
       try {
         paths = studyFiles(db, cacheDir, request.studyInstanceUids);
       } catch (error) {
         throw new ServiceError('not-found', error instanceof Error ? error.message : String(error));
       }
+      // A stored file that has gone is one excluded file, not a failed job (nor a path in an error).
+      const missing = paths.filter((file) => !fs.existsSync(file));
+      paths = paths.filter((file) => !missing.includes(file));
+      if (request.output === 'zip') return toZip(request, paths, missing);
       const staging = path.join(cacheDir, 'deid-staging', randomUUID());
       try {
         const report = await deidentifyFiles({ cacheDir, paths, outDir: staging, options: parseOptionNames(request.options), project: request.project, burnedIn: request.burnedIn });
         if (report.written > 0) {
           // The written files enter the cache's store through the import, like any other file.
           await adoptFiles(imports, cacheDir, collectFiles([staging]));
-          markDeidentifiedStudies(cacheDir, report.studies.map((study) => study.deidentified), { project: request.project, options: report.options, at: new Date().toISOString() });
+          markDeidentifiedInCache(db, report.studies.map((study) => study.deidentified), { project: request.project, options: report.options, at: new Date().toISOString() });
         }
-        return {
-          files: report.files,
-          written: report.written,
-          excluded: report.excluded.map((item) => ({ file: path.basename(item.path), reason: item.reason })),
-          burnedIn: report.burnedIn.map((item) => ({ file: path.basename(item.path), how: item.how })),
-          options: report.options,
-          project: report.project,
-          studies: report.studies,
-        };
+        return browserReport(report, cacheDir, missing);
       } finally {
         fs.rmSync(staging, { recursive: true, force: true });
       }
+    },
+
+    /** The archive of a zip export, for the hosts' download route; undefined when unknown or expired. */
+    exportFile(exportId: string): string | undefined {
+      return resolveExportFile(cacheDir, exportId);
     },
 
     preview(sopInstanceUid: string, optionNames: OptionName[]) {

@@ -125,6 +125,13 @@ function pushElements(elements: DcmjsElementMap, chunks: Buffer[]): void {
   }
 }
 
+/** A data set (no file meta) as Explicit VR Little Endian bytes, sequences and items of undefined length. */
+export function encodeExplicitLittleEndian(elements: DcmjsElementMap): Buffer {
+  const chunks: Buffer[] = [];
+  pushElements(elements, chunks);
+  return Buffer.concat(chunks);
+}
+
 /** The file meta group (with its group length) followed by the data set, Explicit VR Little Endian. */
 export function writeExplicitLittleEndian(meta: DcmjsElementMap, elements: DcmjsElementMap): Buffer {
   const metaChunks: Buffer[] = [];

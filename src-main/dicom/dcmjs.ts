@@ -13,7 +13,9 @@ interface DicomDictInstance {
 }
 
 export interface DcmjsData {
-  DicomMessage: { readFile(buffer: ArrayBuffer): { dict: Record<string, unknown>; meta: Record<string, unknown> } };
+  DicomMessage: {
+    readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean }): { dict: Record<string, unknown>; meta: Record<string, unknown> };
+  };
   DicomMetaDictionary: {
     naturalizeDataset(dict: Record<string, unknown>): NaturalDataset;
     denaturalizeDataset(dataset: NaturalDataset): Record<string, unknown>;

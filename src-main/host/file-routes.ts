@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dicomUidSchema } from '../../src-shared/domain/studies';
 import { fileRoutes } from '../../src-shared/contract';
+import { exportDownloadName } from '../deid/deidentified-exports';
 
 export type FileLookup =
-  | { status: 200; filePath: string; contentType: string }
+  /** downloadName: the name a browser saves it under (Content-Disposition: attachment). */
+  | { status: 200; filePath: string; contentType: string; downloadName?: string }
   | { status: 400 | 404; message: string };
 
 /**
@@ -12,12 +14,24 @@ export type FileLookup =
  * this, so neither can be talked into serving an arbitrary path: the URL carries only a
  * UID, which is checked against the UID grammar before any lookup.
  */
-export function lookupCacheFile(requestPath: string, resolveInstanceFile: (uid: string) => string | undefined): FileLookup {
+export function lookupCacheFile(
+  requestPath: string,
+  resolveInstanceFile: (uid: string) => string | undefined,
+  resolveDeidentifiedExport?: (exportId: string) => string | undefined,
+): FileLookup {
   let decoded: string;
   try {
     decoded = decodeURIComponent(requestPath);
   } catch {
     return { status: 400, message: 'Malformed file path.' };
+  }
+  if (resolveDeidentifiedExport && decoded.startsWith(fileRoutes.deidentifiedExport)) {
+    // Addressed by the random id the studies.deidentify reply gave, never by a path.
+    const name = decoded.slice(fileRoutes.deidentifiedExport.length);
+    const exportId = name.endsWith('.zip') ? name.slice(0, -'.zip'.length) : '';
+    const filePath = exportId ? resolveDeidentifiedExport(exportId) : undefined;
+    if (filePath === undefined) return { status: 404, message: 'No such de-identified export (they are kept for an hour).' };
+    return { status: 200, filePath, contentType: 'application/zip', downloadName: exportDownloadName(exportId) };
   }
   if (!decoded.startsWith(fileRoutes.instance)) return { status: 404, message: 'No such file route.' };
   const uid = decoded.slice(fileRoutes.instance.length);

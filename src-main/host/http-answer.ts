@@ -33,7 +33,9 @@ export function sendLookup(response: http.ServerResponse, lookup: FileAnswer, he
     if (!response.headersSent) answer(response, 500, 'The file could not be read.');
     else response.destroy();
   });
-  response.writeHead(200, { ...securityHeaders, 'content-type': lookup.contentType, ...headers });
+  // A download (a de-identified study's zip) is saved under its own name, never shown in the page.
+  const disposition = lookup.downloadName ? { 'content-disposition': `attachment; filename="${lookup.downloadName}"` } : {};
+  response.writeHead(200, { ...securityHeaders, 'content-type': lookup.contentType, ...disposition, ...headers });
   stream.pipe(response);
 }
 

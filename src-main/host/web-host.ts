@@ -55,7 +55,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     handlers: services.handlers,
     events: services.events,
     rendererDir: options.rendererDir,
-    files: (_principal, requestPath) => lookupCacheFile(requestPath, (uid) => services.studies.resolveInstanceFile(uid)),
+    files: (_principal, requestPath) =>
+      lookupCacheFile(
+        requestPath,
+        (uid) => services.studies.resolveInstanceFile(uid),
+        (exportId) => services.deidentify.exportFile(exportId),
+      ),
     upload: (request, response) => handleUpload(request, response, { cacheDir: services.dirs.cacheDir, imports: services.imports, slots: uploadSlots, log }),
     eventPayload: (name, payload) => redactForBrowsers(name, payload, services.dirs.cacheDir, uploadsDir),
     host,

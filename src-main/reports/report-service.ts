@@ -8,7 +8,7 @@ import { writePart10File } from '../dicom/part10';
 import { readDicomFile } from '../studies/import/parse/read-dataset';
 import type { ImportService } from '../studies/import/import-service';
 import { answerFromMetadata, type MetadataContext } from './metadata-questions';
-import { isDeidentifiedStudy } from '../deid/deidentified-studies';
+import { isDeidentifiedInCache } from '../deid/deidentified-studies';
 import { entryText, patientLine, readReportStudy, studyLine } from './report-document';
 import { ReportStore } from './report-store';
 import { writePdf, type PdfBlock } from './pdf-writer';
@@ -61,7 +61,7 @@ export function createReportService(db: Database.Database, imports: ImportServic
       const draft = store.get(studyInstanceUid);
       const study = readReportStudy(db, studyInstanceUid);
       // A de-identified study's file is never named after its patient ID, not even its pseudonym.
-      const deidentified = isDeidentifiedStudy(path.dirname(db.name), studyInstanceUid);
+      const deidentified = isDeidentifiedInCache(db, studyInstanceUid);
       const safeName = (deidentified ? `deidentified-${studyInstanceUid}` : study.patientId || 'report').replace(/[^A-Za-z0-9._-]+/g, '_');
       return { fileName: `${safeName}-${study.studyDate || 'undated'}-report-draft.pdf`, pdf: writePdf(pdfBlocks(draft), 'Radiology report draft') };
     },

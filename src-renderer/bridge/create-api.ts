@@ -37,6 +37,9 @@ export function createApi(transport: RadstationBridge): RadstationApi {
     instanceFileUrl(sopInstanceUid) {
       return `${transport.fileBaseUrl}${fileRoutes.instance}${encodeURIComponent(sopInstanceUid)}`;
     },
+    deidentifiedExportUrl(exportId) {
+      return `${transport.fileBaseUrl}${fileRoutes.deidentifiedExport}${encodeURIComponent(exportId)}.zip`;
+    },
   };
 }
 

@@ -3,6 +3,17 @@ import { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
 import { useApi } from '../shell/api-context';
 
 type OptionName = (typeof deidentifyOptionNames)[number];
+type Output = 'cache' | 'zip';
+
+/** Saves the archive through the browser's own download, from the host's authenticated file route. */
+function download(url: string, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
 interface PreviewRow {
   tag: string;
   name: string;
@@ -11,6 +22,7 @@ interface PreviewRow {
   after: string | null;
 }
 interface Outcome {
+  output: Output;
   written: number;
   files: number;
   excluded: Array<{ file: string; reason: string }>;
@@ -27,6 +39,8 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
   const [open, setOpen] = useState(false);
   const [options, setOptions] = useState<OptionName[]>([]);
   const [confirmClean, setConfirmClean] = useState(false);
+  const [output, setOutput] = useState<Output>('cache');
+  const [dicomdir, setDicomdir] = useState(true);
   const [preview, setPreview] = useState<{ rows: PreviewRow[]; burnedIn: string | null }>();
   const [outcome, setOutcome] = useState<Outcome>();
   const [state, setState] = useState<{ busy: boolean; error?: string }>({ busy: false });
@@ -54,8 +68,16 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
   const run = async () => {
     setState({ busy: true });
     try {
-      const result = await api.call('studies.deidentify', { studyInstanceUids: [studyInstanceUid], options, project: 'default', burnedIn: confirmClean ? { confirmClean: 'all' } : {} });
-      setOutcome(result);
+      const result = await api.call('studies.deidentify', {
+        studyInstanceUids: [studyInstanceUid],
+        options,
+        project: 'default',
+        burnedIn: confirmClean ? { confirmClean: 'all' } : {},
+        output,
+        dicomdir: output === 'zip' && dicomdir,
+      });
+      if (result.download) download(api.deidentifiedExportUrl(result.download.exportId), result.download.fileName);
+      setOutcome({ ...result, output });
       setState({ busy: false });
     } catch (error) {
       fail(error);
@@ -71,7 +93,21 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
         <div className="dialog-backdrop" onClick={() => setOpen(false)}>
           <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="deidentify-title" style={{ maxHeight: '90vh', overflow: 'auto' }} onClick={(event) => event.stopPropagation()}>
             <h2 id="deidentify-title">De-identify study</h2>
-            <p>A de-identified copy goes into the cache as a new study (DICOM PS3.15 Basic Profile); the original stays as it is.</p>
+            <p>A de-identified copy (DICOM PS3.15 Basic Profile) goes into the cache as a new study, or is downloaded as a zip; the original stays as it is.</p>
+            <fieldset>
+              <legend>Output</legend>
+              <label>
+                <input type="radio" name="deidentify-output" checked={output === 'cache'} onChange={() => setOutput('cache')} /> Into the cache, as a new study
+              </label>
+              <label>
+                <input type="radio" name="deidentify-output" checked={output === 'zip'} onChange={() => setOutput('zip')} /> Download as a zip
+              </label>
+              {output === 'zip' && (
+                <label>
+                  <input type="checkbox" checked={dicomdir} onChange={() => setDicomdir((value) => !value)} /> With a DICOMDIR (for CD/USB media)
+                </label>
+              )}
+            </fieldset>
             <fieldset>
               <legend>Options</legend>
               {deidentifyOptionNames.map((option) => (
@@ -118,7 +154,8 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
             {outcome && (
               <div data-testid="deidentify-outcome">
                 <p>
-                  Wrote <strong data-testid="deidentify-written">{outcome.written}</strong> of {outcome.files} files.
+                  Wrote <strong data-testid="deidentify-written">{outcome.written}</strong> of {outcome.files} files
+                  {outcome.output === 'zip' ? (outcome.written > 0 ? ' into the downloaded zip.' : '; nothing to download.') : ' into the cache.'}
                 </p>
                 {outcome.excluded.length > 0 && (
                   <table aria-label="Left out">

@@ -37,6 +37,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
       modality: filters.modality || undefined,
       from: toDicomDate(filters.from),
       to: toDicomDate(filters.to),
+      deidentified: filters.deidentifiedOnly ? true : undefined,
       sortBy: sort.key,
       sortDirection: sort.direction,
     },
@@ -52,7 +53,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
       else next.add(uid);
       return next;
     });
-  const filtering = filters.text.trim() !== '' || filters.modality !== '' || filters.from !== '' || filters.to !== '';
+  const filtering = filters.text.trim() !== '' || filters.modality !== '' || filters.from !== '' || filters.to !== '' || filters.deidentifiedOnly;
 
   return (
     <section className="study-browser" aria-label="Study browser">
@@ -106,7 +107,15 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
                         {isOpen ? '▾' : '▸'}
                       </button>
                     </td>
-                    <td>{patient}</td>
+                    <td>
+                      {patient}
+                      {study.deidentified && (
+                        <span className="badge" data-testid="deidentified-badge" title="De-identified by Radstation (DICOM PS3.15 profile)">
+                          {' '}
+                          De-identified
+                        </span>
+                      )}
+                    </td>
                     <td className="cut" title={study.patientId}>
                       <span>{study.patientId}</span>
                     </td>

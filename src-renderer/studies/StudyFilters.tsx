@@ -4,15 +4,17 @@ export interface StudyFilterValues {
   modality: string;
   from: string;
   to: string;
+  /** Only studies Radstation de-identified into the cache. */
+  deidentifiedOnly: boolean;
 }
 
-export const emptyFilters: StudyFilterValues = { text: '', modality: '', from: '', to: '' };
+export const emptyFilters: StudyFilterValues = { text: '', modality: '', from: '', to: '', deidentifiedOnly: false };
 
 const modalities = ['CT', 'MR', 'CR', 'DX', 'MG', 'US', 'NM', 'PT', 'XA', 'RF', 'OT', 'SC', 'SEG', 'SR', 'RTSTRUCT', 'RTPLAN', 'RTDOSE'];
 
 export function StudyFilters({ value, onChange }: { value: StudyFilterValues; onChange: (value: StudyFilterValues) => void }) {
   const set = (patch: Partial<StudyFilterValues>) => onChange({ ...value, ...patch });
-  const active = value.text !== '' || value.modality !== '' || value.from !== '' || value.to !== '';
+  const active = value.text !== '' || value.modality !== '' || value.from !== '' || value.to !== '' || value.deidentifiedOnly;
   return (
     <div className="toolbar" role="search">
       <input
@@ -38,6 +40,9 @@ export function StudyFilters({ value, onChange }: { value: StudyFilterValues; on
       </label>
       <label>
         To <input type="date" aria-label="Studies to" value={value.to} onChange={(event) => set({ to: event.target.value })} />
+      </label>
+      <label>
+        <input type="checkbox" checked={value.deidentifiedOnly} onChange={(event) => set({ deidentifiedOnly: event.target.checked })} /> De-identified only
       </label>
       {active && (
         <button type="button" onClick={() => onChange(emptyFilters)}>

@@ -13,4 +13,6 @@ export const ipcChannels = {
 export const fileRoutes = {
   /** `/files/instances/<SOP Instance UID>`: the stored DICOM file of one instance. */
   instance: '/files/instances/',
+  /** `/files/deidentified/<export id>.zip`: a de-identified study's zip archive (studies.deidentify with output "zip"). */
+  deidentifiedExport: '/files/deidentified/',
 } as const;

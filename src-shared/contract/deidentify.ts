@@ -27,12 +27,16 @@ export const deidentifyRequestSchema = z.object({
   burnedIn: z
     .object({ confirmClean: z.union([z.literal('all'), z.array(dicomUidSchema)]).optional(), cleanRects: z.array(pixelRectSchema).optional() })
     .default({}),
+  /** Where the copy goes: into the cache as a new study, or into a zip archive to download. */
+  output: z.enum(['cache', 'zip']).default('cache'),
+  /** For a zip: name the files as removable media do and put a DICOMDIR at the archive's root. */
+  dicomdir: z.boolean().default(false),
 });
 
 export const deidentifyCalls = {
   'studies.deidentify': defineCall({
     roles: ownerOnly,
-    summary: 'De-identify cached studies (PS3.15 Basic Profile and options) into the cache as new studies marked de-identified',
+    summary: 'De-identify cached studies (PS3.15 Basic Profile and options) into the cache as new studies marked de-identified, or into a zip archive to download',
     request: deidentifyRequestSchema,
     response: z.object({
       files: z.number().int().nonnegative(),
@@ -43,6 +47,11 @@ export const deidentifyCalls = {
       options: z.array(z.string()),
       project: z.string(),
       studies: z.array(z.object({ original: z.string(), deidentified: z.string() })),
+      /**
+       * For output "zip": the archive to fetch from fileRoutes.deidentifiedExport + exportId + ".zip"
+       * (the same authenticated host, kept for an hour); absent when nothing was written.
+       */
+      download: z.object({ exportId: z.string().uuid(), fileName: z.string(), bytes: z.number().int().nonnegative() }).optional(),
     }),
   }),
   'studies.deidentifyPreview': defineCall({

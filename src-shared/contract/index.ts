@@ -65,6 +65,8 @@ export interface RadstationApi {
   on<Name extends EventName>(name: Name, listener: (payload: EventPayload<Name>) => void): () => void;
   /** A URL the renderer can fetch an instance's DICOM file from; never a filesystem path. */
   instanceFileUrl(sopInstanceUid: string): string;
+  /** Where to download a de-identified zip that studies.deidentify made (output "zip"). */
+  deidentifiedExportUrl(exportId: string): string;
 }
 
 export * from './bridge';

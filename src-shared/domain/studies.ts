@@ -26,6 +26,8 @@ export const studySummarySchema = z.object({
   seriesCount: z.number().int(),
   instanceCount: z.number().int(),
   importedAt: z.string(),
+  /** Put into the cache by Radstation's de-identification (PS3.15 profile); absent from older hosts. */
+  deidentified: z.boolean().optional(),
 });
 export type StudySummary = z.infer<typeof studySummarySchema>;
 
@@ -36,6 +38,8 @@ export const studyQuerySchema = z.object({
   modality: z.string().max(16).optional(),
   from: dicomDateSchema.optional(),
   to: dicomDateSchema.optional(),
+  /** true: only studies Radstation de-identified; false: only the others; absent: all. */
+  deidentified: z.boolean().optional(),
   sortBy: z.enum(studySortKeys).default('studyDate'),
   sortDirection: z.enum(['asc', 'desc']).default('desc'),
   limit: z.number().int().min(1).max(10_000).default(500),

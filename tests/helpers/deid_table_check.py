@@ -209,7 +209,7 @@ def check_element(action, element, original, row, state):
         return None
     if action == 'C':
         if row['tag'] == 'private':
-            return None if not present else 'private attribute kept although no private attribute is known safe'
+            return None if not present else 'private attribute kept although its creator (ACME PRIVATE) is not on the safe list'
         if not present:
             return 'absent, should be kept cleaned'
         if vr in ('DA', 'DT'):

@@ -37,13 +37,24 @@ describe('studies.deidentify and its preview, through the contract', () => {
   });
 
   it('puts a de-identified copy in the cache as a new study and leaves the original as it was', async () => {
-    const result = await services.handlers['studies.deidentify']({ studyInstanceUids: [original.study], options: [], project: 'default', burnedIn: {} }, context);
+    const result = await services.handlers['studies.deidentify']({ studyInstanceUids: [original.study], options: [], project: 'default', burnedIn: {}, output: 'cache', dicomdir: false }, context);
     expect(result).toMatchObject({ files: 28, written: 28, excluded: [], project: 'default' });
     const [pair] = result.studies;
     const studies = services.studies.list({ limit: 10 });
     expect(studies.find((study) => study.studyInstanceUid === original.study)?.patientName).toBe(original.name);
     expect(studies.find((study) => study.studyInstanceUid === pair?.deidentified)).toMatchObject({ patientName: '', instanceCount: 28 });
   }, 60_000);
+
+  it('marks the copy de-identified in the cache, and the study list shows and filters the mark', async () => {
+    const all = await services.handlers['studies.list']({ sortBy: 'studyDate', sortDirection: 'desc', limit: 10 }, context);
+    const copy = all.studies.find((study) => study.studyInstanceUid !== original.study);
+    expect(copy?.deidentified).toBe(true);
+    expect(all.studies.find((study) => study.studyInstanceUid === original.study)?.deidentified).toBe(false);
+    const onlyMarked = await services.handlers['studies.list']({ deidentified: true, sortBy: 'studyDate', sortDirection: 'desc', limit: 10 }, context);
+    expect(onlyMarked.studies.map((study) => study.studyInstanceUid)).toEqual([copy?.studyInstanceUid]);
+    const unmarked = await services.handlers['studies.list']({ deidentified: false, sortBy: 'studyDate', sortDirection: 'desc', limit: 10 }, context);
+    expect(unmarked.studies.map((study) => study.studyInstanceUid)).toEqual([original.study]);
+  });
 
   it('refuses an unknown study with not-found', async () => {
     const result = await dispatch(services.handlers, 'studies.deidentify', { studyInstanceUids: ['1.2.3.4'] }, context);

@@ -13,6 +13,7 @@ interface StudyHeaderRow {
   study_description: string;
   referring_physician_name: string;
   imported_at: string;
+  deidentified_at: string | null;
 }
 
 interface StudyRow extends StudyHeaderRow {
@@ -27,7 +28,7 @@ export type StudyHeader = Omit<StudySummary, 'modalities' | 'seriesCount' | 'ins
 // One column list and one mapping for the browser's list and for a single study, so they never disagree.
 const studyHeaderColumns = `st.study_instance_uid, p.patient_name, p.patient_id, p.birth_date, p.sex,
               st.study_date, st.study_time, st.accession_number, st.study_description,
-              st.referring_physician_name, st.imported_at`;
+              st.referring_physician_name, st.imported_at, st.deidentified_at`;
 
 function toStudyHeader(row: StudyHeaderRow): StudyHeader {
   return {
@@ -42,6 +43,7 @@ function toStudyHeader(row: StudyHeaderRow): StudyHeader {
     studyDescription: row.study_description,
     referringPhysicianName: row.referring_physician_name,
     importedAt: row.imported_at,
+    deidentified: row.deidentified_at !== null,
   };
 }
 
@@ -94,6 +96,7 @@ export function listStudies(db: Database.Database, query: StudyQuery): StudySumm
     where.push("st.study_date <> '' AND st.study_date <= @to");
     params.to = q.to;
   }
+  if (q.deidentified !== undefined) where.push(q.deidentified ? 'st.deidentified_at IS NOT NULL' : 'st.deidentified_at IS NULL');
   const direction = q.sortDirection === 'asc' ? 'ASC' : 'DESC';
   // Undated studies go last whichever way dates are sorted: they are not "oldest".
   const undatedLast = q.sortBy === 'studyDate' ? "st.study_date = '', " : '';

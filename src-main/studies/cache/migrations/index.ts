@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { importConflictsMigration } from './migration-2-import-conflicts';
 import { thumbnailStalenessMigration } from './migration-3-thumbnail-staleness';
 import { reportDraftsMigration } from './migration-6-report-drafts';
+import { deidentifiedStudiesMigration } from './migration-7-deidentified-studies';
 
 /**
  * Each migration moves the schema from version N-1 to N inside one transaction.
@@ -119,6 +120,7 @@ export const migrations: readonly Migration[] = [
     },
   },
   reportDraftsMigration,
+  deidentifiedStudiesMigration,
 ];
 
 /** Versions that were never released, each with the reason; no other gap is allowed. */
