@@ -88,6 +88,8 @@ export function createServices(config: ServicesConfig): Services {
     instanceFile: (sopInstanceUid) => instanceFilePath(db, sopInstanceUid),
     emit: (name, payload) => events.emit(name, payload),
     ...(providerSetting ? { providerSetting } : {}),
+    // The compact model's sessions give way when a VLM bundle needs the memory.
+    memory: { releaseImageSessions: () => inference.releaseSessions() },
   });
   const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events });
   const deidentify = createDeidentifyService(db, dirs.cacheDir, imports);

@@ -1,11 +1,12 @@
-"""Step 8: the model card's "When to trust it" section, from vqa-calibration.json and EVAL.json (superresReal,
-normalSliceCheck), written between markers in MODEL_CARD.md; then the manifest's checksums are refreshed.
+"""Step 8: the model card's "When to trust it" section, from vqa-calibration.json and EVAL.json (superresHeldOut,
+superresReal, normalSliceCheck), written between markers in MODEL_CARD.md; then the manifest's checksums are refreshed.
 
     /usr/bin/python3 build/model/card_trust.py
 """
 from __future__ import annotations
 
 from calibrate_vqa import refresh_manifest
+from card_superres import heldout_lines, real_series_lines
 from common import BUNDLE_DIR, read_json
 
 START, END = '<!-- trust:start -->', '<!-- trust:end -->'
@@ -75,7 +76,15 @@ def section() -> str:
             '',
         ]
     real = evaluation.get('superresReal')
-    if real:
+    if evaluation.get('superresHeldOut'):
+        lines += heldout_lines(evaluation['superresHeldOut']) + (real_series_lines(real) if real else [])
+        manifest = read_json(BUNDLE_DIR / 'manifest.json')
+        loses = next((t['trainedOn'].get('losesToBicubicOn', []) for t in manifest['tasks'] if t['id'] == 'superres-x2'), [])
+        lines += [('Where it is still measured to lose, or not shown to win (manifest `trainedOn.losesToBicubicOn`: '
+                   + ', '.join(entry['kind'] for entry in loses) + '), the panel shows bicubic first and says why. ' if loses else
+                   'No kind of input is marked as losing to bicubic (manifest `trainedOn.losesToBicubicOn` is empty). ')
+                  + 'Every image task warns when an input is unlike its training data (modality, weighting, post-contrast, skull, spacing, matrix, field of view).', '']
+    elif real:
         lines += [
             '### Super-resolution on real series (downsample, restore, compare with bicubic)',
             '',

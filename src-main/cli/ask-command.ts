@@ -1,8 +1,10 @@
 import path from 'node:path';
+import { providerChoices } from '../../src-shared/contract/inference';
 import { readDicomSlice } from '../inference/vlm/dicom-slice';
 import { VlmSession } from '../inference/vlm/vlm-session';
 import { UsageError, type CliCommand } from './command';
-import { parseCommandArgs } from './common-options';
+import { providerSettingFromEnv } from '../inference/inference-wiring';
+import { parseCommandArgs, parseProviderOption } from './common-options';
 
 function numbers(option: string, value: string | undefined, count: number): number[] | undefined {
   if (value === undefined) return undefined;
@@ -15,11 +17,14 @@ function numbers(option: string, value: string | undefined, count: number): numb
 export const askCommand: CliCommand = {
   name: 'ask',
   summary: 'Ask a vision-language model bundle about a DICOM slice (AI-generated, not for diagnosis)',
-  usage: 'radstation ask --bundle DIR --question TEXT [--dicom FILE] [--window CENTER,WIDTH] [--roi X,Y,W,H] [--max-tokens N] [--threads N] [--json]',
+  usage: `radstation ask --bundle DIR --question TEXT [--dicom FILE] [--window CENTER,WIDTH] [--roi X,Y,W,H] [--max-tokens N]
+                      [--threads N] [--provider ${providerChoices.join('|')}] [--json]
+  --provider P   the execution provider, as for 'radstation infer' (default auto; RADSTATION_PROVIDER too); one that
+                 cannot open the bundle falls back down the order to the CPU, and the answer says which one ran it`,
   async run(args, io) {
     const { values } = parseCommandArgs('ask', args, {
       bundle: { type: 'string' }, question: { type: 'string' }, dicom: { type: 'string' }, window: { type: 'string' },
-      roi: { type: 'string' }, 'max-tokens': { type: 'string' }, threads: { type: 'string' }, json: { type: 'boolean' },
+      roi: { type: 'string' }, 'max-tokens': { type: 'string' }, threads: { type: 'string' }, provider: { type: 'string' }, json: { type: 'boolean' },
     });
     if (values.help) {
       io.out(this.usage);
@@ -31,8 +36,10 @@ export const askCommand: CliCommand = {
     const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
     if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens > 0)) throw new UsageError('--max-tokens must be a positive whole number.');
     const threads = values.threads === undefined ? undefined : Number(values.threads);
+    // The same setting as the app's: --provider, else RADSTATION_PROVIDER, else auto.
+    const provider = parseProviderOption(values.provider) ?? providerSettingFromEnv() ?? 'auto';
     const slice = values.dicom ? await readDicomSlice(values.dicom, window ? { center: window[0] ?? 0, width: window[1] ?? 1 } : undefined) : undefined;
-    const session = await VlmSession.open(path.resolve(values.bundle), threads ? { intraOpNumThreads: threads } : {});
+    const session = await VlmSession.open(path.resolve(values.bundle), { provider, ...(threads ? { intraOpNumThreads: threads } : {}) });
     try {
       let streamed = '';
       const answer = await session.ask({
@@ -46,10 +53,14 @@ export const askCommand: CliCommand = {
         },
       });
       if (values.json) {
-        io.out(JSON.stringify({ answer: answer.text, tokens: answer.tokenIds.length, stopReason: answer.stopReason, promptTokens: answer.promptTokens, timings: answer.timings, window: slice?.window, aiGenerated: true }));
+        io.out(JSON.stringify({
+          answer: answer.text, tokens: answer.tokenIds.length, stopReason: answer.stopReason, promptTokens: answer.promptTokens, timings: answer.timings,
+          window: slice?.window, provider: session.provider, fallbacks: session.fallbacks, aiGenerated: true,
+        }));
       } else {
         if (!streamed.endsWith('\n')) io.out(''); // end the streamed line
-        io.err(`[AI-generated, not for diagnosis; ${answer.tokenIds.length} tokens, ${answer.stopReason}]`);
+        for (const fallback of session.fallbacks) io.err(`provider ${fallback.provider} unavailable: ${fallback.reason}`);
+        io.err(`[AI-generated, not for diagnosis; ${answer.tokenIds.length} tokens, ${answer.stopReason}, on ${session.provider}]`);
       }
       return 0;
     } finally {

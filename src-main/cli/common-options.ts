@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { providerChoices, type ProviderChoice } from '../../src-shared/contract/inference';
 import { UsageError } from './command';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -21,4 +22,11 @@ export function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not "${value}".`);
   return port;
+}
+
+/** --provider: one of the execution-provider choices; undefined when not given (the caller's default applies). */
+export function parseProviderOption(value: string | undefined): ProviderChoice | undefined {
+  if (value === undefined) return undefined;
+  if (!(providerChoices as readonly string[]).includes(value)) throw new UsageError(`--provider must be one of ${providerChoices.join(', ')}, not "${value}".`);
+  return value as ProviderChoice;
 }

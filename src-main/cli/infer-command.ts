@@ -2,14 +2,9 @@ import path from 'node:path';
 import { providerChoices, type ProviderChoice } from '../../src-shared/contract/inference';
 import { createServices } from '../services';
 import { UsageError, type CliCommand } from './command';
-import { cacheOption, modelsOption, parseCommandArgs } from './common-options';
+import { cacheOption, modelsOption, parseCommandArgs, parseProviderOption } from './common-options';
 import { runClosedQuestions } from './infer-closed-questions';
 
-function parseProvider(value: string | undefined): ProviderChoice {
-  if (value === undefined) return 'auto';
-  if (!(providerChoices as readonly string[]).includes(value)) throw new UsageError(`--provider must be one of ${providerChoices.join(', ')}, not "${value}".`);
-  return value as ProviderChoice;
-}
 
 function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -61,7 +56,7 @@ the result is written under the cache's derived/ folder only.
       return 0;
     }
     if (!values.task) throw new UsageError("infer: --task is required. See 'radstation infer --help'.");
-    const provider = parseProvider(values.provider);
+    const provider: ProviderChoice = parseProviderOption(values.provider) ?? 'auto';
     if (values.question !== undefined || values.batch !== undefined) {
       const services = createServices({ host: 'web', cacheDir: values.cache, modelDirs: values.models });
       try {

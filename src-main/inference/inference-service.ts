@@ -235,7 +235,8 @@ export function createInferenceService(config: InferenceServiceConfig) {
       });
     },
 
-    releaseSessions: (): Promise<void> => worker.releaseSessions(),
+    /** Releases the image and VQA tasks' open sessions (their memory); resolves to how many were open. */
+    releaseSessions: (): Promise<number> => worker.releaseSessions(),
 
     async close(): Promise<void> {
       await jobs.cancelAll();

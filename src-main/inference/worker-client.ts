@@ -75,9 +75,10 @@ export class InferenceWorkerClient {
     return this.send<WarmUpResult>({ kind: 'warm-up', ...request });
   }
 
-  releaseSessions(): Promise<void> {
-    if (!this.worker) return Promise.resolve();
-    return this.send<null>({ kind: 'release' }).then(() => undefined);
+  /** Releases every open session in the worker; resolves to how many were open. */
+  releaseSessions(): Promise<number> {
+    if (!this.worker) return Promise.resolve(0);
+    return this.send<{ released: number }>({ kind: 'release' }).then((value) => value.released);
   }
 
   /** Stops the worker at once, even mid-inference (a timeout); the next request starts a fresh one. */

@@ -109,6 +109,43 @@ describe.skipIf(skipReason !== undefined)('VLM session on a tiny HealthGPT bundl
     expect(await runCli(['ask', '--bundle', bundle], { out: () => {}, err: (t) => out.push(t) })).toBe(2);
   });
 
+  it('`radstation ask --provider` runs on that provider or says it fell back, and refuses an unknown one', async () => {
+    const ask = async (args: string[], env?: string) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const before = process.env['RADSTATION_PROVIDER'];
+      if (env !== undefined) process.env['RADSTATION_PROVIDER'] = env;
+      try {
+        const code = await runCli(['ask', '--bundle', bundle, '--question', question, '--max-tokens', '2', '--threads', '1', ...args], { out: (t) => out.push(t), err: (t) => err.push(t) });
+        return { code, out, err };
+      } finally {
+        if (before === undefined) delete process.env['RADSTATION_PROVIDER'];
+        else process.env['RADSTATION_PROVIDER'] = before;
+      }
+    };
+    type Reply = { provider: string; fallbacks: { provider: string; reason: string }[] };
+    const cpu = await ask(['--provider', 'cpu', '--json']);
+    expect(cpu.code).toBe(0);
+    expect(JSON.parse(cpu.out[0] ?? '{}')).toMatchObject({ provider: 'cpu', fallbacks: [] });
+    // WebGPU, forced by the option and then by the environment: it runs there when this machine has an adapter,
+    // otherwise the reply names WebGPU's failure and the CPU that answered.
+    const direct = await VlmSession.open(bundle, { provider: 'webgpu', intraOpNumThreads: 1 });
+    const expected = { provider: direct.provider, fallbacks: direct.fallbacks.map((f) => f.provider) };
+    await direct.close();
+    for (const run of [await ask(['--provider', 'webgpu', '--json']), await ask(['--json'], 'webgpu')]) {
+      expect(run.code).toBe(0);
+      const reply = JSON.parse(run.out[0] ?? '{}') as Reply;
+      expect({ provider: reply.provider, fallbacks: reply.fallbacks.map((f) => f.provider) }).toEqual(expected);
+    }
+    // Without --json the provider is named on stderr, after any fallback's reason.
+    const text = await ask(['--provider', 'webgpu']);
+    expect(text.err.at(-1)).toContain(`on ${expected.provider}]`);
+    if (expected.fallbacks.length > 0) expect(text.err.some((line) => line.startsWith('provider webgpu unavailable: '))).toBe(true);
+    const wrong = await ask(['--provider', 'tpu']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err.join('\n')).toMatch(/--provider must be one of .*cpu.*"tpu"/);
+  }, 90_000);
+
   it('honours the provider setting: a provider that cannot open the bundle falls back to the CPU, which says it answered', async () => {
     expect(session.provider).toBe('cpu');
     expect(session.fallbacks).toEqual([]);

@@ -77,6 +77,11 @@ def peak_rss_mb():
     return round(peak / (1 << 20 if sys.platform == 'darwin' else 1 << 10), 1)  # bytes on macOS, KiB on Linux
 
 
+def describe_dtypes(counts: dict) -> str:
+    """{'bf16': 258} -> 'bf16'; a mixed file lists each dtype with its tensor count."""
+    return next(iter(counts)) if len(counts) == 1 else ', '.join(f'{dtype} ({n} tensors)' for dtype, n in counts.items())
+
+
 def convert(args) -> None:
     started = time.monotonic()
     precisions = args.precision.split(',')
@@ -86,6 +91,7 @@ def convert(args) -> None:
                           hlora=HLoraConfig(r=args.hlora_r, alpha=args.hlora_alpha, experts=args.hlora_experts), vq_idx_nums=args.vq_idx_nums)
     tok = build_tokenizer(args.phi3, cfg.vq_idx_nums)
     weights = HealthGptWeights(args.phi3, args.clip, args.hlora, tok['base_length'], tok['added_count'])
+    print(f'{os.path.basename(args.hlora)}: tensors stored as {describe_dtypes(weights.adapter_dtypes)}')
     if weights.unused_adapter_keys:
         print(f'note: {len(weights.unused_adapter_keys)} adapter keys not used by comprehension, e.g. {weights.unused_adapter_keys[:3]}')
     for name in precisions:
@@ -109,7 +115,8 @@ def write_bundle(args, cfg: HealthGptConfig, tok, weights: HealthGptWeights, pre
 
     with open(os.path.join(out, 'tokenizer.json'), 'w', encoding='utf-8') as f:
         json.dump(tok['tokenizer_json'], f, ensure_ascii=False)
-    sources = {'phi3': os.path.basename(os.path.normpath(args.phi3)), 'clip': os.path.basename(os.path.normpath(args.clip)), 'hlora': os.path.basename(args.hlora)}
+    sources = {'phi3': os.path.basename(os.path.normpath(args.phi3)), 'clip': os.path.basename(os.path.normpath(args.clip)),
+               'hlora': f'{os.path.basename(args.hlora)}, stored as {describe_dtypes(weights.adapter_dtypes)}'}
     with open(os.path.join(out, 'MODEL_CARD.md'), 'w', encoding='utf-8') as f:
         f.write(model_card(cfg, precision.name, precision.accuracy_level, sources))
     write_manifest(args, cfg, tok, stop_token_ids(args.phi3, tok['tokenizer_json']), graphs, precision.name, out)

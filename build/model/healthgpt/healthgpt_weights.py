@@ -21,6 +21,8 @@ class HealthGptWeights:
         self.llm = WeightStore(phi3_dir)
         self.clip = WeightStore(clip_dir, keep=lambda key: key.startswith('vision_model.'))
         adapter = WeightStore(hlora_path)
+        # Detected, not assumed: HealthGPT saves bf16, a re-saved file may hold fp16 or fp32 (all widen exactly).
+        self.adapter_dtypes = adapter.stored_dtypes()
         self.lora: Dict[Tuple[int, str, str], np.ndarray] = {}
         self.projector: Dict[str, np.ndarray] = {}
         self.overrides: Dict[str, np.ndarray] = {}

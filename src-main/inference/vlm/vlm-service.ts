@@ -8,6 +8,7 @@ import { readDicomSlice } from './dicom-slice';
 import type { PixelImage } from './image-preprocess';
 import type { VlmSessionOptions } from './vlm-session';
 import { VlmWorkerClient, type PendingAnswer } from './vlm-worker-client';
+import { makeRoomForBundle, type MemoryPressureConfig, type MemoryRelief } from './memory-pressure';
 
 /**
  * Report Q&A's open questions: a vision-language bundle (HealthGPT) answers about one cached
@@ -35,6 +36,8 @@ export interface VlmServiceConfig {
   providerSetting?: ProviderChoice;
   /** Other session settings for the worker (threads). */
   sessionOptions?: Omit<VlmSessionOptions, 'provider'>;
+  /** The memory rule (memory-pressure.ts): how to read free memory and release the compact model's sessions. */
+  memory?: MemoryPressureConfig;
 }
 
 export type VlmService = ReturnType<typeof createVlmService>;
@@ -55,10 +58,19 @@ export function createVlmService(config: VlmServiceConfig) {
   // One answer at a time: two generations at once would only share the same cores and both be slow.
   let queue: Promise<void> = Promise.resolve();
 
-  function clientFor(dir: string): Promise<VlmWorkerClient> {
+  // What the memory rule did when each bundle was last opened, for the log and the tests.
+  const reliefs: MemoryRelief[] = [];
+
+  function clientFor(dir: string, manifest: BundleManifest): Promise<VlmWorkerClient> {
     let client = clients.get(dir);
     if (!client) {
-      client = VlmWorkerClient.open(dir, sessionOptions);
+      client = makeRoomForBundle(manifest, config.memory ?? {}).then((relief) => {
+        reliefs.push(relief);
+        if (relief.releasedSessions > 0) {
+          console.error(`[radstation] released ${relief.releasedSessions} compact-model session(s) to open ${relief.bundleId}: ${Math.round(relief.freeBytes / 2 ** 20)} MB free, ${Math.round(relief.needBytes / 2 ** 20)} MB needed`);
+        }
+        return VlmWorkerClient.open(dir, sessionOptions);
+      });
       clients.set(dir, client);
       client.catch(() => clients.delete(dir));
     }
@@ -104,10 +116,10 @@ export function createVlmService(config: VlmServiceConfig) {
       ...rest,
     });
 
-  async function generate(requestId: string, job: RunningAnswer, dir: string, image: PixelImage, request: ParsedCallRequest<'vlm.ask'>) {
+  async function generate(requestId: string, job: RunningAnswer, dir: string, manifest: BundleManifest, image: PixelImage, request: ParsedCallRequest<'vlm.ask'>) {
     try {
       if (job.cancelled) return finished(requestId, { stopReason: 'cancelled' });
-      const client = await clientFor(dir);
+      const client = await clientFor(dir, manifest);
       if (job.cancelled) return finished(requestId, { stopReason: 'cancelled', provider: client.provider });
       job.pending = client.ask(
         {
@@ -147,14 +159,14 @@ export function createVlmService(config: VlmServiceConfig) {
       // fallback down the setting's order); only the first question of a bundle waits for the model to load.
       let provider: string;
       try {
-        provider = (await clientFor(bundle.dir)).provider;
+        provider = (await clientFor(bundle.dir, bundle.manifest)).provider;
       } catch (error) {
         throw new ServiceError('unavailable', `The ${bundle.manifest.name} bundle could not be opened: ${message(error)}`);
       }
       const requestId = randomUUID();
       const job: RunningAnswer = { cancelled: false };
       running.set(requestId, job);
-      queue = queue.then(() => generate(requestId, job, bundle.dir, image, request));
+      queue = queue.then(() => generate(requestId, job, bundle.dir, bundle.manifest, image, request));
       return {
         requestId,
         bundleId: bundle.manifest.id,
@@ -173,6 +185,9 @@ export function createVlmService(config: VlmServiceConfig) {
       job.pending?.cancel();
       return true;
     },
+
+    /** What the memory rule did each time a bundle was opened, oldest first. */
+    memoryReliefs: (): readonly MemoryRelief[] => [...reliefs],
 
     /** Waits for every queued answer, then closes the workers. */
     async close(): Promise<void> {

@@ -32,8 +32,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         return { kind: 'reply', id: request.id, ok: true, value };
       }
       case 'release':
-        await sessions.releaseAll();
-        return { kind: 'reply', id: request.id, ok: true, value: null };
+        return { kind: 'reply', id: request.id, ok: true, value: { released: await sessions.releaseAll() } };
     }
   } catch (error) {
     if (error instanceof WorkerTaskError) return { kind: 'reply', id: request.id, ok: false, error: { code: error.code, message: error.message } };

@@ -104,5 +104,5 @@ export interface WarmUpResult {
 export type WorkerErrorCode = 'cancelled' | 'invalid-input' | 'model-error' | 'internal';
 
 export type WorkerReply =
-  | { kind: 'reply'; id: number; ok: true; value: SliceResult | WarmUpResult | VqaResult | null }
+  | { kind: 'reply'; id: number; ok: true; value: SliceResult | WarmUpResult | VqaResult | { released: number } }
   | { kind: 'reply'; id: number; ok: false; error: { code: WorkerErrorCode; message: string } };

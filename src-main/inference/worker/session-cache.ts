@@ -105,9 +105,11 @@ export class SessionCache {
     }
   }
 
-  async releaseAll(): Promise<void> {
+  /** Releases every open session; returns how many there were. */
+  async releaseAll(): Promise<number> {
     const all = [...this.sessions.values()];
     this.sessions.clear();
     for (const cached of all) await cached.session.release();
+    return all.length;
   }
 }
