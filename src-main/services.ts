@@ -10,6 +10,7 @@ import { adoptFiles } from './studies/import/adopt-files';
 import { createImportService, type ImportService } from './studies/import/import-service';
 import type { ProviderChoice } from '../src-shared/contract/inference';
 import { createAppInference, providerSettingFromEnv } from './inference/inference-wiring';
+import { watchCacheChanges } from './studies/cache/cache-watch';
 import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
@@ -66,6 +67,20 @@ export function createServices(config: ServicesConfig): Services {
   // reads or writes the cache here; import and inference workers keep their own, as SQLite requires.
   const db = openCacheDatabase(dirs.cacheDir);
   const studies = createStudyService(dirs.cacheDir, db);
+  // Another process (the CLI, a second window) may import or delete: lists refresh all the same.
+  // Changes this process announces itself are absorbed, so they are not announced twice.
+  let announcingOutsideChange = false;
+  const cacheWatch = watchCacheChanges(db, (studyInstanceUids) => {
+    announcingOutsideChange = true;
+    try {
+      events.emit('studies.changed', { studyInstanceUids });
+    } finally {
+      announcingOutsideChange = false;
+    }
+  });
+  events.subscribe((name) => {
+    if (name === 'studies.changed' && !announcingOutsideChange) cacheWatch.absorb();
+  });
   const viewer = createViewerService(dirs.cacheDir, db);
   const imports = createImportService(dirs.cacheDir, events);
   // One provider setting for the image tasks and the VLM: --provider, else RADSTATION_PROVIDER, else auto.
@@ -164,6 +179,7 @@ export function createServices(config: ServicesConfig): Services {
     network,
     handlers,
     close: async () => {
+      cacheWatch.stop();
       await network.close();
       await imports.close();
       await vlm.close();
