@@ -10,6 +10,7 @@ import { adoptFiles } from './studies/import/adopt-files';
 import { createImportService, type ImportService } from './studies/import/import-service';
 import type { ProviderChoice } from '../src-shared/contract/inference';
 import { createAppInference, providerSettingFromEnv } from './inference/inference-wiring';
+import { watchCacheChanges } from './studies/cache/cache-watch';
 import { openCacheDatabase } from './studies/cache/database';
 import { createReportService } from './reports/report-service';
 import { createVlmService } from './inference/vlm/vlm-service';
@@ -67,6 +68,20 @@ export function createServices(config: ServicesConfig): Services {
   // reads or writes the cache here; import and inference workers keep their own, as SQLite requires.
   const db = openCacheDatabase(dirs.cacheDir);
   const studies = createStudyService(dirs.cacheDir, db);
+  // Another process (the CLI, a second window) may import or delete: lists refresh all the same.
+  // Changes this process announces itself are absorbed, so they are not announced twice.
+  let announcingOutsideChange = false;
+  const cacheWatch = watchCacheChanges(db, (studyInstanceUids) => {
+    announcingOutsideChange = true;
+    try {
+      events.emit('studies.changed', { studyInstanceUids });
+    } finally {
+      announcingOutsideChange = false;
+    }
+  });
+  events.subscribe((name) => {
+    if (name === 'studies.changed' && !announcingOutsideChange) cacheWatch.absorb();
+  });
   const viewer = createViewerService(dirs.cacheDir, db);
   const imports = createImportService(dirs.cacheDir, events);
   // One provider setting for the image tasks and the VLM: --provider, else RADSTATION_PROVIDER, else auto.
@@ -120,6 +135,7 @@ export function createServices(config: ServicesConfig): Services {
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
     'studies.list': (request) => ({ studies: studies.list(request) }),
     'viewer.study': (request) => viewer.study(request.studyInstanceUid),
+    'viewer.object': (request) => viewer.object(request.sopInstanceUid),
     'viewer.measurements.list': (request) => ({ measurements: viewer.measurements(request.studyInstanceUid) }),
     'viewer.measurements.save': (request) => ({ saved: viewer.saveMeasurements(request.studyInstanceUid, request.measurements) }),
     'studies.series': (request) => ({ series: studies.series(request.studyInstanceUid) }),
@@ -207,6 +223,7 @@ export function createServices(config: ServicesConfig): Services {
     deidentify,
     handlers,
     close: async () => {
+      cacheWatch.stop();
       await teaching.close();
       await network.close();
       await imports.close();

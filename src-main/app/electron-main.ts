@@ -8,7 +8,7 @@ import { hostDirArgs } from '../platform/host-args';
 import { createServices, type Services } from '../services';
 import { installAppMenu } from './menu';
 import { appOrigin, handleAppScheme, registerAppScheme } from './protocol';
-import { isAppUrl, mayNavigate, offersDevTools, permissionDecision, windowOpenDecision, windowWebPreferences } from './window-policy';
+import { isAppUrl, mayNavigate, mayNavigateFrame, offersDevTools, permissionDecision, windowOpenDecision, windowWebPreferences } from './window-policy';
 
 /**
  * Electron-only glue, kept thin: a window, a menu, a protocol and one IPC handler. All
@@ -31,7 +31,7 @@ function createWindow(): BrowserWindow {
   });
   // The same rule for subframes and for server redirects, which will-navigate does not see.
   window.webContents.on('will-frame-navigate', (details) => {
-    if (!mayNavigate(details.url)) details.preventDefault();
+    if (!(details.isMainFrame ? mayNavigate(details.url) : mayNavigateFrame(details.url))) details.preventDefault();
   });
   window.webContents.on('will-redirect', (details) => {
     if (!mayNavigate(details.url)) details.preventDefault();

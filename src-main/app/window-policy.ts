@@ -12,6 +12,8 @@ export const windowWebPreferences = {
   nodeIntegrationInSubFrames: false,
   webSecurity: true,
   webviewTag: false,
+  // Chromium's built-in PDF viewer, for encapsulated PDFs shown in the viewer (a blob: frame of our own).
+  plugins: true,
 } as const;
 
 /** True only for pages of the app itself, served by protocol.ts under radstation://app/. */
@@ -22,6 +24,14 @@ export function isAppUrl(url: string): boolean {
 /** Where the renderer may navigate: nowhere outside the app (links, dropped files, scripts). */
 export function mayNavigate(url: string): boolean {
   return isAppUrl(url);
+}
+
+/**
+ * A subframe may also show a blob the app's own page made (an encapsulated PDF's bytes,
+ * typed application/pdf by the page): such a URL names our origin and nothing outside it.
+ */
+export function mayNavigateFrame(url: string): boolean {
+  return isAppUrl(url) || url.startsWith(`blob:${appOrigin}/`);
 }
 
 /**

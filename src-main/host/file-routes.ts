@@ -97,6 +97,8 @@ export const contentSecurityPolicy = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
+  // Encapsulated PDFs: the page turns the bytes it was sent into a blob typed application/pdf.
+  "frame-src blob:",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

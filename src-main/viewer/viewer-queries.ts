@@ -8,6 +8,7 @@ import { parseDecimals } from '../studies/geometry/slice-order';
 function toInstance({ row, summary }: OrderedInstance): StackInstance {
   return {
     sopInstanceUid: summary.sopInstanceUid,
+    sopClassUid: summary.sopClassUid,
     instanceNumber: summary.instanceNumber,
     numberOfFrames: summary.numberOfFrames,
     rows: summary.rows,

@@ -1,11 +1,18 @@
 import type Database from 'better-sqlite3';
+import { ServiceError } from '../../src-shared/contract/errors';
 import type { StoredMeasurement, ViewerStudy } from '../../src-shared/contract/viewer';
+import type { ViewerObject } from '../../src-shared/contract/viewer-objects';
 import { serviceConnection } from '../studies/cache/database';
+import { resolveStoredPath } from '../studies/cache/stored-files';
+import { instanceFilePath } from '../studies/cache/study-queries';
+import { describeObject } from './object-reader';
 import { listMeasurements, saveMeasurements, viewerStudy } from './viewer-queries';
 
 /** What the viewer asks of the cache: stacks to show and measurements to keep. */
 export interface ViewerService {
   study(studyInstanceUid: string): ViewerStudy;
+  /** A report, document or reference object as the viewer shows it, or why an image cannot be shown. */
+  object(sopInstanceUid: string): ViewerObject;
   measurements(studyInstanceUid: string): StoredMeasurement[];
   saveMeasurements(studyInstanceUid: string, measurements: readonly StoredMeasurement[]): number;
   close(): void;
@@ -15,6 +22,11 @@ export function createViewerService(cacheDir: string, sharedDb?: Database.Databa
   const { db, release } = serviceConnection(cacheDir, sharedDb);
   return {
     study: (uid) => viewerStudy(db, cacheDir, uid),
+    object: (uid) => {
+      const stored = instanceFilePath(db, uid);
+      if (stored === undefined) throw new ServiceError('not-found', `The cache has no instance with UID ${uid}.`);
+      return describeObject(resolveStoredPath(cacheDir, stored), uid);
+    },
     measurements: (uid) => listMeasurements(db, uid),
     saveMeasurements: (uid, list) => saveMeasurements(db, uid, list),
     close: release,

@@ -1,6 +1,8 @@
 import { useState, type DragEvent } from 'react';
 import type { StorageMode } from '../../src-shared/domain/imports';
 import { canDropFiles, droppedPaths } from '../bridge/dropped-files';
+import { pickedFiles } from './upload';
+import type { PickedFile } from './upload-zip';
 
 /**
  * Chooses what to import. In the desktop app, paths on this computer (and files can be
@@ -18,8 +20,8 @@ export function ImportDialog({
   host: 'electron' | 'web';
   initialPaths: string[];
   onStart: (paths: string[], mode: StorageMode) => void;
-  /** Web host: send a file from the browser's computer instead of naming a host path. */
-  onUpload: (file: File) => void;
+  /** Web host: send files, zips or a folder from the browser's computer instead of naming a host path. */
+  onUpload: (files: PickedFile[]) => void;
   onClose: () => void;
 }) {
   const [text, setText] = useState(initialPaths.join('\n'));
@@ -53,19 +55,35 @@ export function ImportDialog({
       >
         <h2 id="import-title">Import studies</h2>
         {host === 'web' ? (
-          <label className="upload-choice">
-            Upload a DICOM file or zip from this computer (copied into the cache):{' '}
-            <input
-              type="file"
-              aria-label="Upload a file or zip"
-              accept=".dcm,.zip,application/dicom,application/zip"
-              autoFocus
-              onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (file) onUpload(file);
-              }}
-            />
-          </label>
+          <div className="upload-choice">
+            <p>Upload from this computer (copied into the cache); several files or a folder go as one import:</p>
+            <label>
+              Files or zips (any name, a CD&apos;s I10 too):{' '}
+              <input
+                type="file"
+                aria-label="Upload files or zips"
+                multiple
+                autoFocus
+                onChange={(event) => {
+                  const files = pickedFiles(event.target.files);
+                  if (files.length > 0) onUpload(files);
+                }}
+              />
+            </label>
+            <label>
+              A folder:{' '}
+              <input
+                type="file"
+                aria-label="Upload a folder"
+                // Not in React's types: every file under the chosen folder, with its relative path.
+                ref={(input) => input?.setAttribute('webkitdirectory', '')}
+                onChange={(event) => {
+                  const files = pickedFiles(event.target.files);
+                  if (files.length > 0) onUpload(files);
+                }}
+              />
+            </label>
+          </div>
         ) : (
           <>
             <label htmlFor="import-paths">Files, folders, DICOMDIRs or zips, one path per line</label>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportFinished, ImportProgress, StorageMode } from '../../src-shared/domain/imports';
 import { useApi } from '../shell/api-context';
-import { uploadToHost } from './upload';
+import { uploadPicked } from './upload';
+import type { PickedFile } from './upload-zip';
 
 export type ImportState =
   | { phase: 'idle' }
@@ -62,8 +63,8 @@ export function useImport() {
     (paths: string[], mode: StorageMode) => follow(async () => (await api.call('imports.start', { paths, mode })).importId),
     [api, follow],
   );
-  /** Web host only: a file from the browser's own computer, imported by copy. */
-  const upload = useCallback((file: File) => follow(() => uploadToHost(file)), [follow]);
+  /** Web host only: files, zips or a folder from the browser's own computer, imported by copy as one batch. */
+  const upload = useCallback((files: readonly PickedFile[]) => follow(() => uploadPicked(files)), [follow]);
 
   const cancel = useCallback(async () => {
     const importId = currentId.current;

@@ -98,9 +98,9 @@ export function App() {
             setImportPaths(undefined);
             void importer.start(paths, mode);
           }}
-          onUpload={(file) => {
+          onUpload={(files) => {
             setImportPaths(undefined);
-            void importer.upload(file);
+            void importer.upload(files);
           }}
         />
       )}

@@ -41,7 +41,12 @@ export function SeriesPanel({
           onClick={() => onPick(s.seriesInstanceUid)}
           title={s.seriesDescription}
         >
-          <Thumbnail imageId={firstImageIds.get(s.seriesInstanceUid)} />
+          {firstImageIds.get(s.seriesInstanceUid) ? (
+            <Thumbnail imageId={firstImageIds.get(s.seriesInstanceUid)} />
+          ) : (
+            // Reports, documents and references have no pixels: a tile naming them, not a black square.
+            <span className="series-thumbnail series-tile">{s.modality || 'DOC'}</span>
+          )}
           <span className="series-label">
             {s.modality} S{s.seriesNumber ?? '?'} · {s.instances.length} im
             <br />

@@ -1,7 +1,11 @@
 import { Enums as CoreEnums } from '@cornerstonejs/core';
 import { useEffect, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
-import type { ViewerSeries, ViewerStudy } from '../../src-shared/contract';
+import type { RadstationApi, ViewerSeries, ViewerStudy } from '../../src-shared/contract';
+import { sopClassKind } from '../../src-shared/dicom/sop-classes';
+import { useApi } from '../shell/api-context';
 import { aiBannerText, isAiGenerated } from './ai-provenance';
+import { parseImageId } from './image-ids';
+import { ObjectView } from './ObjectView';
 import { Overlays } from './Overlays';
 import { copyPng, savePng } from './snapshot';
 import type { ViewportStatus } from './viewer-controller';
@@ -20,10 +24,27 @@ interface Props {
   onFirstImage?: (viewportId: string) => void;
 }
 
+/**
+ * Why an image did not display, in the reader's words: the main process reads the file for
+ * a reason (no or empty Pixel Data…) and the decoder's message is kept when it finds none.
+ */
+async function explainFailure(api: RadstationApi, imageId: string | undefined, decoderMessage: string): Promise<string> {
+  const sopInstanceUid = imageId ? parseImageId(imageId)?.sopInstanceUid : undefined;
+  if (!sopInstanceUid) return decoderMessage;
+  try {
+    const object = await api.call('viewer.object', { sopInstanceUid });
+    if (object.kind === 'image') return object.problem ?? decoderMessage;
+    return object.kind === 'not-shown' ? object.reason : decoderMessage;
+  } catch {
+    return decoderMessage;
+  }
+}
+
 const statusEvents = [CoreEnums.Events.STACK_NEW_IMAGE, CoreEnums.Events.VOI_MODIFIED, CoreEnums.Events.CAMERA_MODIFIED, CoreEnums.Events.IMAGE_RENDERED];
 
 /** One viewport: Cornerstone's element, its overlays, a scrollbar and a context menu. */
 export function ViewportPane({ viewportId, study, series, imageIds, active, hidePhi, onDropSeries, onFirstImage }: Props) {
+  const api = useApi();
   const element = useRef<HTMLDivElement>(null);
   const container = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState<ViewportStatus | undefined>();
@@ -44,7 +65,12 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
       });
     };
     for (const name of statusEvents) el.addEventListener(name, update);
-    const failed = (event: Event) => setError(`An image failed to load: ${String((event as CustomEvent<{ error?: unknown }>).detail?.error ?? '')}`);
+    const failed = (event: Event) => {
+      const detail = (event as CustomEvent<{ error?: unknown; imageId?: string }>).detail;
+      const message = `An image failed to load: ${String(detail?.error ?? '')}`;
+      setError(message);
+      void explainFailure(api, detail?.imageId, message).then(setError);
+    };
     el.addEventListener(CoreEnums.Events.IMAGE_LOAD_ERROR, failed);
     const observer = new ResizeObserver(() => viewer.resize());
     observer.observe(el);
@@ -55,24 +81,35 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
       el.removeEventListener(CoreEnums.Events.IMAGE_LOAD_ERROR, failed);
       viewer.disablePane(viewportId);
     };
-  }, [viewportId]);
+  }, [viewportId, api]);
 
   useEffect(() => {
     if (!imageIds || imageIds.length === 0) return;
     let current = true;
     setError(undefined);
+    // An image without (or with empty) Pixel Data loads as nothing and raises no error: ask the main process, which reads the file.
+    void explainFailure(api, imageIds[0], '').then((problem) => current && problem && setError(problem));
     viewer.showStack(viewportId, imageIds).then(
       () => {
         if (!current) return;
         setStatus(viewer.status(viewportId));
         onFirstImage?.(viewportId);
       },
-      (reason: unknown) => current && setError(reason instanceof Error ? reason.message : String(reason)),
+      (reason: unknown) => {
+        if (!current) return;
+        const message = reason instanceof Error ? reason.message : String(reason);
+        setError(message);
+        void explainFailure(api, imageIds[0], message).then((explained) => current && setError(explained));
+      },
     );
     return () => {
       current = false;
     };
-  }, [viewportId, imageIds]);
+  }, [viewportId, imageIds, api]);
+
+  // A series of reports, documents or references (no image in it) is shown as what it is.
+  const objectUids = imageIds && imageIds.length > 0 ? [] : (series?.instances ?? []).filter((i) => sopClassKind(i.sopClassUid) !== 'image').map((i) => i.sopInstanceUid);
+  const showsObject = series !== undefined && objectUids.length > 0;
 
   const onDrop = (event: DragEvent) => {
     const uid = event.dataTransfer.getData(seriesDragType);
@@ -118,7 +155,8 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
       onContextMenu={(event) => event.preventDefault()}
     >
       <div ref={element} className="viewport-element" />
-      {series && status && <Overlays study={study} series={series} status={status} hidePhi={hidePhi} />}
+      {showsObject && <ObjectView key={series.seriesInstanceUid} api={api} study={study} sopInstanceUids={objectUids} onOpenSeries={(uid) => onDropSeries(viewportId, uid)} />}
+      {series && status && !showsObject && <Overlays study={study} series={series} status={status} hidePhi={hidePhi} />}
       {series && isAiGenerated(status?.imageId) && (
         <div className="viewport-ai-banner" data-testid="ai-banner" role="note">
           {aiBannerText}
@@ -126,7 +164,7 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
       )}
       {!series && <div className="viewport-empty">Drag a series here</div>}
       {error && <div className="viewport-error" role="alert">{error}</div>}
-      {status && status.imageCount > 1 && (
+      {status && status.imageCount > 1 && !showsObject && (
         <input
           className="viewport-scrollbar"
           type="range"

@@ -1,4 +1,5 @@
 import type { RadstationApi, StackInstance, ViewerSeries } from '../../src-shared/contract';
+import { sopClassKind } from '../../src-shared/dicom/sop-classes';
 
 /**
  * Cornerstone image IDs for a series, one per frame: `wadouri:` and the host's file URL
@@ -10,9 +11,12 @@ export function imageIdFor(api: RadstationApi, sopInstanceUid: string, frame?: n
   return frame === undefined ? `wadouri:${url}` : `wadouri:${url}?frame=${frame}`;
 }
 
+/** Image IDs of the instances that are images; reports, documents and the like are shown otherwise (ObjectView). */
 export function imageIdsForInstances(api: RadstationApi, instances: readonly StackInstance[]): string[] {
   return instances.flatMap((instance) =>
-    instance.numberOfFrames > 1
+    sopClassKind(instance.sopClassUid) !== 'image'
+      ? []
+      : instance.numberOfFrames > 1
       ? Array.from({ length: instance.numberOfFrames }, (_, index) => imageIdFor(api, instance.sopInstanceUid, index + 1))
       : [imageIdFor(api, instance.sopInstanceUid)],
   );

@@ -76,6 +76,7 @@ export * from './app';
 export * from './studies';
 export * from './deidentify';
 export * from './viewer';
+export * from './viewer-objects';
 export * from './imports';
 export * from './inference';
 export * from './reports';

@@ -64,6 +64,7 @@ export const studyEvents = {
   'studies.changed': defineEvent({
     roles: anyRole,
     summary: 'Studies were added, changed or deleted; lists should refresh',
+    /** Empty when another process changed the cache and which studies is not known. */
     payload: z.object({ studyInstanceUids: z.array(z.string()) }),
   }),
 } as const;

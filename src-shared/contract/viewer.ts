@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { defineCall } from './define';
 import { anyRole } from './roles';
 import { dicomUidSchema } from '../domain/studies';
+import { viewerObjectSchema } from './viewer-objects';
 
 /** One image of a stack, with the geometry the viewer needs before any pixel arrives. */
 export const stackInstanceSchema = z.object({
   sopInstanceUid: dicomUidSchema,
+  /** Tells images from reports, documents and other objects the viewer shows as what they are. */
+  sopClassUid: z.string(),
   instanceNumber: z.number().int().nullable(),
   numberOfFrames: z.number().int(),
   rows: z.number().int().nullable(),
@@ -64,6 +67,12 @@ export const viewerCalls = {
     summary: 'A study with its series and their images in stack order, for the viewer',
     request: z.object({ studyInstanceUid: dicomUidSchema }),
     response: viewerStudySchema,
+  }),
+  'viewer.object': defineCall({
+    roles: anyRole,
+    summary: 'What an object that is not a plain image holds (an SR tree, a PDF, references), or why an image cannot be shown',
+    request: z.object({ sopInstanceUid: dicomUidSchema }),
+    response: viewerObjectSchema,
   }),
   'viewer.measurements.list': defineCall({
     roles: anyRole,

@@ -36,7 +36,7 @@ test('shows import progress, sends Cancel for this import, then shows the report
   await page.goto(webHost.url);
   await page.getByRole('button', { name: 'Import…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import studies' });
-  await dialog.getByLabel('Upload a file or zip').setInputFiles(sharedDataPath('dicom', 'conformance', 'pydicom', 'CT_small.dcm'));
+  await dialog.getByLabel('Upload files or zips').setInputFiles(sharedDataPath('dicom', 'conformance', 'pydicom', 'CT_small.dcm'));
 
   const progress = page.getByRole('status', { name: 'Import progress' });
   await expect(progress).toBeVisible();

@@ -40,7 +40,7 @@ test.describe('study browser in the web host', () => {
     await expect(dialog).toBeVisible();
     // No field for host paths in a browser: only the upload.
     await expect(dialog.locator('textarea')).toHaveCount(0);
-    await dialog.getByLabel('Upload a file or zip').setInputFiles(casesZip);
+    await dialog.getByLabel('Upload files or zips').setInputFiles(casesZip);
 
     const report = page.getByRole('dialog', { name: 'Import finished' });
     await expect(report).toBeVisible({ timeout: 60_000 });
@@ -108,7 +108,7 @@ test.describe('study browser in the web host', () => {
     await page.goto(webHost.url);
     await page.getByRole('button', { name: 'Import…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import studies' });
-    await dialog.getByLabel('Upload a file or zip').setInputFiles(sharedDataPath('dicom', 'conformance', 'pydicom', 'MR_small.dcm'));
+    await dialog.getByLabel('Upload files or zips').setInputFiles(sharedDataPath('dicom', 'conformance', 'pydicom', 'MR_small.dcm'));
     const report = page.getByRole('dialog', { name: 'Import finished' });
     await expect(report).toBeVisible({ timeout: 60_000 });
     await expect(report.getByTestId('import-count-new')).toHaveText('1');
@@ -122,7 +122,7 @@ test.describe('study browser in the web host', () => {
     const before = await page.locator('tr.study-row').count();
     await page.getByRole('button', { name: 'Import…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import studies' });
-    await dialog.getByLabel('Upload a file or zip').setInputFiles(path.join(junkFolder, 'not-dicom.dcm'));
+    await dialog.getByLabel('Upload files or zips').setInputFiles(path.join(junkFolder, 'not-dicom.dcm'));
     const report = page.getByRole('dialog', { name: /Import (finished|failed)/ });
     await expect(report).toBeVisible({ timeout: 60_000 });
     await expect(report).toContainText('not-dicom.dcm');

@@ -9,6 +9,7 @@ const axial = [1, 0, 0, 0, 1, 0];
 function slice(uid: string, z: number, options: Partial<StackInstance> = {}): StackInstance {
   return {
     sopInstanceUid: uid,
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.2',
     instanceNumber: Number(uid),
     numberOfFrames: 1,
     rows: 4,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { grantedPermissions, isAppUrl, mayNavigate, offersDevTools, permissionDecision, windowOpenDecision, windowWebPreferences } from '../../src-main/app/window-policy';
+import { grantedPermissions, isAppUrl, mayNavigate, mayNavigateFrame, offersDevTools, permissionDecision, windowOpenDecision, windowWebPreferences } from '../../src-main/app/window-policy';
 import { contentSecurityPolicy } from '../../src-main/host/file-routes';
 import { repoRoot } from '../helpers/cli-process';
 
@@ -31,6 +31,16 @@ describe('desktop window policy', () => {
     'about:blank',
   ])('refuses navigation to %s', (url) => {
     expect(mayNavigate(url)).toBe(false);
+  });
+
+  it('lets a subframe show only a blob the app itself made (an encapsulated PDF), never a blob of another origin', () => {
+    expect(mayNavigateFrame('blob:radstation://app/6f0c2b7e-1d7a-4c1e-9a55-2f4a0c1b9e11')).toBe(true);
+    expect(mayNavigateFrame('radstation://app/index.html')).toBe(true);
+    expect(mayNavigateFrame('blob:radstation://app.evil.example/6f0c2b7e')).toBe(false);
+    expect(mayNavigateFrame('blob:https://example.com/6f0c2b7e')).toBe(false);
+    expect(mayNavigateFrame('https://example.com/')).toBe(false);
+    // The window itself still never leaves the app, not even for one of its blobs.
+    expect(mayNavigate('blob:radstation://app/6f0c2b7e')).toBe(false);
   });
 
   it('denies every new window, including links to the web', () => {
@@ -103,6 +113,8 @@ describe('Content-Security-Policy', () => {
     expect(header.get('base-uri')).toBe("'none'");
     expect(header.get('frame-ancestors')).toBe("'none'");
     expect(header.get('form-action')).toBe("'none'");
+    // Frames show only blobs the page made itself (encapsulated PDFs).
+    expect(header.get('frame-src')).toBe('blob:');
     for (const [name, value] of header) {
       expect(value, name).not.toMatch(/'unsafe-eval'|https?:|\*|'unsafe-hashes'/);
     }

@@ -27,7 +27,7 @@ const encodingLabels: Record<string, string> = {
   GBK: 'gbk',
 };
 
-function decoderFor(specificCharacterSet: string | undefined): TextDecoder {
+export function decoderFor(specificCharacterSet: string | undefined): TextDecoder {
   const first = (specificCharacterSet ?? '').split('\\').find((term) => term.trim().length > 0)?.trim() ?? '';
   // "ISO 2022 IR 100" names the same character set as "ISO_IR 100", with escape sequences allowed.
   const term = first.replace(/^ISO 2022 IR /, 'ISO_IR ');
