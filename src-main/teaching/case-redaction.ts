@@ -1,5 +1,5 @@
 import type { DataSet, Element } from 'dicom-parser';
-import type { ViewerStudy } from '../../src-shared/contract';
+import type { ViewerObject, ViewerStudy } from '../../src-shared/contract';
 import type { DicomTagNode, SeriesSummary, StudySummary } from '../../src-shared/domain/studies';
 import type { ReportDraft } from '../../src-shared/domain/reports';
 import { readDataSet } from '../studies/dicom/read-dataset';
@@ -101,4 +101,19 @@ export function redactedInstanceBytes(filePath: string, sopInstanceUid: string):
   const bytes = Buffer.from(byteArray.buffer, byteArray.byteOffset, byteArray.byteLength);
   blankElements(bytes, dataSet, false);
   return { status: 200, body: bytes, contentType: 'application/dicom' };
+}
+
+/**
+ * An object's content for a student on an unknown case: a report, a document or a key
+ * object's notes would name the finding, so only images (which are the case) pass; the
+ * rest says it opens when the teacher reveals the case.
+ */
+export function redactViewerObject(object: ViewerObject): ViewerObject {
+  if (object.kind === 'image') return object;
+  return {
+    kind: 'not-shown',
+    sopInstanceUid: object.sopInstanceUid,
+    sopClassName: object.sopClassName,
+    reason: 'This object opens once the teacher reveals the case.',
+  };
 }

@@ -1,6 +1,6 @@
 import { ServiceError } from '../../src-shared/contract';
 import type { CallContext, CallHandlers } from '../dispatch';
-import { redactReport, redactSeriesSummary, redactStudySummary, redactTagTree, redactViewerStudy } from './case-redaction';
+import { redactReport, redactViewerObject, redactSeriesSummary, redactStudySummary, redactTagTree, redactViewerStudy } from './case-redaction';
 import type { ClassroomSession } from './classroom-session';
 import { resultsCsv } from './results-csv';
 
@@ -75,6 +75,10 @@ export function classroomHandlers(base: CallHandlers, session: ClassroomSession,
     'viewer.study': async (request, context) => {
       const reply = await base['viewer.study'](request, context);
       return isStudent(context) && session.hiddenFromStudents(request.studyInstanceUid) ? redactViewerStudy(reply) : reply;
+    },
+    'viewer.object': async (request, context) => {
+      const reply = await base['viewer.object'](request, context);
+      return isStudent(context) && session.hiddenFromStudents(session.studyOfInstance(request.sopInstanceUid)) ? redactViewerObject(reply) : reply;
     },
     'reports.get': async (request, context) => {
       const reply = await base['reports.get'](request, context);
