@@ -104,7 +104,7 @@ function TeachDialog({ studyInstanceUids, onClose, onStarted }: { studyInstanceU
 
   return (
     <div className="dialog-backdrop" onClick={onClose}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="teach-title" onClick={(event) => event.stopPropagation()}>
+      <div className="dialog teach-dialog" role="dialog" aria-modal="true" aria-labelledby="teach-title" onClick={(event) => event.stopPropagation()}>
         <h2 id="teach-title">Start a teaching session</h2>
         <p>
           {studyInstanceUids.length} {studyInstanceUids.length === 1 ? 'study is' : 'studies are'} de-identified (DICOM PS3.15 Basic Profile) into a
