@@ -17,18 +17,14 @@ import { createQaService, type QaService } from './inference/qa/qa-service';
 import { instanceFilePath } from './studies/cache/study-queries';
 import { createNetworkService, type NetworkService } from './network/network-service';
 import { createDeidentifyService } from './deid/deidentify-service';
-import { ServiceError, teachingCalls } from '../src-shared/contract';
+import { ServiceError } from '../src-shared/contract';
+import { rendererDir as builtRendererDir } from './platform/app-root';
+import { createTeachingService, type TeachingService } from './teaching/teaching-service';
 
-type TeachingCallName = keyof typeof teachingCalls;
-/** Teaching sessions are being built (issue #18); until then every teaching call says so plainly. */
-const teachingHandlersPending = Object.fromEntries(
-  (Object.keys(teachingCalls) as TeachingCallName[]).map((name) => [
-    name,
-    () => {
-      throw new ServiceError('unavailable', 'Teaching sessions are not available in this build yet.');
-    },
-  ]),
-) as unknown as Pick<CallHandlers, TeachingCallName>;
+/** Calls only a classroom answers; the owner's dispatcher refuses them by role before these run. */
+function classroomOnly(): never {
+  throw new ServiceError('unavailable', 'This call is answered inside a teaching classroom, not on the workstation.');
+}
 
 export interface ServicesConfig {
   host: HostKind;
@@ -39,6 +35,8 @@ export interface ServicesConfig {
   runtimeVersions?: { electron: string; chrome: string };
   /** Forces an execution provider for inference (--provider); RADSTATION_PROVIDER otherwise. */
   provider?: ProviderChoice;
+  /** The built renderer a teaching classroom serves (default: the app's out/renderer). */
+  classroomRendererDir?: string;
 }
 
 export interface Services {
@@ -51,6 +49,7 @@ export interface Services {
   /** The one question route (header, compact model, full model) for the Report Q&A panel and `radstation qa`. */
   readonly qa: QaService;
   readonly network: NetworkService;
+  readonly teaching: TeachingService;
   readonly handlers: CallHandlers;
   close(): Promise<void>;
 }
@@ -90,6 +89,14 @@ export function createServices(config: ServicesConfig): Services {
   });
   const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events });
   const deidentify = createDeidentifyService(db, dirs.cacheDir, imports);
+  const teaching = createTeachingService({
+    ownerDb: db,
+    ownerCacheDir: dirs.cacheDir,
+    events,
+    // A session store gets the same services, over its own folder and nothing else.
+    createStoreServices: (cacheDir) => createServices({ ...config, host: 'web', cacheDir }),
+    rendererDir: () => config.classroomRendererDir ?? builtRendererDir(),
+  });
   const pkg = appPackage();
 
   const about = (): About => ({
@@ -149,7 +156,29 @@ export function createServices(config: ServicesConfig): Services {
     'network.series': (request) => network.series(request),
     'network.retrieve': (request) => network.retrieve(request),
     'network.cancelRetrieve': (request) => network.cancelRetrieve(request.retrieveId),
-    ...teachingHandlersPending,
+    'teaching.start': (request) => teaching.start(request),
+    'teaching.status': () => teaching.status(),
+    'teaching.end': async (request) => {
+      await teaching.end(request.sessionId);
+      return { ok: true as const };
+    },
+    'teaching.whoami': () => ({ role: 'owner' as const, displayName: null, session: null }),
+    'teaching.cases': classroomOnly,
+    'teaching.teacherView': classroomOnly,
+    'teaching.roster': classroomOnly,
+    'teaching.removeParticipant': classroomOnly,
+    'teaching.setFollow': classroomOnly,
+    'teaching.publishView': classroomOnly,
+    'teaching.updateCase': classroomOnly,
+    'teaching.revealCase': classroomOnly,
+    'teaching.createQuiz': classroomOnly,
+    'teaching.closeQuiz': classroomOnly,
+    'teaching.revealQuiz': classroomOnly,
+    'teaching.quizTally': classroomOnly,
+    'teaching.exportResults': classroomOnly,
+    'teaching.quizzes': classroomOnly,
+    'teaching.answerQuiz': classroomOnly,
+    'teaching.myAnswers': classroomOnly,
   };
 
   return {
@@ -161,8 +190,10 @@ export function createServices(config: ServicesConfig): Services {
     inference,
     qa,
     network,
+    teaching,
     handlers,
     close: async () => {
+      await teaching.close();
       await network.close();
       await imports.close();
       await vlm.close();

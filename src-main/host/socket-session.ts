@@ -26,12 +26,18 @@ export function resultMessageText(id: number, result: unknown, callName: string,
 /**
  * One browser's socket: contract calls in, results out. A message that is not a contract
  * message closes this socket only; a protocol error (a bad frame, an oversized message)
- * is logged and ends this socket, never the host.
+ * is logged and ends this socket, never the host. `credentialHolds` is asked before each
+ * message, so a revoked credential stops at once even if its socket is still open.
  */
-export function serveSocket(ws: WebSocket, context: CallContext, handlers: CallHandlers, log: (message: string) => void): void {
+export function serveSocket(ws: WebSocket, context: CallContext, handlers: CallHandlers, log: (message: string) => void, credentialHolds: () => boolean = () => true): void {
   const { client } = context;
   ws.on('error', (error) => log(`[radstation] ${client}: ${error.message}`));
   ws.on('message', (data) => {
+    // A credential revoked since the socket opened (a removed student, an ended session) runs nothing more.
+    if (!credentialHolds()) {
+      ws.close(4401, 'Your access to this host has ended.');
+      return;
+    }
     let message;
     try {
       message = clientMessageSchema.safeParse(JSON.parse(data.toString()));

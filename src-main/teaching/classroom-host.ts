@@ -1,0 +1,96 @@
+import { lookupCacheFile } from '../host/file-routes';
+import { startHostServer } from '../host/host-server';
+import type { Services } from '../services';
+import { redactedInstanceBytes } from './case-redaction';
+import { classroomAccess } from './classroom-access';
+import { classroomHandlers } from './classroom-handlers';
+import type { ClassroomSession } from './classroom-session';
+import { fileRoutes } from '../../src-shared/contract';
+
+export interface ClassroomHostOptions {
+  /** The session store's own services: the only data this host can reach. */
+  readonly store: Services;
+  readonly session: ClassroomSession;
+  readonly rendererDir: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly log: (message: string) => void;
+  /** Told once the session has ended (by the teacher, the owner or the clock). */
+  readonly onEnded: () => void;
+}
+
+export interface ClassroomHost {
+  readonly origin: string;
+  readonly sessionCode: string;
+  readonly studentUrl: string;
+  /** A fresh one-time teacher link. */
+  teacherUrl(): string;
+  /** Ends the session at once: tokens die, sockets close, the store's services stop; the host then answers 410. */
+  end(): Promise<void>;
+  /** Stops listening altogether. */
+  close(): Promise<void>;
+}
+
+/**
+ * A classroom: the same host code as the owner's web host, over the session store's
+ * services only, with the classroom's access (teacher link, student tokens), its own call
+ * rules, no upload route, and /files limited to the store's instances (redacted for
+ * students while their case is unknown).
+ */
+export async function startClassroomHost(options: ClassroomHostOptions): Promise<ClassroomHost> {
+  const { store, session, log } = options;
+  const access = classroomAccess(session);
+  let ending: Promise<void> | undefined;
+
+  const end = (): Promise<void> => {
+    ending ??= (async () => {
+      session.ended = true;
+      // The event first, so open pages can say why; then every credential and socket dies.
+      session.emit('teaching.ended', { sessionId: session.sessionId });
+      access.end();
+      server.disconnect(() => true, 'The teaching session has ended.');
+      options.onEnded();
+      await store.close();
+    })();
+    return ending;
+  };
+
+  const handlers = classroomHandlers(store.handlers, session, {
+    removeParticipant: (participantId) => {
+      access.revokeParticipant(participantId);
+      server.disconnect((principal) => principal.participantId === participantId, 'The teacher removed you from this session.');
+    },
+    end: () => void end(),
+  });
+
+  const server = await startHostServer({
+    access,
+    handlers,
+    events: store.events,
+    rendererDir: options.rendererDir,
+    files: (principal, requestPath) => {
+      const lookup = lookupCacheFile(requestPath, (uid) => store.studies.resolveInstanceFile(uid));
+      if (lookup.status !== 200 || principal.role !== 'student') return lookup;
+      const uid = decodeURIComponent(requestPath).slice(fileRoutes.instance.length);
+      return session.hiddenFromStudents(session.studyOfInstance(uid)) ? redactedInstanceBytes(lookup.filePath, uid) : lookup;
+    },
+    onSocket: (principal, open) => {
+      if (principal.participantId !== undefined && !session.ended) session.socketChanged(principal.participantId, open);
+    },
+    host: options.host,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    log,
+  });
+
+  return {
+    origin: server.origin,
+    sessionCode: access.sessionCode,
+    studentUrl: `${server.origin}/s/${access.sessionCode}`,
+    teacherUrl: () => `${server.origin}${access.teacherJoinPath()}`,
+    end,
+    close: async () => {
+      await end();
+      await server.close();
+    },
+  };
+}
