@@ -119,7 +119,7 @@ export function Classroom({ role, displayName, sessionId }: Props) {
     }
   };
 
-  if (room.gone) return <LeftClassroom why={room.gone} />;
+  if (room.gone) return <LeftClassroom why={room.gone} sentence={room.hostSentence} />;
 
   return (
     <div className="app-shell classroom" data-testid="classroom" data-role={role}>
@@ -197,10 +197,11 @@ export function Classroom({ role, displayName, sessionId }: Props) {
 }
 
 /** What a student (or the teacher) sees once the session has ended or they were removed. */
-export function LeftClassroom({ why }: { why: 'ended' | 'removed' }) {
+export function LeftClassroom({ why, sentence }: { why: 'ended' | 'removed'; sentence?: string | undefined }) {
   return (
     <div className="classroom-gone" role="alert" data-testid="classroom-gone">
       <h1>{why === 'ended' ? 'This teaching session has ended.' : 'You are no longer in this teaching session.'}</h1>
+      {sentence && <p>{sentence}</p>}
       <p>
         {why === 'ended'
           ? 'The teacher ended the session; its links no longer work. Thank you for taking part.'

@@ -26,6 +26,8 @@ export function useClassroom() {
   const [following, setFollowing] = useState(false);
   const [gone, setGone] = useState<Gone | undefined>();
   const [error, setError] = useState<string | undefined>();
+  /** What the host said when it stopped serving this browser. */
+  const [hostSentence, setHostSentence] = useState<string | undefined>();
 
   const reloadCases = useCallback(() => {
     api.call('teaching.cases', {}).then(
@@ -70,11 +72,13 @@ export function useClassroom() {
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), watchdogPatienceMs)),
       ]);
       if (answered || !alive) return;
-      const served = await fetch('/', { cache: 'no-store' }).then(
-        (response) => response.ok,
-        () => false,
+      const refusal = await fetch('/', { cache: 'no-store' }).then(
+        async (response) => (response.ok ? undefined : (await response.text()).slice(0, 300)),
+        () => 'The classroom host no longer answers.',
       );
-      if (!served && alive) setGone((current) => current ?? 'removed');
+      if (refusal === undefined || !alive) return;
+      setHostSentence(refusal);
+      setGone((current) => current ?? (/ended/i.test(refusal) ? 'ended' : 'removed'));
     };
     const timer = setInterval(() => void check(), watchdogPeriodMs);
     return () => {
@@ -83,7 +87,7 @@ export function useClassroom() {
     };
   }, [api, gone]);
 
-  return { cases, quizzes, following, setFollowing, gone, setGone, error, reloadCases, reloadQuizzes };
+  return { cases, quizzes, following, setFollowing, gone, setGone, hostSentence, error, reloadCases, reloadQuizzes };
 }
 
 export type ClassroomState = ReturnType<typeof useClassroom>;
