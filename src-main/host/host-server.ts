@@ -47,6 +47,8 @@ export interface HostServerOptions {
   upload?: (request: http.IncomingMessage, response: http.ServerResponse, principal: Principal) => void;
   /** Rewrites an event's payload for browser clients (an import's paths, say). */
   eventPayload?: (name: EventName, payload: unknown) => unknown;
+  /** A host's own refusal of a call for a principal (why), beyond the contract's roles: answered `forbidden`. */
+  refuseCall?: (callName: string, principal: Principal) => string | undefined;
   /** Told when a principal's socket opens or closes (a classroom's roster). */
   onSocket?: (principal: Principal, open: boolean) => void;
   readonly host: string;
@@ -151,7 +153,10 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       options.onSocket?.(principal, false);
     });
     const context = { host: 'web' as const, client, role: principal.role, ...(principal.participantId !== undefined ? { participantId: principal.participantId } : {}) };
-    serveSocket(ws, context, options.handlers, log, () => access.holds(principal));
+    serveSocket(ws, context, options.handlers, log, {
+      credentialHolds: () => access.holds(principal),
+      refusal: (callName) => options.refuseCall?.(callName, principal),
+    });
     options.onSocket?.(principal, true);
   });
 

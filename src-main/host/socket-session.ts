@@ -26,15 +26,23 @@ export function resultMessageText(id: number, result: unknown, callName: string,
 /**
  * One browser's socket: contract calls in, results out. A message that is not a contract
  * message closes this socket only; a protocol error (a bad frame, an oversized message)
- * is logged and ends this socket, never the host. `credentialHolds` is asked before each
- * message, so a revoked credential stops at once even if its socket is still open.
+ * is logged and ends this socket, never the host. The guard is asked before each
+ * message, so a revoked credential stops at once even if its socket is still open, and
+ * may refuse a call outright for this client (a classroom's rule beyond the contract's roles).
  */
-export function serveSocket(ws: WebSocket, context: CallContext, handlers: CallHandlers, log: (message: string) => void, credentialHolds: () => boolean = () => true): void {
+export interface SocketGuard {
+  /** Whether the socket's credential still holds; false closes the socket before the message runs. */
+  credentialHolds(): boolean;
+  /** A host's own refusal of a call for this client (why), before the request is even validated. */
+  refusal?(callName: string): string | undefined;
+}
+
+export function serveSocket(ws: WebSocket, context: CallContext, handlers: CallHandlers, log: (message: string) => void, guard?: SocketGuard): void {
   const { client } = context;
   ws.on('error', (error) => log(`[radstation] ${client}: ${error.message}`));
   ws.on('message', (data) => {
     // A credential revoked since the socket opened (a removed student, an ended session) runs nothing more.
-    if (!credentialHolds()) {
+    if (guard && !guard.credentialHolds()) {
       ws.close(4401, 'Your access to this host has ended.');
       return;
     }
@@ -49,6 +57,11 @@ export function serveSocket(ws: WebSocket, context: CallContext, handlers: CallH
       return;
     }
     const { id, name, payload } = message.data;
+    const refusal = guard?.refusal?.(name);
+    if (refusal !== undefined) {
+      ws.send(resultMessageText(id, { ok: false, error: { code: 'forbidden', message: refusal } }, name, log));
+      return;
+    }
     void dispatch(handlers, name, payload, context, log)
       .then((result) => {
         if (ws.readyState === ws.OPEN) ws.send(resultMessageText(id, result, name, log));

@@ -13,6 +13,15 @@ export interface ClassroomControl {
 
 const isStudent = (context: CallContext): boolean => context.role === 'student';
 
+/** The AI calls a student may make only when the teacher allows it (previews and answers; nothing is saved). */
+const studentAiCalls: ReadonlySet<string> = new Set(['inference.listModels', 'inference.preview', 'inference.warmUp', 'qa.ask']);
+const aiNotAllowed = 'The teacher has not allowed AI tools for students in this session.';
+
+/** The classroom's refusal of a call before it is even validated, so a student learns nothing from the reply's shape. */
+export function classroomRefusal(session: ClassroomSession, callName: string, role: string): string | undefined {
+  return role === 'student' && !session.allowStudentAi && studentAiCalls.has(callName) ? aiNotAllowed : undefined;
+}
+
 function participantOf(context: CallContext): string {
   if (context.participantId === undefined) throw new ServiceError('forbidden', 'This call needs a student who joined the session.');
   return context.participantId;
@@ -31,7 +40,7 @@ function notInClassroom(): never {
 export function classroomHandlers(base: CallHandlers, session: ClassroomSession, control: ClassroomControl): CallHandlers {
   const ensureAiAllowed = (context: CallContext, sopInstanceUid?: string): void => {
     if (!isStudent(context)) return;
-    if (!session.allowStudentAi) throw new ServiceError('forbidden', 'The teacher has not allowed AI tools for students in this session.');
+    if (!session.allowStudentAi) throw new ServiceError('forbidden', aiNotAllowed);
     if (sopInstanceUid !== undefined && session.hiddenFromStudents(session.studyOfInstance(sopInstanceUid))) {
       throw new ServiceError('forbidden', 'AI tools open on this case once the teacher reveals it.');
     }

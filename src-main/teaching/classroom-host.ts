@@ -3,7 +3,7 @@ import { startHostServer } from '../host/host-server';
 import type { Services } from '../services';
 import { redactedInstanceBytes } from './case-redaction';
 import { classroomAccess } from './classroom-access';
-import { classroomHandlers } from './classroom-handlers';
+import { classroomHandlers, classroomRefusal } from './classroom-handlers';
 import type { ClassroomSession } from './classroom-session';
 import { fileRoutes } from '../../src-shared/contract';
 
@@ -74,6 +74,7 @@ export async function startClassroomHost(options: ClassroomHostOptions): Promise
       const uid = decodeURIComponent(requestPath).slice(fileRoutes.instance.length);
       return session.hiddenFromStudents(session.studyOfInstance(uid)) ? redactedInstanceBytes(lookup.filePath, uid) : lookup;
     },
+    refuseCall: (callName, principal) => classroomRefusal(session, callName, principal.role),
     onSocket: (principal, open) => {
       if (principal.participantId !== undefined && !session.ended) session.socketChanged(principal.participantId, open);
     },
