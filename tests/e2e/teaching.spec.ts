@@ -38,7 +38,7 @@ test.describe('teaching session', () => {
   test.afterEach(async ({ webHost }) => emptyCache(webHost));
 
   test('start from the study browser, follow, roles, unknown case, quiz, end', async ({ page, webHost, browser }) => {
-    test.setTimeout(420_000);
+    test.setTimeout(600_000);
     importLinked(webHost, [ctDir]);
     const originalStudy = studyUidOf(path.join(ctDir, fs.readdirSync(ctDir)[0] ?? ''));
 
