@@ -7,6 +7,7 @@ import { askCommand } from './ask-command';
 import { qaCommand } from './qa-command';
 import { serveCommand } from './serve-command';
 import { studiesCommand } from './studies-command';
+import { teachCommand } from './teach-command';
 import { versionCommand } from './version-command';
 import { remoteCommand } from './network/remote-command';
 import { echoCommand } from './network/echo-command';
@@ -16,7 +17,7 @@ import { retrieveCommand } from './network/retrieve-command';
 import { sendCommand } from './network/send-command';
 
 /** Every subcommand, in the order `--help` lists them. Later features add theirs here. */
-export const commands: readonly CliCommand[] = [importCommand, studiesCommand, deidentifyCommand, serveCommand, modelsCommand, inferCommand, qaCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, sendCommand, listenCommand, versionCommand];
+export const commands: readonly CliCommand[] = [importCommand, studiesCommand, deidentifyCommand, serveCommand, teachCommand, modelsCommand, inferCommand, qaCommand, askCommand, remoteCommand, echoCommand, findCommand, retrieveCommand, sendCommand, listenCommand, versionCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

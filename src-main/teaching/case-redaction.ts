@@ -90,7 +90,12 @@ const deflatedSyntax = '1.2.840.10008.1.2.1.99';
  * is withheld until the case is revealed.
  */
 export function redactedInstanceBytes(filePath: string, sopInstanceUid: string): FileAnswer {
-  const dataSet = readDataSet(filePath, sopInstanceUid, { untilTag: 'x7fe00010' });
+  let dataSet: DataSet;
+  try {
+    dataSet = readDataSet(filePath, sopInstanceUid, { untilTag: 'x7fe00010' });
+  } catch (error) {
+    return { status: 404, message: error instanceof Error ? error.message : 'The instance could not be read.' };
+  }
   if (dataSet.string('x00020010')?.trim() === deflatedSyntax) return { status: 403, message: 'This image is shown once the teacher reveals its case.' };
   const { byteArray } = dataSet;
   const bytes = Buffer.from(byteArray.buffer, byteArray.byteOffset, byteArray.byteLength);

@@ -105,7 +105,8 @@ export class ClassroomSession {
       title: hidden ? `Case ${number}` : record.title,
       notes: hidden ? '' : record.notes,
       unknown: record.unknown,
-      revealed: forStudent ? record.revealed || !record.unknown : true,
+      // Students: whether they may see it; the teacher: whether it has been revealed (for the Reveal button).
+      revealed: forStudent ? record.revealed || !record.unknown : record.revealed,
     };
   }
 

@@ -57,7 +57,8 @@ describe('a running class', () => {
   it('hides an unknown case from students until the teacher reveals it', async () => {
     const changed = ada.nextEvent('teaching.casesChanged');
     const updated = valueOf(await teacher.call<CallResponse<'teaching.updateCase'>>('teaching.updateCase', { caseId: 'case-1', title: 'Chronic subdural', notes: 'Left convexity', unknown: true }));
-    expect(updated.case).toMatchObject({ title: 'Chronic subdural', notes: 'Left convexity', unknown: true });
+    // The teacher sees the case as it is, and that it is not revealed yet.
+    expect(updated.case).toMatchObject({ title: 'Chronic subdural', notes: 'Left convexity', unknown: true, revealed: false });
     await changed;
     expect(valueOf(await ada.call<CallResponse<'teaching.cases'>>('teaching.cases')).cases[0]).toMatchObject({ title: 'Case 1', notes: '', unknown: true, revealed: false });
     expect(valueOf(await ada.call<CallResponse<'studies.list'>>('studies.list', {})).studies[0]!.studyDescription).toBe('');
@@ -77,6 +78,7 @@ describe('a running class', () => {
     valueOf(await teacher.call('teaching.revealCase', { caseId: 'case-1' }));
     await revealed;
     expect(valueOf(await ada.call<CallResponse<'teaching.cases'>>('teaching.cases')).cases[0]).toMatchObject({ title: 'Chronic subdural', notes: 'Left convexity', revealed: true });
+    expect(valueOf(await teacher.call<CallResponse<'teaching.cases'>>('teaching.cases')).cases[0]).toMatchObject({ unknown: true, revealed: true });
     expect(valueOf(await ada.call<CallResponse<'studies.list'>>('studies.list', { text: 'HEAD' })).studies[0]!.studyDescription).toBe('HEAD');
     expect(await studyDescriptionServed(adaCookie)).toBe('HEAD');
   }, 60_000);
