@@ -27,15 +27,14 @@ export function CaseList({
             <button type="button" className="case-open" aria-current={item.caseId === currentCaseId} onClick={() => onOpen(item.caseId)}>
               {item.title}
             </button>
-            {item.unknown && <span className="badge">{teacher ? 'unknown to students' : item.revealed ? 'revealed' : 'unknown'}</span>}
+            {item.unknown && <span className="badge">{item.revealed ? 'revealed' : teacher ? 'unknown to students' : 'unknown'}</span>}
             {item.notes && <p className="case-notes">{item.notes}</p>}
             {teacher && editing !== item.caseId && (
               <div className="case-actions">
                 <button type="button" onClick={() => setEditing(item.caseId)}>
                   Edit
                 </button>
-                {/* The teacher's copy of a case always reads as revealed, so Reveal stays offered (it is harmless twice). */}
-                {item.unknown && <RevealButton caseId={item.caseId} />}
+                {item.unknown && !item.revealed && <RevealButton caseId={item.caseId} />}
               </div>
             )}
             {teacher && editing === item.caseId && <CaseEditor item={item} onDone={() => setEditing(undefined)} />}
@@ -49,21 +48,20 @@ export function CaseList({
 function RevealButton({ caseId }: { caseId: string }) {
   const api = useApi();
   const [error, setError] = useState<string | undefined>();
-  const [done, setDone] = useState(false);
   return (
     <>
       <button
         type="button"
         onClick={() =>
           api.call('teaching.revealCase', { caseId }).then(
-            () => setDone(true),
+            // The list is fetched again on teaching.casesChanged, which takes this button away.
+            () => undefined,
             (failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)),
           )
         }
       >
         Reveal
       </button>
-      {done && <span className="notice"> revealed</span>}
       {error && <span className="error">{error}</span>}
     </>
   );

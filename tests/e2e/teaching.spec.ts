@@ -129,6 +129,8 @@ test.describe('teaching session', () => {
     await teacherCase.getByRole('button', { name: 'Reveal' }).click();
     await expect(adaCase).toContainText('Tilted head CT');
     await expect(adaCase).toContainText('gantry');
+    await expect(teacherCase).toContainText('revealed');
+    await expect(teacherCase.getByRole('button', { name: 'Reveal' })).toHaveCount(0);
 
     // A quiz: asked, answered by both, tallied live, revealed, exported.
     const form = teacher.getByRole('form', { name: 'New question' });
