@@ -6,6 +6,7 @@ import { classroomAccess } from './classroom-access';
 import { classroomHandlers, classroomRefusal } from './classroom-handlers';
 import type { ClassroomSession } from './classroom-session';
 import { fileRoutes } from '../../src-shared/contract';
+import { StoreFileCache } from './file-cache';
 
 export interface ClassroomHostOptions {
   /** The session store's own services: the only data this host can reach. */
@@ -40,6 +41,7 @@ export interface ClassroomHost {
 export async function startClassroomHost(options: ClassroomHostOptions): Promise<ClassroomHost> {
   const { store, session, log } = options;
   const access = classroomAccess(session);
+  const fileCache = new StoreFileCache();
   let ending: Promise<void> | undefined;
 
   const end = (): Promise<void> => {
@@ -70,9 +72,11 @@ export async function startClassroomHost(options: ClassroomHostOptions): Promise
     rendererDir: options.rendererDir,
     files: (principal, requestPath) => {
       const lookup = lookupCacheFile(requestPath, (uid) => store.studies.resolveInstanceFile(uid));
-      if (lookup.status !== 200 || principal.role !== 'student') return lookup;
+      if (lookup.status !== 200) return lookup;
       const uid = decodeURIComponent(requestPath).slice(fileRoutes.instance.length);
-      return session.hiddenFromStudents(session.studyOfInstance(uid)) ? redactedInstanceBytes(lookup.filePath, uid) : lookup;
+      if (principal.role === 'student' && session.hiddenFromStudents(session.studyOfInstance(uid))) return redactedInstanceBytes(lookup.filePath, uid);
+      const body = fileCache.read(lookup.filePath);
+      return body === undefined ? lookup : { status: 200, body, contentType: lookup.contentType };
     },
     refuseCall: (callName, principal) => classroomRefusal(session, callName, principal.role),
     onSocket: (principal, open) => {
