@@ -10,7 +10,12 @@ export async function joinAsStudent(browser: Browser, studentUrl: string, name: 
   await page.goto(studentUrl);
   await page.getByLabel(/name/i).fill(name);
   await page.getByRole('button', { name: /join/i }).click();
-  await expect(page.getByTestId('classroom')).toHaveAttribute('data-role', 'student');
+  // A plain-text refusal from the host (Chromium shows it in a <pre>) fails here with the host's own words.
+  const classroom = page.getByTestId('classroom');
+  const refusal = page.locator('body > pre');
+  await expect(classroom.or(refusal).first()).toBeVisible({ timeout: 30_000 });
+  if (await refusal.isVisible()) throw new Error(`joining as ${name} was refused: ${(await refusal.innerText()).slice(0, 300)}`);
+  await expect(classroom).toHaveAttribute('data-role', 'student');
   await expect(page.getByTestId('display-name')).toHaveText(name);
   return { context, page };
 }
