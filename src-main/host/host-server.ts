@@ -109,6 +109,11 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   };
 
   const server = http.createServer(guarded('a request', log, route, (_request, response) => answer(response, 500, 'The host could not answer this request.')));
+  // Browsers on a classroom LAN keep their connections between slices. Node's 5 s keep-alive
+  // closes idle ones so early that, on a busy host, a client's next request can meet the close
+  // ("other side closed"); a minute (the common choice of proxies) leaves that race to idle clients.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // Node's parser refused the bytes (bad method, header, chunking): answer 400 and move on.
     if (error.code !== 'ECONNRESET') log(`[radstation] web host: refused a malformed request: ${error.code ?? error.message}`);
