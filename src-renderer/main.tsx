@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { connectApi } from './bridge/create-api';
 import { ApiProvider } from './shell/api-context';
 import { App } from './shell/App';
+import { ClassroomGate } from './teaching/ClassroomGate';
 import './shell/theme.css';
 import './panels/all-panels';
 
@@ -12,6 +13,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <ApiProvider api={api}>
-    <App />
+    <ClassroomGate>
+      <App />
+    </ClassroomGate>
   </ApiProvider>,
 );

@@ -6,6 +6,8 @@ import { DeleteStudyButton } from './DeleteStudyButton';
 import { DeidentifyStudyButton } from './DeidentifyStudyButton';
 import { SendStudyButton } from '../network/SendStudyButton';
 import { SeriesList } from './SeriesList';
+import { TeachPanel } from '../teaching/TeachPanel';
+import { useStudySelection } from '../teaching/use-study-selection';
 import { emptyFilters, StudyFilters, type StudyFilterValues } from './StudyFilters';
 
 type SortKey = NonNullable<StudyQuery['sortBy']>;
@@ -28,6 +30,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
   const [sort, setSort] = useState<{ key: SortKey; direction: Direction }>({ key: 'studyDate', direction: 'desc' });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [refreshKey, setRefreshKey] = useState(0);
+  const selection = useStudySelection();
   useEffect(() => api.on('studies.changed', () => setRefreshKey((key) => key + 1)), [api]);
 
   const studies = useCall(
@@ -58,6 +61,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
   return (
     <section className="study-browser" aria-label="Study browser">
       <StudyFilters value={filters} onChange={setFilters} />
+      <TeachPanel selected={selection.selected} />
       {studies.status === 'failed' && <p className="error">{studies.message}</p>}
       <table className="study-table">
         <thead>
@@ -106,6 +110,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
                       >
                         {isOpen ? '▾' : '▸'}
                       </button>
+                      {selection.checkbox(study.studyInstanceUid, patient)}
                     </td>
                     <td>
                       {patient}

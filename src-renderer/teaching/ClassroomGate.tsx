@@ -1,0 +1,31 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import type { CallResponse } from '../../src-shared/contract';
+import { useApi } from '../shell/api-context';
+import { Classroom, LeftClassroom } from './Classroom';
+
+type Whoami = CallResponse<'teaching.whoami'>;
+
+/**
+ * The same renderer serves the workstation and a classroom: the host, not the page, knows
+ * which, so the page asks (`teaching.whoami`) and shows the classroom to a teacher or
+ * student, and the workstation (children) to the owner. A host that cannot answer is an
+ * owner's host from before teaching existed, and shows the workstation.
+ */
+export function ClassroomGate({ children }: { children: ReactNode }) {
+  const api = useApi();
+  const [who, setWho] = useState<Whoami | 'owner' | undefined>();
+  useEffect(() => {
+    let alive = true;
+    api.call('teaching.whoami', {}).then(
+      (value) => alive && setWho(value),
+      () => alive && setWho('owner'),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [api]);
+  if (who === undefined) return <p className="notice">Connecting…</p>;
+  if (who === 'owner' || who.role === 'owner') return <>{children}</>;
+  if (!who.session) return <LeftClassroom why="ended" />;
+  return <Classroom role={who.role} displayName={who.displayName} sessionId={who.session.sessionId} />;
+}
