@@ -39,7 +39,15 @@ function cookieHeader(token: string): string {
 }
 
 function html(response: http.ServerResponse, status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void {
-  response.writeHead(status, { ...securityHeaders, 'content-security-policy': studentFormSecurityPolicy, 'content-type': 'text/html; charset=utf-8', ...headers });
+  // same-origin, not the hosts' usual no-referrer: under no-referrer Chromium posts the name
+  // form with `Origin: null`, which the Origin check below must refuse, so nobody could join.
+  response.writeHead(status, {
+    ...securityHeaders,
+    'referrer-policy': 'same-origin',
+    'content-security-policy': studentFormSecurityPolicy,
+    'content-type': 'text/html; charset=utf-8',
+    ...headers,
+  });
   response.end(body);
 }
 
