@@ -88,7 +88,7 @@ export function createServices(config: ServicesConfig): Services {
     emit: (name, payload) => events.emit(name, payload),
     ...(providerSetting ? { providerSetting } : {}),
   });
-  const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events });
+  const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events, db });
   const deidentify = createDeidentifyService(db, dirs.cacheDir, imports);
   const pkg = appPackage();
 

@@ -7,7 +7,6 @@ import { UsageError, type CliCommand } from './command';
 import { cacheOption, modelsOption, parseCommandArgs, parsePort } from './common-options';
 import { loadNetworkSettings } from '../network/network-settings';
 import { startDicomListener, type DicomListener } from '../network/scp/dicom-listener';
-import { cacheArchive } from '../network/archive/cache-archive';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -65,7 +64,7 @@ only on a network you trust (a classroom, say).
         imports: services.imports,
         settings: () => loadNetworkSettings(cacheDir),
         ...(dicomPort !== undefined ? { port: dicomPort } : {}),
-        archive: (settings) => cacheArchive(cacheDir, settings),
+        archive: (settings) => services.network.archive(settings),
         log: (line) => io.err(`dicom: ${line}`),
       });
       services.network.attachListener(dicom);

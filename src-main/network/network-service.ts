@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { CallResponse, ParsedCallRequest } from '../../src-shared/contract';
 import type { NetworkSettings, RemoteNode } from '../../src-shared/domain/network';
 import type { EventBus } from '../events';
-import { openCacheDatabase } from '../studies/cache/database';
+import type Database from 'better-sqlite3';
+import { withCacheConnection } from '../studies/cache/database';
 import type { ImportService } from '../studies/import/import-service';
 import { addNode, findNode, loadNetworkSettings, removeNode } from './network-settings';
 import { echoNode, findSeries, findStudies } from './remote-queries';
 import { retrieve } from './retrieve';
 import type { DicomListener } from './scp/dicom-listener';
+import type { ArchiveHandlers } from './scp/dicom-scp';
+import { cacheArchive } from './archive/cache-archive';
 
 export interface NetworkService {
   settings(): NetworkSettings;
@@ -20,24 +23,23 @@ export interface NetworkService {
   cancelRetrieve(retrieveId: string): { cancelled: boolean };
   /** The host that runs the DICOM listener hands it over, so C-MOVE retrieves land in it. */
   attachListener(listener: DicomListener | undefined): void;
+  /** The listener's archive answers (C-FIND, C-MOVE, C-GET) from the cache, over the service's connection. */
+  archive(settings: () => NetworkSettings): ArchiveHandlers;
   close(): Promise<void>;
 }
 
 /** How many instances of each study the cache holds, for marking query results. */
-function cachedCounts(cacheDir: string, studyUids: readonly string[]): Map<string, number> {
-  const db = openCacheDatabase(cacheDir);
-  try {
+function cachedCounts(cacheDir: string, shared: Database.Database | undefined, studyUids: readonly string[]): Map<string, number> {
+  return withCacheConnection(cacheDir, shared, (db) => {
     const count = db
       .prepare('SELECT COUNT(*) FROM instances i JOIN series s ON s.series_instance_uid = i.series_instance_uid WHERE s.study_instance_uid = ?')
       .pluck();
     return new Map(studyUids.map((uid) => [uid, Number(count.get(uid) ?? 0)]));
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** The network calls of the contract, over the same code the CLI uses. */
-export function createNetworkService(options: { cacheDir: string; imports: ImportService; events: EventBus }): NetworkService {
+export function createNetworkService(options: { cacheDir: string; imports: ImportService; events: EventBus; db?: Database.Database }): NetworkService {
   const { cacheDir } = options;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let listener: DicomListener | undefined;
@@ -46,6 +48,7 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
   return {
     settings,
     addNode: (node) => addNode(cacheDir, node),
+    archive: (current) => cacheArchive(cacheDir, current, options.db),
     removeNode: (name) => removeNode(cacheDir, name),
     echo: (name) => {
       const current = settings();
@@ -56,6 +59,7 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
       const studies = await findStudies(current, findNode(current, name), query);
       const cached = cachedCounts(
         cacheDir,
+        options.db,
         studies.map((study) => study.studyInstanceUid),
       );
       return { studies: studies.map((study) => ({ ...study, cachedInstanceCount: cached.get(study.studyInstanceUid) ?? 0 })) };
@@ -72,6 +76,7 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
       const done = retrieve(
         {
           cacheDir,
+          ...(options.db ? { db: options.db } : {}),
           settings: current,
           imports: options.imports,
           signal: controller.signal,
