@@ -106,7 +106,7 @@ export function createServices(config: ServicesConfig): Services {
     // The compact model's sessions give way when a VLM bundle needs the memory.
     memory: { releaseImageSessions: () => inference.releaseSessions() },
   });
-  const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events });
+  const network = createNetworkService({ cacheDir: dirs.cacheDir, imports, events, db });
   const deidentify = createDeidentifyService(db, dirs.cacheDir, imports);
   const teaching = createTeachingService({
     ownerDb: db,

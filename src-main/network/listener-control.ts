@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { ListenerStatus, NetworkSettings } from '../../src-shared/domain/network';
 import type { ImportService } from '../studies/import/import-service';
 import { cacheArchive } from './archive/cache-archive';
@@ -29,7 +30,7 @@ export interface ListenerControl {
  * option), restarted when the local settings change, and never started behind the user's back
  * except for the length of a C-MOVE retrieve, which needs somewhere for the archive to send to.
  */
-export function createListenerControl(options: { cacheDir: string; imports: ImportService; log?: (line: string) => void }): ListenerControl {
+export function createListenerControl(options: { cacheDir: string; imports: ImportService; db?: Database.Database; log?: (line: string) => void }): ListenerControl {
   const { cacheDir } = options;
   const settings = (): NetworkSettings => loadNetworkSettings(cacheDir);
   let running: DicomListener | undefined;
@@ -43,7 +44,7 @@ export function createListenerControl(options: { cacheDir: string; imports: Impo
       settings,
       ...(overrides.port !== undefined ? { port: overrides.port } : {}),
       ...(overrides.address !== undefined ? { address: overrides.address } : {}),
-      archive: (current) => cacheArchive(cacheDir, current),
+      archive: (current) => cacheArchive(cacheDir, current, options.db),
       ...(options.log ? { log: options.log } : {}),
     });
 

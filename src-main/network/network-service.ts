@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { CallResponse, ParsedCallRequest } from '../../src-shared/contract';
 import type { ListenerStatus, LocalListenerSettings, NetworkSettings, RemoteNode } from '../../src-shared/domain/network';
 import type { EventBus } from '../events';
-import { openCacheDatabase } from '../studies/cache/database';
+import type Database from 'better-sqlite3';
+import { withCacheConnection } from '../studies/cache/database';
+import type { ArchiveHandlers } from './scp/dicom-scp';
+import { cacheArchive } from './archive/cache-archive';
 import type { ImportService } from '../studies/import/import-service';
 import { createListenerControl, type ListenerOverrides } from './listener-control';
 import { addNode, findNode, loadNetworkSettings, removeNode, saveNetworkSettings } from './network-settings';
@@ -33,33 +36,33 @@ export interface NetworkService {
   /** The running listener, for hosts and tests that need its port or importer. */
   runningListener(): DicomListener | undefined;
   configureListener(local: LocalListenerSettings): Promise<CallResponse<'network.configureListener'>>;
+  /** The listener's archive answers (C-FIND, C-MOVE, C-GET) from the cache, over the service's connection. */
+  archive(settings: () => NetworkSettings): ArchiveHandlers;
   close(): Promise<void>;
 }
 
 /** How many instances of each study the cache holds, for marking query results. */
-function cachedCounts(cacheDir: string, studyUids: readonly string[]): Map<string, number> {
-  const db = openCacheDatabase(cacheDir);
-  try {
+function cachedCounts(cacheDir: string, shared: Database.Database | undefined, studyUids: readonly string[]): Map<string, number> {
+  return withCacheConnection(cacheDir, shared, (db) => {
     const count = db
       .prepare('SELECT COUNT(*) FROM instances i JOIN series s ON s.series_instance_uid = i.series_instance_uid WHERE s.study_instance_uid = ?')
       .pluck();
     return new Map(studyUids.map((uid) => [uid, Number(count.get(uid) ?? 0)]));
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** The network calls of the contract, over the same code the CLI uses. */
-export function createNetworkService(options: { cacheDir: string; imports: ImportService; events: EventBus }): NetworkService {
+export function createNetworkService(options: { cacheDir: string; imports: ImportService; events: EventBus; db?: Database.Database }): NetworkService {
   const { cacheDir } = options;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const sending = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  const listeners = createListenerControl({ cacheDir, imports: options.imports, log: (line) => console.error(`[radstation] dicom: ${line}`) });
+  const listeners = createListenerControl({ cacheDir, imports: options.imports, ...(options.db ? { db: options.db } : {}), log: (line) => console.error(`[radstation] dicom: ${line}`) });
   const settings = () => loadNetworkSettings(cacheDir);
 
   return {
     settings,
     addNode: (node) => addNode(cacheDir, node),
+    archive: (current) => cacheArchive(cacheDir, current, options.db),
     removeNode: (name) => removeNode(cacheDir, name),
     echo: (name) => {
       const current = settings();
@@ -70,6 +73,7 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
       const studies = await findStudies(current, findNode(current, name), query);
       const cached = cachedCounts(
         cacheDir,
+        options.db,
         studies.map((study) => study.studyInstanceUid),
       );
       return { studies: studies.map((study) => ({ ...study, cachedInstanceCount: cached.get(study.studyInstanceUid) ?? 0 })) };
@@ -87,6 +91,7 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
       const done = retrieve(
         {
           cacheDir,
+          ...(options.db ? { db: options.db } : {}),
           settings: current,
           imports: options.imports,
           signal: controller.signal,
@@ -121,7 +126,7 @@ export function createNetworkService(options: { cacheDir: string; imports: Impor
       const sendId = randomUUID();
       const controller = new AbortController();
       const done = send(
-        { cacheDir, settings: current, signal: controller.signal, onProgress: (done, total) => options.events.emit('network.sendProgress', { sendId, done, total }) },
+        { cacheDir, ...(options.db ? { db: options.db } : {}), settings: current, signal: controller.signal, onProgress: (done, total) => options.events.emit('network.sendProgress', { sendId, done, total }) },
         { node, ...(request.studyInstanceUid ? { studyInstanceUid: request.studyInstanceUid } : {}), ...(request.seriesInstanceUid ? { seriesInstanceUid: request.seriesInstanceUid } : {}) },
       ).then(
         (report) => options.events.emit('network.sendFinished', { sendId, report }),

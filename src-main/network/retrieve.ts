@@ -1,5 +1,6 @@
 import type { NetworkSettings, RemoteNode, RetrieveMethod, RetrieveReport } from '../../src-shared/domain/network';
-import { openCacheDatabase } from '../studies/cache/database';
+import type Database from 'better-sqlite3';
+import { withCacheConnection } from '../studies/cache/database';
 import type { ImportService } from '../studies/import/import-service';
 import { NetworkError } from './dimse/association';
 import { cGet, cMove, type Cancellation, type RetrieveKeys } from './dimse/dimse-scu';
@@ -18,6 +19,8 @@ export interface RetrieveRequest {
 
 export interface RetrieveContext {
   cacheDir: string;
+  /** The main thread's shared cache connection; alone (the CLI), a connection is opened per lookup. */
+  db?: Database.Database;
   settings: NetworkSettings;
   imports: ImportService;
   /** For C-MOVE: our running storage SCP, which the archive sends to (as settings.localAet). */
@@ -31,16 +34,13 @@ export function defaultMethod(node: RemoteNode): RetrieveMethod {
 }
 
 /** Which of these SOP Instance UIDs the cache holds now. */
-export function cachedInstanceUids(cacheDir: string, uids: readonly string[]): Set<string> {
-  const db = openCacheDatabase(cacheDir);
-  try {
+export function cachedInstanceUids(cacheDir: string, uids: readonly string[], shared?: Database.Database): Set<string> {
+  return withCacheConnection(cacheDir, shared, (db) => {
     const present = new Set<string>();
     const lookup = db.prepare('SELECT 1 FROM instances WHERE sop_instance_uid = ?').pluck();
     for (const uid of uids) if (lookup.get(uid) !== undefined) present.add(uid);
     return present;
-  } finally {
-    db.close();
-  }
+  });
 }
 
 /** What to ask for: whole series where none of it is cached, otherwise the missing instances by UID. */
@@ -83,7 +83,7 @@ export async function retrieve(context: RetrieveContext, request: RetrieveReques
   }
   const expected = await listInstances(context.settings, node, studyInstanceUid, seriesInstanceUid);
   const expectedUids = expected.map((instance) => instance.sopInstanceUid);
-  const before = cachedInstanceUids(context.cacheDir, expectedUids);
+  const before = cachedInstanceUids(context.cacheDir, expectedUids, context.db);
   const missingBefore = new Set(expectedUids.filter((uid) => !before.has(uid)));
   const total = missingBefore.size;
   let received = 0;
@@ -150,7 +150,7 @@ export async function retrieve(context: RetrieveContext, request: RetrieveReques
     await importer?.drain();
   }
 
-  const after = cachedInstanceUids(context.cacheDir, expectedUids);
+  const after = cachedInstanceUids(context.cacheDir, expectedUids, context.db);
   const missing = expectedUids.filter((uid) => !after.has(uid));
   const retrieved = [...missingBefore].filter((uid) => after.has(uid)).length;
   progress(retrieved);

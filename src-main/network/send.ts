@@ -1,5 +1,6 @@
 import type { NetworkSettings, RemoteNode, SendReport } from '../../src-shared/domain/network';
-import { openCacheDatabase } from '../studies/cache/database';
+import type Database from 'better-sqlite3';
+import { withCacheConnection } from '../studies/cache/database';
 import { cStore } from './dimse/dimse-scu';
 import { stow } from './dicomweb/dicomweb-client';
 import { cachedInstances } from './cached-instances';
@@ -14,18 +15,11 @@ const stowBatch = 32;
  * one is offered in its own syntax first, so it is not transcoded when the peer accepts it).
  */
 export async function send(
-  context: { cacheDir: string; settings: NetworkSettings; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
+  context: { cacheDir: string; db?: Database.Database; settings: NetworkSettings; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
   request: { node: RemoteNode; studyInstanceUid?: string; seriesInstanceUid?: string },
 ): Promise<SendReport> {
   const started = performance.now();
-  const db = openCacheDatabase(context.cacheDir, { readonly: true });
-  const instances = (() => {
-    try {
-      return cachedInstances(db, context.cacheDir, request);
-    } finally {
-      db.close();
-    }
-  })();
+  const instances = withCacheConnection(context.cacheDir, context.db, (db) => cachedInstances(db, context.cacheDir, request), { readonly: true });
   if (instances.length === 0) throw new Error(`the cache holds no instances of ${request.seriesInstanceUid ? `series ${request.seriesInstanceUid}` : `study ${request.studyInstanceUid}`}`);
   const files = instances.map((instance) => ({
     file: instance.file,

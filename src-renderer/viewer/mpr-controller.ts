@@ -3,6 +3,7 @@ import { ToolGroupManager } from '@cornerstonejs/tools';
 import { toolClasses } from './cornerstone-init';
 import { applyToolBindings, type LeftTool } from './tool-bindings';
 import { renderingEngineId } from './viewer-controller';
+import { parseVoiLutFunction } from '../../src-shared/imaging/voi';
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 
 const mprToolGroupId = 'radstation-mpr';
@@ -138,7 +139,7 @@ export class MprController {
     for (const orientation of mprOrientations) {
       const viewport = this.viewport(orientation);
       if (!viewport) continue;
-      viewport.setProperties({ voiRange: toVoiRange(preset) });
+      viewport.setProperties({ voiRange: toVoiRange(preset, parseVoiLutFunction(viewport.getProperties()?.VOILUTFunction)) });
       viewport.render();
     }
   }
@@ -148,8 +149,8 @@ export class MprController {
       const viewport = this.viewport(orientation);
       if (!viewport) return [];
       const camera: Types.ICamera = viewport.getCamera();
-      const range = viewport.getProperties()?.voiRange;
-      const window = range ? fromVoiRange(range) : undefined;
+      const properties = viewport.getProperties();
+      const window = properties?.voiRange ? fromVoiRange(properties.voiRange, parseVoiLutFunction(properties.VOILUTFunction)) : undefined;
       return [
         {
           viewportId: viewport.id,

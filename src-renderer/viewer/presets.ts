@@ -3,6 +3,8 @@
  * modalities the presets come from the file (Window Center/Width, often several) and
  * from the image's histogram. Keys 1–9 pick presets in the order listed.
  */
+import { percentileWindow } from '../../src-shared/imaging/auto-window';
+import { voiRangeToWindow, windowProblem, windowToVoiRange, type VoiLutFunction } from '../../src-shared/imaging/voi';
 export interface WindowPreset {
   readonly name: string;
   readonly center: number;
@@ -20,59 +22,39 @@ export const ctPresets: readonly WindowPreset[] = [
   { name: 'Bone', center: 400, width: 1800 },
 ];
 
-/** Cornerstone's VOI range for a window, per the DICOM linear function (PS3.3 C.11.2.1.2). */
-export function toVoiRange(preset: Pick<WindowPreset, 'center' | 'width'>): { lower: number; upper: number } {
-  return { lower: preset.center - 0.5 - (preset.width - 1) / 2, upper: preset.center - 0.5 + (preset.width - 1) / 2 };
+/** Cornerstone's VOI range for a window, per the file's VOI LUT Function (PS3.3 C.11.2.1.2; src-shared/imaging/voi). */
+export function toVoiRange(preset: Pick<WindowPreset, 'center' | 'width'>, lutFunction: VoiLutFunction = 'LINEAR'): { lower: number; upper: number } {
+  return windowToVoiRange({ center: preset.center, width: preset.width, lutFunction });
 }
 
-export function fromVoiRange(range: { lower: number; upper: number }): { center: number; width: number } {
-  const width = range.upper - range.lower + 1;
-  return { center: (range.upper + range.lower) / 2 + 0.5, width };
+export function fromVoiRange(range: { lower: number; upper: number }, lutFunction: VoiLutFunction = 'LINEAR'): { center: number; width: number } {
+  const { center, width } = voiRangeToWindow(range, lutFunction);
+  return { center, width };
 }
 
-/** The window that shows the 1st to 99th percentile of the values (for MR and anything without a preset). */
+/** The window that shows the 1st to 99th percentile of the values (for MR and anything without a preset; src-shared/imaging/auto-window). */
 export function histogramWindow(values: ArrayLike<number>): WindowPreset | undefined {
-  if (values.length === 0) return undefined;
-  let min = Infinity;
-  let max = -Infinity;
-  const step = Math.max(1, Math.floor(values.length / 200_000));
-  for (let i = 0; i < values.length; i += step) {
-    const v = values[i] ?? 0;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (!Number.isFinite(min) || max <= min) return undefined;
-  const bins = 1024;
-  const counts = new Uint32Array(bins);
-  let total = 0;
-  for (let i = 0; i < values.length; i += step) {
-    const bin = Math.min(bins - 1, Math.floor((((values[i] ?? 0) - min) / (max - min)) * bins));
-    counts[bin] = (counts[bin] ?? 0) + 1;
-    total++;
-  }
-  const at = (fraction: number): number => {
-    let seen = 0;
-    for (let bin = 0; bin < bins; bin++) {
-      seen += counts[bin] ?? 0;
-      if (seen >= fraction * total) return min + ((bin + 0.5) / bins) * (max - min);
-    }
-    return max;
-  };
-  const low = at(0.01);
-  const high = at(0.99);
-  if (high <= low) return { name: 'Auto', center: (min + max) / 2, width: max - min };
-  return { name: 'Auto (histogram)', center: (low + high) / 2, width: high - low };
+  const window = percentileWindow(values);
+  return window ? { name: 'Auto (histogram)', center: window.center, width: window.width } : undefined;
 }
 
-/** The file's own windows, from the VOI LUT module's centre and width arrays. */
-export function filePresets(centers: number | number[] | undefined, widths: number | number[] | undefined, explanations?: string[]): WindowPreset[] {
+/**
+ * The file's own windows, from the VOI LUT module's centre and width arrays. A width the
+ * file's VOI LUT Function does not allow (below 1 for LINEAR, PS3.3 C.11.2.1.2.1) is left out.
+ */
+export function filePresets(
+  centers: number | number[] | undefined,
+  widths: number | number[] | undefined,
+  explanations?: string[],
+  lutFunction: VoiLutFunction = 'LINEAR',
+): WindowPreset[] {
   const c = centers === undefined ? [] : Array.isArray(centers) ? centers : [centers];
   const w = widths === undefined ? [] : Array.isArray(widths) ? widths : [widths];
   const presets: WindowPreset[] = [];
   for (let i = 0; i < Math.min(c.length, w.length); i++) {
     const center = c[i];
     const width = w[i];
-    if (center === undefined || width === undefined || !(width > 0)) continue;
+    if (center === undefined || width === undefined || windowProblem({ center, width, lutFunction })) continue;
     presets.push({ name: explanations?.[i]?.trim() || `File window ${i + 1}`, center, width });
   }
   return presets;

@@ -1,6 +1,7 @@
 import { ctPresets, filePresets, histogramWindow, type WindowPreset } from './presets';
 import { secondaryBindings } from './tool-bindings';
 import { viewer } from './viewer-state';
+import { voiLutFunctionOf } from './voi-lut-function';
 
 /** The viewer's keys, listed in Help. */
 export const shortcutList: readonly { keys: string; action: string }[] = [
@@ -27,11 +28,13 @@ export const shortcutList: readonly { keys: string; action: string }[] = [
 interface VoiModule {
   windowCenter?: number | number[];
   windowWidth?: number | number[];
+  /** VOI LUT Function (0028,1056): a string from the loader, a one-element array once voi-lut-function.ts has mended it. */
+  voiLUTFunction?: string | string[];
 }
 
 /** Presets for the active image: the CT list for CT, else the file's windows and the histogram. */
 export function presetsFor(modality: string, voi: VoiModule | undefined, pixels: ArrayLike<number> | undefined): WindowPreset[] {
-  const fromFile = filePresets(voi?.windowCenter, voi?.windowWidth);
+  const fromFile = filePresets(voi?.windowCenter, voi?.windowWidth, undefined, voiLutFunctionOf(voi));
   const auto = pixels ? histogramWindow(pixels) : undefined;
   if (modality === 'CT') return [...ctPresets, ...(auto ? [auto] : fromFile.slice(0, 1))];
   return [...fromFile.slice(0, 8), ...(auto ? [auto] : [])];

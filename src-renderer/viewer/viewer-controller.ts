@@ -1,6 +1,7 @@
 import { Enums as CoreEnums, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { initCornerstone, toolClasses } from './cornerstone-init';
+import { parseVoiLutFunction, type VoiLutFunction } from '../../src-shared/imaging/voi';
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 import { edgeLabels, type EdgeLabels } from './orientation-labels';
 import { applyToolBindings, type LeftTool } from './tool-bindings';
@@ -15,6 +16,8 @@ export interface ViewportStatus {
   imageCount: number;
   windowCenter: number | undefined;
   windowWidth: number | undefined;
+  /** The image's VOI LUT Function (0028,1056), which the window is read in. */
+  voiLutFunction: VoiLutFunction;
   /** Screen pixels per image pixel. */
   zoom: number | undefined;
   invert: boolean;
@@ -123,7 +126,8 @@ export class ViewerController {
   applyWindow(preset: Pick<WindowPreset, 'center' | 'width'>, viewportId = this.activeViewportId): void {
     const viewport = this.viewport(viewportId);
     if (!viewport) return;
-    viewport.setProperties({ voiRange: toVoiRange(preset) });
+    // The range follows the image's VOI LUT Function (LINEAR_EXACT spans c ± w/2), which the viewport keeps.
+    viewport.setProperties({ voiRange: toVoiRange(preset, parseVoiLutFunction(viewport.getProperties().VOILUTFunction)) });
     viewport.render();
   }
 
@@ -189,7 +193,8 @@ export class ViewerController {
     if (!viewport || !viewportId) return undefined;
     const imageIds = viewport.getImageIds();
     const properties = viewport.getProperties();
-    const window = properties.voiRange ? fromVoiRange(properties.voiRange) : undefined;
+    const voiLutFunction = parseVoiLutFunction(properties.VOILUTFunction);
+    const window = properties.voiRange ? fromVoiRange(properties.voiRange, voiLutFunction) : undefined;
     const image = viewport.getCornerstoneImage() as Types.IImage | undefined;
     const camera = viewport.getCamera();
     const parallelScale = camera.parallelScale;
@@ -203,6 +208,7 @@ export class ViewerController {
       imageCount: imageIds.length,
       windowCenter: window?.center,
       windowWidth: window?.width,
+      voiLutFunction,
       zoom,
       invert: properties.invert ?? false,
       edges: hasOrientation && camera.viewUp && camera.viewPlaneNormal ? edgeLabels(camera.viewUp, camera.viewPlaneNormal) : undefined,

@@ -1,6 +1,7 @@
 import { cache, imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { annotation, cancelActiveManipulations } from '@cornerstonejs/tools';
+import type { VoiLutFunction } from '../../src-shared/imaging/voi';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
 import { currentMeasurements, type MeasurementSummary } from './measurements';
@@ -23,6 +24,8 @@ export interface ActiveImage {
   imageCount: number;
   windowCenter: number | undefined;
   windowWidth: number | undefined;
+  /** The VOI LUT Function the window is read in (the image's own; LINEAR when it has none). */
+  voiLutFunction: VoiLutFunction;
 }
 
 export function getActiveImage(): ActiveImage | undefined {
@@ -38,6 +41,7 @@ export function getActiveImage(): ActiveImage | undefined {
     imageCount: status.imageCount,
     windowCenter: status.windowCenter,
     windowWidth: status.windowWidth,
+    voiLutFunction: status.voiLutFunction,
   };
 }
 

@@ -5,6 +5,7 @@ import { inflatedPart10 } from './deflated-dataset';
 import { doubleFloatRefusal, hasDoubleFloatPixels, loadDoubleFloatImage, registerDoubleFloatProvider } from './double-float-pixels';
 import { FragmentedFramesError, fragmentedFramesOf, registerFragmentedFramesProvider } from './fragmented-frames';
 import { isBitPacked, loadBitPackedImage } from './one-bit-frames';
+import { registerVoiLutFunctionProvider } from './voi-lut-function';
 import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLutError, segmentedPaletteOf } from './segmented-palette';
 
 /*
@@ -70,5 +71,6 @@ export function registerWadouriLoader(): void {
   registerSegmentedPaletteProvider();
   registerFragmentedFramesProvider();
   registerDoubleFloatProvider();
+  registerVoiLutFunctionProvider();
   registerImageLoader('wadouri', (imageId, options) => ({ promise: loadImage(imageId, options ?? {}) }));
 }

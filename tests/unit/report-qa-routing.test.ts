@@ -30,15 +30,16 @@ describe('Report Q&A question routing', () => {
 describe('the displayed slice for closed questions', () => {
   const source = { rows: 2, columns: 3, samplesPerPixel: 1, photometricInterpretation: 'MONOCHROME2', values: [-1000, 0, 40, 80, 120, 3000] };
 
-  it('maps modality values linearly through the window to 0–255, clamped', () => {
-    // Window 40/80 spans 0..80: 0 → 0, 40 → 127.5 → 128, 80 → 255.
-    expect([...displayedGrey(source, { center: 40, width: 80 }).pixels]).toEqual([0, 0, 128, 255, 255, 255]);
+  it('maps modality values through the LINEAR window (PS3.3 C.11.2.1.2.1) to 0–255, clamped, as the viewer shows them', () => {
+    // Window 40/80 spans 0..79 (c − 0.5 ± (w − 1)/2): 0 → 0, 40 → ((40 − 39.5)/79 + 0.5) × 255 = 129.1 → 129, 80 → 255.
+    // (The panel used c ± w/2 before, half a level off what the viewport shows.)
+    expect([...displayedGrey(source, { center: 40, width: 80 }).pixels]).toEqual([0, 0, 129, 255, 255, 255]);
   });
 
   it('inverts MONOCHROME1 and crops to the region of interest', () => {
     const image = displayedGrey({ ...source, photometricInterpretation: 'MONOCHROME1' }, { center: 40, width: 80 }, { x: 1, y: 0, width: 2, height: 2 });
     expect(image).toMatchObject({ width: 2, height: 2 });
-    expect([...image.pixels]).toEqual([255, 127, 0, 0]);
+    expect([...image.pixels]).toEqual([255, 255 - 129, 0, 0]);
   });
 
   it('refuses a region outside the image', () => {
@@ -46,7 +47,8 @@ describe('the displayed slice for closed questions', () => {
   });
 
   it('uses the full range when the viewer reports no window, and encodes bytes as base64', () => {
-    expect(fullRangeWindow(source.values)).toEqual({ center: 1000, width: 4000 });
+    // As a LINEAR window whose bounds are −1000 and 3000: width 3000 − (−1000) + 1, centre (−1000 + 3000 + 1)/2, as the viewport reports it.
+    expect(fullRangeWindow(source.values)).toEqual({ center: 1000.5, width: 4001 });
     expect(toBase64(new Uint8Array([0, 255, 16]))).toBe(Buffer.from([0, 255, 16]).toString('base64'));
   });
 });

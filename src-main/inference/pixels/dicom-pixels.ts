@@ -2,6 +2,9 @@ import fs from 'node:fs/promises';
 import dicomParser from 'dicom-parser';
 import { decodeFrame, PixelDecodeError, type DecodedFrame } from '../../dicom/pixel-decoding/decode-frame';
 import { parseDicomBounded } from '../../studies/dicom/sequence-depth';
+import { fileRescale, fileVoi } from '../../dicom/file-voi';
+import { lumaExact } from '../../../src-shared/imaging/luma';
+import type { Voi } from '../../../src-shared/imaging/voi';
 
 /** The geometry and identity the derived series needs from its source slice. */
 export interface SliceGeometry {
@@ -27,8 +30,8 @@ export interface DecodedSlice extends SliceGeometry {
   bitsStored: number;
   /** As the file states it; MONOCHROME1 means low values are shown white. */
   photometricInterpretation: string;
-  /** The file's first VOI window (centre, width) in modality units, when it has one. */
-  window: { center: number; width: number } | null;
+  /** The file's VOI (its first valid window, else its VOI LUT), in modality units, when it has one. */
+  voi: Voi | null;
 }
 
 export class PixelReadError extends Error {
@@ -56,7 +59,7 @@ function parseFailure(error: unknown): string {
   return 'not a DICOM file';
 }
 
-/** One channel: grey as is, RGB reduced to luminance (ITU-R BT.601), since the models here are greyscale. */
+/** One channel: grey as is, RGB reduced to luma (ITU-R BT.601, unrounded), since the models here are greyscale. */
 function singleChannel(frame: DecodedFrame): Float32Array {
   const pixels = frame.rows * frame.columns;
   const stored = new Float32Array(pixels);
@@ -65,7 +68,7 @@ function singleChannel(frame: DecodedFrame): Float32Array {
     for (let i = 0; i < pixels; i += 1) stored[i] = samples[i]!;
     return stored;
   }
-  for (let i = 0; i < pixels; i += 1) stored[i] = 0.299 * samples[3 * i]! + 0.587 * samples[3 * i + 1]! + 0.114 * samples[3 * i + 2]!;
+  for (let i = 0; i < pixels; i += 1) stored[i] = lumaExact(samples[3 * i]!, samples[3 * i + 1]!, samples[3 * i + 2]!);
   return stored;
 }
 
@@ -104,6 +107,7 @@ export async function readSlice(filePath: string, frame = 0): Promise<DecodedSli
   const spacing = numbers(dataSet, 'x00280030', 2);
   const position = numbers(dataSet, 'x00200032', 3);
   const orientation = numbers(dataSet, 'x00200037', 6);
+  const rescale = fileRescale(dataSet);
   return {
     sopInstanceUid: dataSet.string('x00080018') ?? '',
     sopClassUid: dataSet.string('x00080016') ?? '',
@@ -116,17 +120,11 @@ export async function readSlice(filePath: string, frame = 0): Promise<DecodedSli
     imagePositionPatient: position ? [position[0]!, position[1]!, position[2]!] : null,
     imageOrientationPatient: orientation ? (orientation as SliceGeometry['imageOrientationPatient']) : null,
     stored,
-    rescaleSlope: dataSet.floatString('x00281053') ?? 1,
-    rescaleIntercept: dataSet.floatString('x00281052') ?? 0,
+    rescaleSlope: rescale.slope,
+    rescaleIntercept: rescale.intercept,
     pixelRepresentation,
     bitsStored,
     photometricInterpretation: (dataSet.string('x00280004') ?? '').trim(),
-    window: firstWindow(dataSet),
+    voi: fileVoi(dataSet) ?? null,
   };
-}
-
-function firstWindow(dataSet: dicomParser.DataSet): DecodedSlice['window'] {
-  const center = dataSet.floatString('x00281050', 0);
-  const width = dataSet.floatString('x00281051', 0);
-  return center !== undefined && width !== undefined && Number.isFinite(center) && width > 0 ? { center, width } : null;
 }

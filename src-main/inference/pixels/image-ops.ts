@@ -1,3 +1,6 @@
+import { applyRescale } from '../../../src-shared/imaging/modality-lut';
+import { resampleFloat } from '../../../src-shared/imaging/resample';
+
 /** A single-channel float image, row-major. */
 export interface Plane {
   rows: number;
@@ -5,34 +8,15 @@ export interface Plane {
   data: Float32Array;
 }
 
-/** Every value × slope + intercept: the modality LUT when given a file's rescale slope and intercept. */
+/** Every value × slope + intercept: the modality LUT when given a file's rescale slope and intercept (src-shared/imaging). */
 export function affine(values: Float32Array, slope: number, intercept: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i += 1) out[i] = values[i]! * slope + intercept;
-  return out;
+  return Float32Array.from(applyRescale(values, { slope, intercept }));
 }
 
-/** Bilinear resampling with pixel centres aligned (align_corners = false), as PyTorch and ONNX Resize do by default. */
+/** Bilinear resampling with pixel centres aligned (align_corners = false) and no antialiasing, as PyTorch and ONNX Resize do by default. */
 export function resizeBilinear(source: Plane, rows: number, columns: number): Plane {
-  const data = new Float32Array(rows * columns);
-  const scaleY = source.rows / rows;
-  const scaleX = source.columns / columns;
-  for (let y = 0; y < rows; y += 1) {
-    const sy = Math.min(source.rows - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(source.rows - 1, y0 + 1);
-    const fy = sy - y0;
-    for (let x = 0; x < columns; x += 1) {
-      const sx = Math.min(source.columns - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(source.columns - 1, x0 + 1);
-      const fx = sx - x0;
-      const top = source.data[y0 * source.columns + x0]! * (1 - fx) + source.data[y0 * source.columns + x1]! * fx;
-      const bottom = source.data[y1 * source.columns + x0]! * (1 - fx) + source.data[y1 * source.columns + x1]! * fx;
-      data[y * columns + x] = top * (1 - fy) + bottom * fy;
-    }
-  }
-  return { rows, columns, data };
+  const out = resampleFloat({ width: source.columns, height: source.rows, channels: 1, data: source.data }, columns, rows, { kernel: 'bilinear', antialias: false });
+  return { rows, columns, data: out.data };
 }
 
 /** Copies a window of the plane, repeating edge pixels where the window runs past the image. */

@@ -1,12 +1,15 @@
+import { displayGrey } from '../../../src-shared/imaging/display';
+import { applyRescale } from '../../../src-shared/imaging/modality-lut';
+import type { Voi } from '../../../src-shared/imaging/voi';
 import { readSlice } from '../pixels/dicom-pixels';
-import { affine } from '../pixels/image-ops';
-import { windowToGrey, type PixelImage } from './image-preprocess';
+import type { PixelImage } from './image-preprocess';
 
 /**
  * One DICOM frame as the viewer would show it, in grey: modality LUT (rescale slope and
- * intercept), then the VOI window, MONOCHROME1 inverted. For the `radstation ask` command and
+ * intercept), then the VOI (the window given, else the file's window or VOI LUT, else the full
+ * range), MONOCHROME1 inverted (src-shared/imaging). For the `radstation ask` command and
  * `vlm.ask`. Pixels come from the same reader as the other models' (every transfer syntax the
- * main process decodes; colour reduced to luminance), so HealthGPT is never shown a different image.
+ * main process decodes; colour reduced to luma), so HealthGPT is never shown a different image.
  */
 
 export interface Window {
@@ -14,22 +17,11 @@ export interface Window {
   width: number;
 }
 
-export async function readDicomSlice(file: string, window?: Window, frame = 0): Promise<{ image: PixelImage; window: Window }> {
+export async function readDicomSlice(file: string, window?: Window, frame = 0): Promise<{ image: PixelImage; window: Window | undefined; voi: Voi }> {
   const slice = await readSlice(file, frame);
-  const values = affine(slice.stored, slice.rescaleSlope || 1, slice.rescaleIntercept);
-  const chosen = window ?? slice.window ?? fullRange(values);
-  const grey = windowToGrey(values, chosen.center, chosen.width);
-  if (slice.photometricInterpretation === 'MONOCHROME1') for (let i = 0; i < grey.length; i++) grey[i] = 255 - (grey[i] ?? 0);
-  return { image: { width: slice.columns, height: slice.rows, channels: 1, data: grey }, window: chosen };
-}
-
-/** A window over the whole range of the values, for a file that states none. */
-function fullRange(values: Float32Array): Window {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return { center: (min + max) / 2, width: Math.max(max - min, 1) };
+  const values = applyRescale(slice.stored, { slope: slice.rescaleSlope, intercept: slice.rescaleIntercept });
+  const requested = window ? { ...window, lutFunction: 'LINEAR' as const } : undefined;
+  const { grey, voi } = displayGrey(values, slice.photometricInterpretation, requested, slice.voi ?? undefined);
+  const shown = voi.kind === 'window' ? { center: voi.window.center, width: voi.window.width } : undefined;
+  return { image: { width: slice.columns, height: slice.rows, channels: 1, data: grey }, window: shown, voi };
 }

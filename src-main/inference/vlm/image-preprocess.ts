@@ -4,6 +4,8 @@
  * bicubic filter (CLIPImageProcessor resizes through PIL) and normalised with CLIP's mean and std.
  * The resize reproduces PIL's fixed-point two-pass algorithm so pixels match PIL exactly.
  */
+import { resampleBytes } from '../../../src-shared/imaging/resample';
+import { voiToGrey } from '../../../src-shared/imaging/voi';
 
 export interface RgbImage {
   width: number;
@@ -27,16 +29,9 @@ export interface Roi {
   height: number;
 }
 
-/** DICOM's linear VOI window (PS3.3 C.11.2.1.2) from modality values to 8-bit grey. */
+/** DICOM's LINEAR VOI window (PS3.3 C.11.2.1.2) from modality values to 8-bit grey (src-shared/imaging/voi). */
 export function windowToGrey(values: ArrayLike<number>, center: number, width: number): Uint8Array {
-  const out = new Uint8Array(values.length);
-  const low = center - 0.5 - (width - 1) / 2;
-  const high = center - 0.5 + (width - 1) / 2;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i] ?? 0;
-    out[i] = x <= low ? 0 : x > high ? 255 : Math.round(((x - (center - 0.5)) / (width - 1) + 0.5) * 255);
-  }
-  return out;
+  return voiToGrey(values, { kind: 'window', window: { center, width, lutFunction: 'LINEAR' } });
 }
 
 /** PIL's convert('RGB'): grey is copied into all three channels. */
@@ -70,76 +65,10 @@ export function expandToSquare(image: RgbImage, fill: readonly [number, number, 
   return { width: side, height: side, data };
 }
 
-const PRECISION_BITS = 32 - 8 - 2;
-
-function bicubic(x: number): number {
-  const a = -0.5;
-  const t = Math.abs(x);
-  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
-  if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
-  return 0;
-}
-
-/** PIL's precompute_coeffs + normalize_coeffs_8bpc: per output index, a first input index and integer weights. */
-function coefficients(inSize: number, outSize: number): { first: Int32Array; count: Int32Array; weights: Int32Array; kernel: number } {
-  const scale = inSize / outSize;
-  const filterScale = Math.max(scale, 1);
-  const support = 2 * filterScale;
-  const kernel = Math.ceil(support) * 2 + 1;
-  const first = new Int32Array(outSize);
-  const count = new Int32Array(outSize);
-  const weights = new Int32Array(outSize * kernel);
-  const row = new Float64Array(kernel);
-  for (let xx = 0; xx < outSize; xx++) {
-    const center = (xx + 0.5) * scale;
-    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
-    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
-    let total = 0;
-    for (let x = 0; x < xmax; x++) total += row[x] = bicubic((x + xmin - center + 0.5) / filterScale);
-    for (let x = 0; x < xmax; x++) {
-      const w = total !== 0 ? (row[x] ?? 0) / total : row[x] ?? 0;
-      weights[xx * kernel + x] = Math.trunc(w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
-    }
-    first[xx] = xmin;
-    count[xx] = xmax;
-  }
-  return { first, count, weights, kernel };
-}
-
-function clip8(accumulator: number): number {
-  const v = accumulator >> PRECISION_BITS;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
-}
-
-function resampleAxis(image: RgbImage, outSize: number, horizontal: boolean): RgbImage {
-  const inSize = horizontal ? image.width : image.height;
-  const { first, count, weights, kernel } = coefficients(inSize, outSize);
-  const width = horizontal ? outSize : image.width;
-  const height = horizontal ? image.height : outSize;
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const o = horizontal ? x : y;
-      for (let c = 0; c < 3; c++) {
-        // Integer arithmetic as PIL does it; products stay below 2^31 because weights are < 2^22 in sum.
-        let acc = 1 << (PRECISION_BITS - 1);
-        for (let k = 0; k < (count[o] ?? 0); k++) {
-          const src = horizontal ? (y * image.width + (first[o] ?? 0) + k) * 3 + c : (((first[o] ?? 0) + k) * image.width + x) * 3 + c;
-          acc += (image.data[src] ?? 0) * (weights[o * kernel + k] ?? 0);
-        }
-        data[(y * width + x) * 3 + c] = clip8(acc);
-      }
-    }
-  }
-  return { width, height, data };
-}
-
-/** Image.resize((w, h), BICUBIC): horizontal pass first, each pass only where the size changes. */
+/** Image.resize((w, h), BICUBIC) on 8-bit RGB, exactly as Pillow computes it (src-shared/imaging/resample). */
 export function resizeBicubic(image: RgbImage, width: number, height: number): RgbImage {
-  let out = image;
-  if (width !== image.width) out = resampleAxis(out, width, true);
-  if (height !== image.height) out = resampleAxis(out, height, false);
-  return out;
+  const out = resampleBytes({ width: image.width, height: image.height, channels: 3, data: image.data }, width, height, { kernel: 'bicubic' });
+  return { width: out.width, height: out.height, data: out.data };
 }
 
 export interface ClipImageSettings {

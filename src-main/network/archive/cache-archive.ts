@@ -1,5 +1,6 @@
 import type { NetworkSettings } from '../../../src-shared/domain/network';
-import { openCacheDatabase } from '../../studies/cache/database';
+import type Database from 'better-sqlite3';
+import { withCacheConnection } from '../../studies/cache/database';
 import { cachedInstances, type CachedInstance } from '../cached-instances';
 import { cStore } from '../dimse/dimse-scu';
 import { dimse, PatientRootFind, PatientRootGet, PatientRootMove, SopClass, Status } from '../dimse/dimse-library';
@@ -19,11 +20,10 @@ function levelOf(identifier: Identifier): QueryLevel | undefined {
 }
 
 /** Every cached instance a C-MOVE or C-GET identifier names, at whichever level it names them. */
-function instancesFor(cacheDir: string, identifier: Identifier): CachedInstance[] {
+function instancesFor(cacheDir: string, shared: Database.Database | undefined, identifier: Identifier): CachedInstance[] {
   const level = levelOf(identifier);
   if (!level) return [];
-  const db = openCacheDatabase(cacheDir, { readonly: true });
-  try {
+  return withCacheConnection(cacheDir, shared, (db) => {
     const records = matchingRecords(db, level, identifier);
     return records.flatMap((record) =>
       level === 'PATIENT'
@@ -34,9 +34,7 @@ function instancesFor(cacheDir: string, identifier: Identifier): CachedInstance[
             ? cachedInstances(db, cacheDir, { seriesInstanceUid: record.SeriesInstanceUID! })
             : cachedInstances(db, cacheDir, { sopInstanceUid: record.SOPInstanceUID! }),
     );
-  } finally {
-    db.close();
-  }
+  }, { readonly: true });
 }
 
 function counts<Response extends { setRemaining(n: number): void; setCompleted(n: number): void; setFailures(n: number): void; setWarnings(n: number): void }>(
@@ -57,7 +55,7 @@ function counts<Response extends { setRemaining(n: number): void; setCompleted(n
  * level), C-MOVE to configured DIMSE nodes, and C-GET on the caller's association. The SCP only
  * lets configured AEs associate, so these run for them alone.
  */
-export function cacheArchive(cacheDir: string, settings: () => NetworkSettings): ArchiveHandlers {
+export function cacheArchive(cacheDir: string, settings: () => NetworkSettings, shared?: Database.Database): ArchiveHandlers {
   return {
     sopClasses: [
       SopClass.StudyRootQueryRetrieveInformationModelFind,
@@ -76,13 +74,7 @@ export function cacheArchive(cacheDir: string, settings: () => NetworkSettings):
         final.setStatus(0xa900); // identifier does not match SOP class
         return [final];
       }
-      const db = openCacheDatabase(cacheDir, { readonly: true });
-      let records;
-      try {
-        records = matchingRecords(db, level, identifier);
-      } finally {
-        db.close();
-      }
+      const records = withCacheConnection(cacheDir, shared, (db) => matchingRecords(db, level, identifier), { readonly: true });
       const pending = records.map((record) => {
         const response = CFindResponse.fromRequest(request);
         // Answer with exactly the keys asked for (return keys), filled from the cache.
@@ -105,7 +97,7 @@ export function cacheArchive(cacheDir: string, settings: () => NetworkSettings):
         refused.setStatus(Status.MoveDestinationUnknown);
         return refused;
       }
-      const instances = instancesFor(cacheDir, request.getDataset()?.getElements() ?? {});
+      const instances = instancesFor(cacheDir, shared, request.getDataset()?.getElements() ?? {});
       let completed = 0;
       let failed = 0;
       if (instances.length > 0) {
@@ -129,7 +121,7 @@ export function cacheArchive(cacheDir: string, settings: () => NetworkSettings):
     },
 
     async cGet(request, scp, sendProgress) {
-      const instances = instancesFor(cacheDir, request.getDataset()?.getElements() ?? {});
+      const instances = instancesFor(cacheDir, shared, request.getDataset()?.getElements() ?? {});
       let completed = 0;
       let failed = 0;
       const answered = new Set<number>();

@@ -48,3 +48,17 @@ export function serviceConnection(cacheDir: string, shared?: Database.Database):
   const db = openCacheDatabase(cacheDir);
   return { db, release: () => db.close() };
 }
+
+/**
+ * Runs `use` on the main thread's shared connection when there is one; alone (the CLI, a test)
+ * it opens a connection for the call and closes it after.
+ */
+export function withCacheConnection<T>(cacheDir: string, shared: Database.Database | undefined, use: (db: Database.Database) => T, options: { readonly?: boolean } = {}): T {
+  if (shared) return use(shared);
+  const db = openCacheDatabase(cacheDir, options);
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}

@@ -1,5 +1,9 @@
 import type { DataSet } from 'dicom-parser';
 import { canDecodeTransferSyntax, decodeFrame, PixelDecodeError, transferSyntaxName, type DecodedFrame } from '../../dicom/pixel-decoding/decode-frame';
+import { displayGrey } from '../../../src-shared/imaging/display';
+import { applyRescale } from '../../../src-shared/imaging/modality-lut';
+import { resampleBytes } from '../../../src-shared/imaging/resample';
+import { fileRescale, fileVoi } from '../../dicom/file-voi';
 import type { RasterImage } from './png-encoder';
 
 /** Syntaxes a thumbnail can be made from: those the main process decodes (src-main/dicom/pixel-decoding). */
@@ -16,71 +20,14 @@ export class NoThumbnail extends Error {
   override name = 'NoThumbnail';
 }
 
-function firstNumber(dataSet: DataSet, tag: string): number | undefined {
-  const value = dataSet.floatString(tag, 0);
-  return value !== undefined && Number.isFinite(value) ? value : undefined;
-}
-
-/**
- * Applies the modality rescale and the first window preset (the linear VOI function of
- * PS3.3 C.11.2.1.2); without a preset, the frame's own range. MONOCHROME1 is inverted
- * so that the thumbnail looks as the modality meant it to.
- */
-function windowGrey(dataSet: DataSet, monochrome1: boolean, stored: Float64Array): Uint8Array {
-  const slope = firstNumber(dataSet, 'x00281053') ?? 1;
-  const intercept = firstNumber(dataSet, 'x00281052') ?? 0;
-  let low = Infinity;
-  let high = -Infinity;
-  for (let index = 0; index < stored.length; index += 1) {
-    const value = (stored[index] as number) * slope + intercept;
-    stored[index] = value;
-    if (value < low) low = value;
-    if (value > high) high = value;
-  }
-  let center = firstNumber(dataSet, 'x00281050');
-  let width = firstNumber(dataSet, 'x00281051');
-  if (center === undefined || width === undefined || width < 1) {
-    center = (low + high) / 2 + 0.5;
-    width = Math.max(1, high - low + 1);
-  }
-  const invert = monochrome1;
-  const out = new Uint8Array(stored.length);
-  const bottom = center - 0.5 - (width - 1) / 2;
-  const top = center - 0.5 + (width - 1) / 2;
-  for (let index = 0; index < stored.length; index += 1) {
-    const value = stored[index] as number;
-    let grey: number;
-    if (value <= bottom) grey = 0;
-    else if (value > top) grey = 255;
-    else grey = ((value - (center - 0.5)) / Math.max(width - 1, 1) + 0.5) * 255;
-    grey = Math.round(Math.min(255, Math.max(0, grey)));
-    out[index] = invert ? 255 - grey : grey;
-  }
-  return out;
-}
-
-/** Box-filter downsampling so that the longer side is at most maxSide; smaller images keep their size. */
+/** Box-filter downsampling (Pillow's BOX) so that the longer side is at most maxSide; smaller images keep their size. */
 export function downsample(image: RasterImage, maxSide: number): RasterImage {
   const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
   if (width === image.width && height === image.height) return image;
-  const { channels } = image;
-  const pixels = new Uint8Array(width * height * channels);
-  for (let y = 0; y < height; y += 1) {
-    const y0 = Math.floor((y * image.height) / height);
-    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * image.height) / height));
-    for (let x = 0; x < width; x += 1) {
-      const x0 = Math.floor((x * image.width) / width);
-      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * image.width) / width));
-      for (let c = 0; c < channels; c += 1) {
-        let sum = 0;
-        for (let sy = y0; sy < y1; sy += 1) for (let sx = x0; sx < x1; sx += 1) sum += image.pixels[(sy * image.width + sx) * channels + c] as number;
-        pixels[(y * width + x) * channels + c] = Math.round(sum / ((y1 - y0) * (x1 - x0)));
-      }
-    }
-  }
-  return { width, height, channels, pixels };
+  const resized = resampleBytes({ width: image.width, height: image.height, channels: image.channels, data: image.pixels }, width, height, { kernel: 'box' });
+  return { width, height, channels: image.channels, pixels: resized.data };
 }
 
 /** A thumbnail decodes one frame of at most this many megapixels; larger frames are refused rather than allowed to exhaust memory. */
@@ -107,7 +54,8 @@ export async function renderFrame(dataSet: DataSet): Promise<RasterImage> {
     throw new NoThumbnail(`the pixel data cannot be decoded (${error instanceof Error ? error.message : String(error)})`);
   }
   if (decoded.samplesPerPixel === 1) {
-    const grey = windowGrey(dataSet, photometric === 'MONOCHROME1', Float64Array.from(decoded.samples));
+    // The modality LUT, then the file's VOI (window or VOI LUT), else the full range; MONOCHROME1 inverted.
+    const { grey } = displayGrey(applyRescale(decoded.samples, fileRescale(dataSet)), photometric, undefined, fileVoi(dataSet));
     return { width: decoded.columns, height: decoded.rows, channels: 1, pixels: grey };
   }
   if (decoded.bitsAllocated !== 8) throw new NoThumbnail(`${decoded.bitsAllocated}-bit colour is not supported for thumbnails`);

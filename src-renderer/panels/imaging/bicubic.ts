@@ -2,8 +2,10 @@
  * Bicubic upsampling of a single-channel float image, the baseline an AI super-resolution is
  * compared with. Separable Keys cubic (a = -0.5) with pixel centres aligned ((x + 0.5) / scale),
  * taps outside the image dropped and the remaining weights renormalised, rows first, then
- * columns: the convention of PIL's Image.resize(BICUBIC), so an independent reading agrees.
+ * columns: the convention of PIL's Image.resize(BICUBIC), so an independent reading agrees. The
+ * resampler itself is the shared one (src-shared/imaging/resample); this adapts the panel's images.
  */
+import { cubicKernel, resampleFloat } from '../../../src-shared/imaging/resample';
 
 export interface FloatImage {
   width: number;
@@ -12,81 +14,12 @@ export interface FloatImage {
   pixels: Float32Array;
 }
 
-const keysA = -0.5;
+export { cubicKernel };
 
-/** The Keys cubic convolution kernel; 1 at 0, 0 at every other integer, support [-2, 2]. */
-export function cubicKernel(x: number): number {
-  const t = Math.abs(x);
-  if (t < 1) return ((keysA + 2) * t - (keysA + 3)) * t * t + 1;
-  if (t < 2) return (((t - 5) * t + 8) * t - 4) * keysA;
-  return 0;
-}
-
-interface Taps {
-  first: Int32Array;
-  count: Int32Array;
-  /** `maxTaps` weights per output sample. */
-  weights: Float64Array;
-  maxTaps: number;
-}
-
-/** For each output sample along one axis, the input samples it reads and their weights. */
-function tapsFor(inputSize: number, outputSize: number): Taps {
-  const ratio = inputSize / outputSize;
-  // Upsampling keeps the kernel at its own width; downsampling widens it to average.
-  const stretch = Math.max(1, ratio);
-  const support = 2 * stretch;
-  const maxTaps = Math.ceil(support) * 2 + 1;
-  const first = new Int32Array(outputSize);
-  const count = new Int32Array(outputSize);
-  const weights = new Float64Array(outputSize * maxTaps);
-  for (let out = 0; out < outputSize; out += 1) {
-    const centre = (out + 0.5) * ratio;
-    const start = Math.max(0, Math.trunc(centre - support + 0.5));
-    const end = Math.min(inputSize, Math.trunc(centre + support + 0.5));
-    let total = 0;
-    for (let i = start; i < end; i += 1) {
-      const weight = cubicKernel((i - centre + 0.5) / stretch);
-      weights[out * maxTaps + (i - start)] = weight;
-      total += weight;
-    }
-    if (total !== 0) for (let i = 0; i < end - start; i += 1) weights[out * maxTaps + i]! /= total;
-    first[out] = start;
-    count[out] = end - start;
-  }
-  return { first, count, weights, maxTaps };
-}
-
-/** Resizes to exactly outputWidth × outputHeight. */
+/** Resizes to exactly outputWidth × outputHeight (src-shared/imaging/resample, in float64). */
 export function resizeBicubic(image: FloatImage, outputWidth: number, outputHeight: number): FloatImage {
-  const { width, height, pixels } = image;
-  if (pixels.length !== width * height) throw new Error(`The image has ${pixels.length} values, not ${width}×${height}`);
-  if (!(outputWidth >= 1 && outputHeight >= 1)) throw new Error('The output size must be at least 1×1');
-  const across = tapsFor(width, outputWidth);
-  const down = tapsFor(height, outputHeight);
-  // Horizontal pass into a float64 buffer, then the vertical pass.
-  const rowsDone = new Float64Array(outputWidth * height);
-  for (let y = 0; y < height; y += 1) {
-    const row = y * width;
-    for (let x = 0; x < outputWidth; x += 1) {
-      const start = across.first[x]!;
-      const base = x * across.maxTaps;
-      let sum = 0;
-      for (let k = 0; k < across.count[x]!; k += 1) sum += across.weights[base + k]! * pixels[row + start + k]!;
-      rowsDone[y * outputWidth + x] = sum;
-    }
-  }
-  const result = new Float32Array(outputWidth * outputHeight);
-  for (let y = 0; y < outputHeight; y += 1) {
-    const start = down.first[y]!;
-    const base = y * down.maxTaps;
-    for (let x = 0; x < outputWidth; x += 1) {
-      let sum = 0;
-      for (let k = 0; k < down.count[y]!; k += 1) sum += down.weights[base + k]! * rowsDone[(start + k) * outputWidth + x]!;
-      result[y * outputWidth + x] = sum;
-    }
-  }
-  return { width: outputWidth, height: outputHeight, pixels: result };
+  const out = resampleFloat({ width: image.width, height: image.height, channels: 1, data: image.pixels }, outputWidth, outputHeight, { kernel: 'bicubic' });
+  return { width: out.width, height: out.height, pixels: out.data };
 }
 
 /** Upsamples by an integer factor (the super-resolution scales, ×2 and ×4). */

@@ -49,7 +49,9 @@ export function useSlicePreview(api: RadstationApi) {
         if (mine !== request.current) return;
         const output: FloatImage = { width: answer.image.columns, height: answer.image.rows, pixels: decodePreviewPixels(answer.image.pixels) };
         const window =
-          image.windowCenter !== undefined && image.windowWidth !== undefined ? { center: image.windowCenter, width: image.windowWidth } : fallbackWindow(source);
+          image.windowCenter !== undefined && image.windowWidth !== undefined
+            ? { center: image.windowCenter, width: image.windowWidth, lutFunction: image.voiLutFunction }
+            : fallbackWindow(source);
         setState({
           status: 'ready',
           preview: {

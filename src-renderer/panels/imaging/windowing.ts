@@ -1,20 +1,25 @@
+import { fullRangeWindow } from '../../../src-shared/imaging/auto-window';
+import { windowLevel, type VoiLutFunction } from '../../../src-shared/imaging/voi';
 import type { FloatImage } from './bicubic';
 
 export interface DisplayWindow {
   center: number;
   width: number;
+  /** The viewport's VOI LUT Function; LINEAR when left out. */
+  lutFunction?: VoiLutFunction;
 }
 
 /**
- * Grey levels of an image under a window, as RGBA for a canvas. Linear, like the viewer's
- * default VOI, so a preview looks the way the slice does in the viewport.
+ * Grey levels of an image under a window, as RGBA for a canvas: the same VOI function as the
+ * viewport (src-shared/imaging/voi), so a preview looks the way the slice does in the viewer.
  */
 export function windowToRgba(image: FloatImage, window: DisplayWindow): ImageData {
   const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-  const width = Math.max(1e-6, window.width);
-  const low = window.center - width / 2;
+  const voi = { center: window.center, width: window.width, lutFunction: window.lutFunction ?? 'LINEAR' };
+  // A LINEAR width below 1 is not a window (PS3.3 C.11.2.1.2.1): it is shown as a threshold.
+  if (voi.lutFunction === 'LINEAR') voi.width = Math.max(1, voi.width);
   for (let i = 0; i < image.pixels.length; i += 1) {
-    const grey = ((image.pixels[i]! - low) / width) * 255;
+    const grey = Math.round(windowLevel(image.pixels[i]!, voi) * 255);
     rgba[i * 4] = grey;
     rgba[i * 4 + 1] = grey;
     rgba[i * 4 + 2] = grey;
@@ -23,12 +28,9 @@ export function windowToRgba(image: FloatImage, window: DisplayWindow): ImageDat
   return new ImageData(rgba, image.width, image.height);
 }
 
-/** A window that shows the whole range (1st–99th percentile), when the viewport has none. */
+/** The window the viewer shows first when there is none: the image's full range (src-shared/imaging/auto-window). */
 export function fallbackWindow(image: FloatImage): DisplayWindow {
-  const sorted = Float32Array.from(image.pixels).sort();
-  const low = sorted[Math.floor(sorted.length * 0.01)] ?? 0;
-  const high = sorted[Math.floor(sorted.length * 0.99)] ?? 1;
-  return { center: (low + high) / 2, width: Math.max(1, high - low) };
+  return fullRangeWindow(image.pixels);
 }
 
 /** Nearest-neighbour enlargement: the original pixels, each shown as a scale × scale block. */

@@ -39,7 +39,7 @@ export async function displayedSlice(active: ActiveImage, roi: PixelRect | undef
   }
   const window =
     active.windowCenter !== undefined && active.windowWidth !== undefined && active.windowWidth > 0
-      ? { center: active.windowCenter, width: active.windowWidth }
+      ? { center: active.windowCenter, width: active.windowWidth, lutFunction: active.voiLutFunction }
       : fullRangeWindow(values);
   const image = displayedGrey({ rows: decoded.rows, columns: decoded.columns, samplesPerPixel: decoded.samplesPerPixel, photometricInterpretation: decoded.photometricInterpretation, values }, window, roi);
   return { image, window };
