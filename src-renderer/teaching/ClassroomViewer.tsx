@@ -5,7 +5,8 @@ import { imageIdsForSeries } from '../viewer/image-ids';
 import { SeriesPanel } from '../viewer/SeriesPanel';
 import { imagePointAt } from '../viewer/teaching-view';
 import type { LeftTool } from '../viewer/tool-bindings';
-import { exposeViewerApi, viewer } from '../viewer/viewer-state';
+import { viewer } from '../viewer/viewer-state';
+import { useViewerEngine } from '../viewer/use-viewer-engine';
 import { ViewportPane } from '../viewer/ViewportPane';
 import '../viewer/viewer.css';
 
@@ -43,27 +44,9 @@ interface Props {
  */
 export function ClassroomViewer({ studyInstanceUid, seriesInstanceUid, onSeries, onStackShown, onUserInput, pickPoint }: Props) {
   const api = useApi();
-  const [ready, setReady] = useState(false);
+  const { ready, failure, setFailure } = useViewerEngine({ destroyOnUnmount: true });
   const [study, setStudy] = useState<ViewerStudy | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
   const [tool, setTool] = useState<LeftTool>(viewer.leftTool);
-  const [, setTick] = useState(0);
-
-  useEffect(() => {
-    let alive = true;
-    viewer.init().then(
-      () => {
-        exposeViewerApi();
-        if (alive) setReady(true);
-      },
-      (error: unknown) => alive && setFailure(`The viewer could not start: ${error instanceof Error ? error.message : String(error)}`),
-    );
-    return () => {
-      alive = false;
-      viewer.destroy();
-    };
-  }, []);
-  useEffect(() => viewer.subscribe(() => setTick((tick) => tick + 1)), []);
 
   useEffect(() => {
     let alive = true;

@@ -16,7 +16,8 @@ import { SeriesPanel } from './SeriesPanel';
 import { TagBrowser } from './TagBrowser';
 import { Toolbar } from './Toolbar';
 import type { LeftTool } from './tool-bindings';
-import { exposeViewerApi, mpr, viewer } from './viewer-state';
+import { mpr, viewer } from './viewer-state';
+import { useViewerEngine } from './use-viewer-engine';
 import { ViewportPane } from './ViewportPane';
 import './viewer.css';
 import { checkVolume } from './volume-check';
@@ -28,8 +29,7 @@ const toolKeys: Record<string, LeftTool> = { l: 'Length', a: 'Angle', e: 'Ellipt
 export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: string; onClose: () => void }) {
   const api = useApi();
   const [study, setStudy] = useState<ViewerStudy | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
-  const [ready, setReady] = useState(false);
+  const { ready, failure, setFailure } = useViewerEngine({ destroyOnUnmount: false });
   const [layout, setLayout] = useState<LayoutName>('1x1');
   const [assignments, setAssignments] = useState<(string | undefined)[]>([]);
   // The controller outlives the screen: a study opened later keeps the tool chosen before.
@@ -42,21 +42,6 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   const [notice, setNotice] = useState<string | undefined>();
   /** The series shown as axial, sagittal and coronal reformats instead of the stack grid. */
   const [mprSeries, setMprSeries] = useState<ViewerSeries | undefined>();
-  const [, setTick] = useState(0);
-
-  useEffect(() => {
-    let alive = true;
-    viewer.init().then(
-      () => {
-        exposeViewerApi();
-        if (alive) setReady(true);
-      },
-      (error: unknown) => alive && setFailure(`The viewer could not start: ${error instanceof Error ? error.message : String(error)}`),
-    );
-    return () => {
-      alive = false;
-    };
-  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -86,7 +71,6 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
     };
   }, [api, studyInstanceUid, studyVersion]);
 
-  useEffect(() => viewer.subscribe(() => setTick((tick) => tick + 1)), []);
 
   // A study refreshed after a derived series is saved must not reload the series already shown:
   // a series whose images are unchanged keeps the very same image ID list, so its viewport keeps
