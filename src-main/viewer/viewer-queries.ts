@@ -37,8 +37,9 @@ export function viewerStudy(db: Database.Database, cacheDir: string, studyInstan
     seriesTime: summary.seriesTime,
     instances: orderedInstances(db, cacheDir, summary.seriesInstanceUid).instances.map(toInstance),
   }));
-  // The viewer's contract has no referring physician or import time: leave them off the wire.
-  const { referringPhysicianName, importedAt, ...header } = study;
+  // The viewer's contract has no referring physician, import time or de-identified mark (the
+  // study browser shows that): leave them off the wire.
+  const { referringPhysicianName, importedAt, deidentified, ...header } = study;
   return { ...header, series };
 }
 
