@@ -97,7 +97,8 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
                     onDoubleClick={() => onOpenStudy?.(study.studyInstanceUid)}
                     onKeyDown={(event) => event.key === 'Enter' && onOpenStudy?.(study.studyInstanceUid)}
                   >
-                    <td>
+                    {/* One line: the teaching tick box sits beside the expander, so rows keep their height. */}
+                    <td className="nowrap">
                       <button
                         type="button"
                         className="expander"
