@@ -1,19 +1,11 @@
 import { useState } from 'react';
 import { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
 import { useApi } from '../shell/api-context';
+import { saveUrlAs } from '../shell/save-file';
 
 type OptionName = (typeof deidentifyOptionNames)[number];
 type Output = 'cache' | 'zip';
 
-/** Saves the archive through the browser's own download, from the host's authenticated file route. */
-function download(url: string, fileName: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
 interface PreviewRow {
   tag: string;
   name: string;
@@ -76,7 +68,7 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
         output,
         dicomdir: output === 'zip' && dicomdir,
       });
-      if (result.download) download(api.deidentifiedExportUrl(result.download.exportId), result.download.fileName);
+      if (result.download) saveUrlAs(api.deidentifiedExportUrl(result.download.exportId), result.download.fileName);
       setOutcome({ ...result, output });
       setState({ busy: false });
     } catch (error) {

@@ -1,22 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../shell/api-context';
+import { saveBlobAs } from '../shell/save-file';
 import type { ImagePoint } from './ClassroomViewer';
 import type { Quiz, Tally } from './use-classroom';
 
 type Kind = Quiz['kind'];
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** Saves text as a file through the browser (the CSV export). */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * The teacher's quizzes: a question on the current case (free text, multiple choice, or a
@@ -42,7 +31,7 @@ export function QuizTeacher({ quizzes, caseId, requestPick }: { quizzes: readonl
   const exportCsv = async () => {
     try {
       const result = await api.call('teaching.exportResults', {});
-      download(result.fileName, result.csv);
+      saveBlobAs(new Blob([result.csv], { type: 'text/csv;charset=utf-8' }), result.fileName);
     } catch (failure) {
       setError(message(failure));
     }

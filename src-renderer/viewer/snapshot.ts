@@ -1,3 +1,5 @@
+import { saveUrlAs } from '../shell/save-file';
+
 /**
  * The viewport as on screen (image, measurements, overlay text) drawn into one canvas,
  * for "Save as PNG" and "Copy". Everything is local: no external image is referenced,
@@ -68,10 +70,7 @@ function drawAiBanner(container: HTMLElement, context: CanvasRenderingContext2D,
 
 export async function savePng(container: HTMLElement, fileName: string): Promise<void> {
   const canvas = await snapshotViewport(container);
-  const link = document.createElement('a');
-  link.download = fileName;
-  link.href = canvas.toDataURL('image/png');
-  link.click();
+  saveUrlAs(canvas.toDataURL('image/png'), fileName);
 }
 
 export async function copyPng(container: HTMLElement): Promise<void> {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { RadstationApi } from '../../../src-shared/contract';
+import { saveBlobAs } from '../../shell/save-file';
 import { entryProvenance } from './entry-format';
 import type { ReportDraftHandle, SaveState } from './use-report-draft';
 
@@ -14,12 +15,7 @@ const saveLabels: Record<SaveState, string> = {
 
 function downloadPdf(fileName: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlobAs(new Blob([bytes], { type: 'application/pdf' }), fileName);
 }
 
 /** The study's report draft: the modality template's Findings and Impression, the added answers, save state and exports. */
