@@ -1,13 +1,12 @@
-import type { BundleSummary } from '../../src-shared/contract/inference';
-import { BundleRegistry } from '../inference/bundles/bundle-registry';
+import { BundleRegistry, type LoadedBundle } from '../inference/bundles/bundle-registry';
 import { BundleVerifier } from '../inference/bundles/bundle-verification';
 import { modelSourcesFor, verificationStorePath } from '../inference/inference-wiring';
 import { resolveDirs } from '../platform/paths';
 import type { CliCommand } from './command';
 import { modelsOption, parseCommandArgs } from './common-options';
 
-function describeBundle(bundle: BundleSummary): string[] {
-  const lines = [`${bundle.id} ${bundle.version} (${bundle.origin}) ${bundle.valid ? 'valid' : 'INVALID'}  ${bundle.dir}`];
+function describeBundle({ summary: bundle, dir }: LoadedBundle): string[] {
+  const lines = [`${bundle.id} ${bundle.version} (${bundle.origin}) ${bundle.valid ? 'valid' : 'INVALID'}  ${dir}`];
   for (const problem of bundle.problems) lines.push(`  problem: ${problem}`);
   for (const task of bundle.tasks) {
     lines.push(`  task ${task.id} [${task.kind}; ${task.modalities.join(', ')}] ${task.runnable ? 'runnable' : `not runnable: ${task.reason ?? ''}`}`);
@@ -33,10 +32,12 @@ size and SHA-256, and says why an invalid bundle or unavailable task cannot run.
     }
     const dirs = resolveDirs({ modelDirs: values.models });
     const registry = new BundleRegistry(modelSourcesFor(dirs), new BundleVerifier(verificationStorePath(dirs)));
-    const bundles = (await registry.list()).map((bundle) => bundle.summary);
+    const loaded = await registry.list();
+    // The CLI runs on the host itself, so its JSON names each bundle's folder too.
+    const bundles = loaded.map((bundle) => ({ ...bundle.summary, dir: bundle.dir }));
     if (values.json) io.out(JSON.stringify({ bundles }));
-    else if (bundles.length === 0) io.out(`No model bundles found (searched: ${modelSourcesFor(dirs).map((source) => source.dir).join(', ')}).`);
-    else io.out(bundles.flatMap(describeBundle).join('\n'));
+    else if (loaded.length === 0) io.out(`No model bundles found (searched: ${modelSourcesFor(dirs).map((source) => source.dir).join(', ')}).`);
+    else io.out(loaded.flatMap(describeBundle).join('\n'));
     return 0;
   },
 };

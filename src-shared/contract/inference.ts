@@ -30,7 +30,7 @@ export const bundleSummarySchema = z.object({
   name: z.string(),
   version: z.string(),
   license: z.string(),
-  dir: z.string(),
+  // No folder: a bundle's place on the host's disk is not a browser's business (a classroom's students read this list).
   origin: z.enum(bundleOrigins),
   valid: z.boolean(),
   /** Every reason the bundle is refused: schema errors, missing or altered files, shadowing. */

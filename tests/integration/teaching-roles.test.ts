@@ -85,6 +85,10 @@ describe('roles in a classroom', () => {
     }
     const models = await student.call('inference.listModels', {});
     expect(models.ok).toBe(true);
+    // A student's machine learns which models exist, never where the teacher's disk keeps them.
+    const wire = JSON.stringify(models);
+    expect(wire).toContain('radstation-compact');
+    expect(wire).not.toMatch(/"dir"|\/models\b|[A-Za-z]:\\\\|\/(home|root|tmp|usr|work)\//);
   }, 120_000);
 
   it('refuses the raw routes a student could try: files outside the session, upload, forged cookies; a removed student is cut off', async () => {

@@ -14,7 +14,7 @@ function task(id: string, modalities: string[], runnable = true, reason?: string
 }
 
 function bundle(id: string, tasks: TaskSummary[], valid = true, problems: string[] = []): BundleSummary {
-  return { id, name: `Bundle ${id}`, version: '1.2.3', license: 'MIT', dir: `/models/${id}`, origin: 'shipped', valid, problems, tasks };
+  return { id, name: `Bundle ${id}`, version: '1.2.3', license: 'MIT', origin: 'shipped', valid, problems, tasks };
 }
 
 describe('panel registry', () => {

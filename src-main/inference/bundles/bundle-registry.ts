@@ -80,7 +80,7 @@ async function loadBundle(dir: string, origin: BundleOrigin, verifier: BundleVer
   const fallbackId = path.basename(dir);
   const invalid = (problems: string[]): LoadedBundle => ({
     dir,
-    summary: { id: fallbackId, name: fallbackId, version: '', license: '', dir, origin, valid: false, problems, tasks: [] },
+    summary: { id: fallbackId, name: fallbackId, version: '', license: '', origin, valid: false, problems, tasks: [] },
   });
   let raw: unknown;
   try {
@@ -103,7 +103,6 @@ async function loadBundle(dir: string, origin: BundleOrigin, verifier: BundleVer
       name: manifest.name,
       version: manifest.version,
       license: manifest.license,
-      dir,
       origin,
       valid,
       problems,
@@ -136,7 +135,7 @@ export class BundleRegistry {
         if (earlier && earlier.summary.valid && bundle.summary.valid) {
           // Two valid bundles with one ID would make --bundle ambiguous: the first found wins.
           bundle.summary.valid = false;
-          bundle.summary.problems.push(`bundle ID ${bundle.summary.id} is already provided by ${earlier.dir}`);
+          bundle.summary.problems.push(`bundle ID ${bundle.summary.id} is already provided by the ${earlier.summary.origin} bundle in the folder ${path.basename(earlier.dir)}`);
           bundle.summary.tasks = bundle.summary.tasks.map((task) => ({ ...task, runnable: false, reason: 'shadowed by another bundle with the same ID' }));
         } else if (bundle.summary.valid) {
           byId.set(bundle.summary.id, bundle);
