@@ -1,7 +1,7 @@
 import type { Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { explicitLittleEndian, nativeFrameBytes } from './native-pixel-data';
-import { addPixelModuleOverride } from './pixel-module-override';
+import { addPixelModuleOverride } from './metadata-module-override';
 
 /*
  * Double Float Pixel Data (7FE0,0009), as parametric maps may store it: Cornerstone 5.x reads

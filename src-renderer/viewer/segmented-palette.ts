@@ -1,4 +1,4 @@
-import { addPixelModuleOverride } from './pixel-module-override';
+import { addPixelModuleOverride } from './metadata-module-override';
 
 /*
  * Cornerstone 5.x reads only the plain Palette Color Lookup Table Data (0028,1201-1203). Palette

@@ -1,5 +1,5 @@
-import { metaData } from '@cornerstonejs/core';
 import { parseVoiLutFunction } from '../../src-shared/imaging/voi';
+import { addMetadataModuleOverride } from './metadata-module-override';
 
 /**
  * The DICOM image loader's wadouri metadata gives VOI LUT Function (0028,1056) as a string, but
@@ -8,25 +8,16 @@ import { parseVoiLutFunction } from '../../src-shared/imaging/voi';
  * provider, above the loader's, hands the value over as a one-element array of a function
  * Cornerstone knows (absent or unknown values are LINEAR, PS3.3 C.11.2.1.3).
  */
-const voiLutModule = 'voiLutModule';
-const providerPriority = 10_000;
-
 export function registerVoiLutFunctionProvider(): void {
-  const asking = new Set<string>();
-  metaData.addProvider((type: string, query: unknown): unknown => {
-    if (type !== voiLutModule || typeof query !== 'string' || asking.has(query)) return undefined;
-    asking.add(query);
-    let base: unknown;
-    try {
-      base = metaData.get(voiLutModule, query);
-    } finally {
-      asking.delete(query);
-    }
-    if (!base || typeof base !== 'object') return undefined;
-    const stated = (base as { voiLUTFunction?: unknown }).voiLUTFunction;
-    if (typeof stated !== 'string') return undefined;
-    return { ...base, voiLUTFunction: [parseVoiLutFunction(stated)] };
-  }, providerPriority);
+  addMetadataModuleOverride(
+    'voiLutModule',
+    // Only files that state a function need the change; the rest keep the loader's module as it is.
+    (natural) => natural['VOILUTFunction'] !== undefined,
+    (_natural, base) => {
+      const stated = base['voiLUTFunction'];
+      return typeof stated === 'string' ? { ...base, voiLUTFunction: [parseVoiLutFunction(stated)] } : undefined;
+    },
+  );
 }
 
 /** VOI LUT Function from the voiLutModule as either form gives it. */
