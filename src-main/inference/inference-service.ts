@@ -238,9 +238,10 @@ export function createInferenceService(config: InferenceServiceConfig) {
     /** Releases the image and VQA tasks' open sessions (their memory); resolves to how many were open. */
     releaseSessions: (): Promise<number> => worker.releaseSessions(),
 
-    async close(): Promise<void> {
+    /** Cancels the jobs, then closes the worker; resolves to the sessions it had open. */
+    async close(): Promise<number> {
       await jobs.cancelAll();
-      await worker.terminate();
+      return worker.close();
     },
   };
   return service;

@@ -81,6 +81,22 @@ export class InferenceWorkerClient {
     return this.send<{ released: number }>({ kind: 'release' }).then((value) => value.released);
   }
 
+  /**
+   * Stops an idle worker after its sessions are released: onnxruntime's native sessions and thread
+   * pools are then freed by their own code, not torn down under a terminated thread, which is where
+   * native addons crash a process. A busy or unanswering worker is stopped at once. Resolves to the
+   * sessions released.
+   */
+  async close(): Promise<number> {
+    let released = 0;
+    if (this.worker && this.pending.size === 0) {
+      const gracePeriod = new Promise<number>((resolve) => setTimeout(resolve, 5000, 0).unref());
+      released = await Promise.race([this.releaseSessions().catch(() => 0), gracePeriod]);
+    }
+    await this.terminate();
+    return released;
+  }
+
   /** Stops the worker at once, even mid-inference (a timeout); the next request starts a fresh one. */
   async terminate(): Promise<void> {
     const worker = this.worker;

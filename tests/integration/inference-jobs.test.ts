@@ -87,6 +87,14 @@ describe.skipIf(problem !== undefined)('inference jobs through the contract', ()
     expect(answer).toEqual({ ok: true, value: { provider: 'cpu', fallbacks: [] } });
   });
 
+  it('releases its open session before it stops its worker, and opens a fresh one on the next use', async () => {
+    expect(await call('inference.warmUp', { taskId: 'upsample-x2', provider: 'cpu' })).toMatchObject({ ok: true });
+    // Freed by onnxruntime's own release, not torn down under a terminated thread.
+    expect(await services.inference.close()).toBe(1);
+    expect(await call('inference.warmUp', { taskId: 'upsample-x2', provider: 'cpu' })).toMatchObject({ ok: true });
+    expect(await services.inference.releaseSessions()).toBe(1);
+  });
+
   it('falls back to CPU when WebGPU (no adapter here) or DirectML (not Windows) is forced, and says so', async () => {
     for (const provider of ['webgpu', 'dml'] as const) {
       const answer = await call('inference.preview', { taskId: 'upsample-x2', provider, sopInstanceUid: seeded.sopInstanceUids[0] });
