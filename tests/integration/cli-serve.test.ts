@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliArgs, repoRoot } from '../helpers/cli-process';
+import { cliArgs, repoRoot, runCliToExit } from '../helpers/cli-process';
 import { makeTempDir } from '../helpers/temp-dir';
 
 /** `radstation serve` as a user runs it: a real child process, real HTTP, the built renderer. */
@@ -36,23 +36,12 @@ function rawGet(port: number, requestPath: string, headers: Record<string, strin
   });
 }
 
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, cliArgs(...args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('radstation serve: bad arguments', () => {
   it.each([
     [['serve', '--port', '70000'], /^radstation: --port must be a whole number from 0 to 65535, not "70000"\.$/],
     [['serve', '--prot', '8080'], /^radstation: serve: Unknown option '--prot'/],
   ])('%j prints one line on stderr and exits 2', async (args, message) => {
-    const result = await runToExit(args);
+    const result = await runCliToExit(args);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -137,7 +126,7 @@ describe.skipIf(!built)('radstation serve: a running host', () => {
   });
 
   it('a second host on the same port fails with one line and exit 1, leaving the first running', async () => {
-    const second = await runToExit(['serve', '--cache', path.join(temp.dir, 'second'), '--port', String(port)]);
+    const second = await runCliToExit(['serve', '--cache', path.join(temp.dir, 'second'), '--port', String(port)]);
     expect(second.code).toBe(1);
     expect(second.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^radstation: listen EADDRINUSE.*:\d+$/)]);
     expect((await rawGet(port, '/')).status).toBe(401);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResponse } from '../../src-shared/contract';
 import { joinAsStudent, openClassroomSocket, ownerWithStudies, valueOf } from '../helpers/classroom';
-import { cliArgs, repoRoot } from '../helpers/cli-process';
+import { cliArgs, repoRoot, runCliToExit } from '../helpers/cli-process';
 import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -25,24 +25,13 @@ beforeAll(async () => {
 
 afterAll(() => temp.cleanup());
 
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, cliArgs(...args), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('radstation teach', () => {
   it.each([
     [['teach'], 2, /^radstation: teach: --study: /],
     [['teach', '--study', '1.2.3', '--minutes', 'soon'], 2, /^radstation: teach: --minutes: /],
     [['teach', '--study', '1.2.3', '--option', 'keep-everything'], 2, /^radstation: teach: --option: /],
   ])('%j prints one line on stderr and exits %i', async (args, code, message) => {
-    const result = await runToExit([...args, '--cache', cacheDir]);
+    const result = await runCliToExit([...args, '--cache', cacheDir]);
     expect(result.code).toBe(code);
     expect(result.stdout).toBe('');
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -50,7 +39,7 @@ describe('radstation teach', () => {
   }, 60_000);
 
   it.skipIf(!built)('refuses a study the cache does not hold', async () => {
-    const result = await runToExit(['teach', '--study', '1.2.3.4', '--cache', cacheDir]);
+    const result = await runCliToExit(['teach', '--study', '1.2.3.4', '--cache', cacheDir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/radstation: the cache has no study with UID 1\.2\.3\.4/);
   }, 60_000);
