@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
 import { useApi } from '../shell/api-context';
 import { saveUrlAs } from '../shell/save-file';
+import { BurnedInImages, type CleanRectsByInstance } from './BurnedInImages';
 
 type OptionName = (typeof deidentifyOptionNames)[number];
 type Output = 'cache' | 'zip';
@@ -31,6 +32,7 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
   const [open, setOpen] = useState(false);
   const [options, setOptions] = useState<OptionName[]>([]);
   const [confirmClean, setConfirmClean] = useState(false);
+  const [cleanRectsByInstance, setCleanRectsByInstance] = useState<CleanRectsByInstance>({});
   const [output, setOutput] = useState<Output>('cache');
   const [dicomdir, setDicomdir] = useState(true);
   const [preview, setPreview] = useState<{ rows: PreviewRow[]; burnedIn: string | null }>();
@@ -64,7 +66,8 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
         studyInstanceUids: [studyInstanceUid],
         options,
         project: 'default',
-        burnedIn: confirmClean ? { confirmClean: 'all' } : {},
+        // Images blacked out by the user are cleaned whatever the confirmation says; the rest follow it.
+        burnedIn: { ...(confirmClean ? { confirmClean: 'all' as const } : {}), ...(Object.keys(cleanRectsByInstance).length > 0 ? { cleanRectsByInstance } : {}) },
         output,
         dicomdir: output === 'zip' && dicomdir,
       });
@@ -111,6 +114,7 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
                 <input type="checkbox" checked={confirmClean} onChange={() => setConfirmClean((value) => !value)} /> Images flagged for burned-in text: I have checked they carry none
               </label>
             </fieldset>
+            <BurnedInImages studyInstanceUid={studyInstanceUid} onChange={setCleanRectsByInstance} />
             {preview && (
               <>
                 {preview.burnedIn && <p className="error">Held back: {preview.burnedIn}</p>}
