@@ -153,6 +153,18 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
                   Wrote <strong data-testid="deidentify-written">{outcome.written}</strong> of {outcome.files} files
                   {outcome.output === 'zip' ? (outcome.written > 0 ? ' into the downloaded zip.' : '; nothing to download.') : ' into the cache.'}
                 </p>
+                {outcome.burnedIn.length > 0 && (
+                  <table aria-label="Included after the burned-in check">
+                    <tbody>
+                      {outcome.burnedIn.map((item) => (
+                        <tr key={item.file}>
+                          <td>{item.file}</td>
+                          <td>{item.how === 'cleaned' ? 'areas blacked out (Clean Pixel Data)' : 'confirmed free of burned-in text'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
                 {outcome.excluded.length > 0 && (
                   <table aria-label="Left out">
                     <tbody>

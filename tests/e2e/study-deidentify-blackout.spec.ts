@@ -135,6 +135,7 @@ test.describe('black out burned-in text before de-identifying', () => {
     await dialog.getByRole('button', { name: 'De-identify', exact: true }).click();
     const download = await downloading;
     await expect(dialog.getByTestId('deidentify-written')).toHaveText('1');
+    await expect(dialog.getByRole('table', { name: 'Included after the burned-in check' })).toContainText('areas blacked out (Clean Pixel Data)');
 
     const cleaned = [
       [300, 200, 40, 20],
