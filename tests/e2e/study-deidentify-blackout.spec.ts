@@ -21,6 +21,8 @@ interface ScreenMap {
  * Where an image point (column, row, measured from the image's top-left corner, in pixels) lies on
  * the page, worked out from the viewport's box alone: the image is fitted and centred, then zoomed
  * about the centre and panned by what the mouse moved. Independent of the app's own conversion.
+ * Not rounded: at the fitted size a screen pixel is 1.25 image pixels, so a rounded point could land
+ * in the neighbouring pixel; Chromium's pointer events carry the fractional position.
  */
 function screenPoint(map: ScreenMap, column: number, row: number): { x: number; y: number } {
   const fit = Math.min(map.box.width / imageColumns, map.box.height / imageRows);

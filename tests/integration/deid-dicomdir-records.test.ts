@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,7 +59,7 @@ print(json.dumps(sorted([[inst.ReferencedSOPClassUIDInFile, inst.DirectoryRecord
 describe.skipIf(skipReason !== '')(`DICOMDIR record types of de-identified output${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
   it('indexes RT, SEG, waveform, registration and raw data objects under their own record types, and dciodvfy accepts it', () => {
     const generated = path.join(temp.dir, 'generated');
-    spawnSync('mkdir', ['-p', generated]);
+    fs.mkdirSync(generated, { recursive: true });
     runPydicom(writeObjects, [generated]);
     const pydicomCorpus = (name: string) => sharedDataPath('dicom', 'conformance', 'pydicom', name);
     const inputs = [pydicomCorpus('rtplan.dcm'), pydicomCorpus('rtdose.dcm'), pydicomCorpus('liver.dcm'), sharedDataPath('dicom', 'series', 'ct-head-ge-tilted', '01.dcm'), generated];
