@@ -154,6 +154,7 @@ export function createServices(config: ServicesConfig): Services {
       return result;
     },
     'studies.deidentifyPreview': (request) => deidentify.preview(request.sopInstanceUid, request.options),
+    'studies.deidentifyBurnedIn': (request) => deidentify.burnedInImages(request.studyInstanceUids),
     'imports.start': (request) => imports.start(request),
     'imports.cancel': (request) => imports.cancel(request.importId),
     'inference.listModels': () => inference.listModels(),

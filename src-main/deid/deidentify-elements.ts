@@ -5,6 +5,7 @@ import { chosenAction, resolveCombined, type AppliedAction } from './options';
 import { profileRowFor, type ProfileOption, type ProfileRow } from './profile-table';
 import { scrubText } from './text-scrub';
 import { isSafePrivate } from './safe-private';
+import { declaredPrivateBlocks, type DeclaredPrivateBlocks } from './declared-private';
 
 export interface ElementContext {
   readonly options: ReadonlySet<ProfileOption>;
@@ -13,6 +14,8 @@ export interface ElementContext {
   readonly dateShiftDays: number | undefined;
   /** Identifying words of this data set, removed from text that is cleaned. */
   readonly identityWords: readonly string[];
+  /** What the instance declares about its private blocks (0008,0300); read from its top level when absent. */
+  readonly declaredPrivate?: DeclaredPrivateBlocks;
 }
 
 /**
@@ -113,7 +116,7 @@ function apply(elements: DcmjsElementMap, tag: string, row: ProfileRow, action: 
     case 'C':
       if (row.tag === 'private') {
         // Retain Safe Private: only what Table E.3.10-1 lists for the element's own Private Creator.
-        if (!isSafePrivate(elements, tag)) delete elements[tag];
+        if (!isSafePrivate(elements, tag, context.declaredPrivate)) delete elements[tag];
         else if (isSequence) deidentifyItems(element, 'clean', context);
       } else if (isSequence) deidentifyItems(element, 'clean', context);
       else clean(element, context);
@@ -147,5 +150,6 @@ function deidentifyLevel(elements: DcmjsElementMap, inherited: Inherited, contex
 
 /** Applies Table E.1-1 with the chosen options to a data set and every sequence item in it, in place. */
 export function deidentifyElements(elements: DcmjsElementMap, context: ElementContext): void {
-  deidentifyLevel(elements, 'as-is', context);
+  // Read before anything changes: the declarations name blocks at every level of the instance.
+  deidentifyLevel(elements, 'as-is', { ...context, declaredPrivate: context.declaredPrivate ?? declaredPrivateBlocks(elements) });
 }

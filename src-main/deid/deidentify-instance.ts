@@ -202,3 +202,48 @@ export function deidentifyInstance(input: Buffer, settings: InstanceSettings): I
     ...(burnedIn ? { burnedIn } : {}),
   };
 }
+
+/** An image held back for possible burned-in text, as the de-identify dialog lists it. */
+export interface HeldBackImage {
+  sopInstanceUid: string;
+  seriesInstanceUid: string;
+  modality: string;
+  instanceNumber: number | null;
+  rows: number;
+  columns: number;
+  frames: number;
+  reason: string;
+  /** Why Clean Pixel Data cannot handle it, or null when rectangles can be blacked out. */
+  cannotClean: string | null;
+}
+
+/**
+ * Whether a file would be held back for burned-in text (and nothing else), judged as
+ * deidentifyInstance judges it; undefined when it would not be.
+ */
+export function heldBackForBurnedIn(input: Buffer): HeldBackImage | undefined {
+  const { elements, meta, syntax, pixels } = parse(input);
+  const sopInstanceUid = firstString(elements, '00080018') ?? firstString(meta, '00020003') ?? '';
+  if (!sopInstanceUid || unprotectableReason(elements) !== undefined) return undefined;
+  const reason = burnedInReason(elements, pixels !== undefined || elements['7FE00010'] !== undefined);
+  if (reason === undefined) return undefined;
+  const count = (tag: string, fallback: number) => {
+    const value = Number.parseInt(firstString(elements, tag) ?? '', 10);
+    return Number.isFinite(value) ? value : fallback;
+  };
+  const nativeValue = pixels && !pixels.encapsulated ? pixels.raw.subarray(pixels.valueStart) : undefined;
+  // No rectangles: only the checks run, nothing is written.
+  const cannotClean = blackOutRectangles(elements, syntax === explicitBigEndian ? explicitLittleEndian : syntax, nativeValue, []);
+  const instanceNumber = count('00200013', Number.NaN);
+  return {
+    sopInstanceUid,
+    seriesInstanceUid: firstString(elements, '0020000E') ?? '',
+    modality: firstString(elements, '00080060') ?? '',
+    instanceNumber: Number.isNaN(instanceNumber) ? null : instanceNumber,
+    rows: count('00280010', 0),
+    columns: count('00280011', 0),
+    frames: Math.max(1, count('00280008', 1)),
+    reason,
+    cannotClean: cannotClean ?? null,
+  };
+}

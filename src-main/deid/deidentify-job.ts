@@ -15,6 +15,8 @@ export interface BurnedInChoice {
   confirmClean?: readonly string[] | 'all';
   /** Rectangles blacked out in every flagged image (the Clean Pixel Data option). */
   cleanRects?: readonly PixelRect[];
+  /** Rectangles for one flagged image, by its SOP Instance UID; they replace cleanRects for it. */
+  cleanRectsByInstance?: Readonly<Record<string, readonly PixelRect[]>>;
 }
 
 export interface DeidentifyRequest {
@@ -101,6 +103,8 @@ export function studyFiles(db: Database.Database, cacheDir: string, studyInstanc
 function decisionFor(choice: BurnedInChoice | undefined): ((sopInstanceUid: string) => BurnedInDecision) | undefined {
   if (!choice) return undefined;
   return (sopInstanceUid) => {
+    const own = choice.cleanRectsByInstance && Object.hasOwn(choice.cleanRectsByInstance, sopInstanceUid) ? choice.cleanRectsByInstance[sopInstanceUid] : undefined;
+    if (own && own.length > 0) return { mode: 'clean-pixels', rects: [...own] };
     if (choice.cleanRects && choice.cleanRects.length > 0) return { mode: 'clean-pixels', rects: [...choice.cleanRects] };
     if (choice.confirmClean === 'all' || choice.confirmClean?.includes(sopInstanceUid)) return { mode: 'confirm-clean' };
     return { mode: 'exclude' };

@@ -14,6 +14,7 @@ import { stringValues, type DcmjsElement, type DcmjsElementMap } from './dataset
 import { markDeidentifiedInCache } from './deidentified-studies';
 import { deidentifyElements } from './deidentify-elements';
 import { deidentifyExport } from './deidentify-export';
+import { heldBackForBurnedIn, type HeldBackImage } from './deidentify-instance';
 import { exportDownloadName, newExportFile, pruneExports, resolveExportFile } from './deidentified-exports';
 import { collectFiles, deidentifyFiles, studyFiles, type BurnedInChoice, type DeidentifyReport } from './deidentify-job';
 import { KeyedValues } from './keyed-values';
@@ -108,6 +109,26 @@ export function createDeidentifyService(db: Database.Database, cacheDir: string,
       } finally {
         fs.rmSync(staging, { recursive: true, force: true });
       }
+    },
+
+    /** The studies' images held back for burned-in text, for the user to black out areas on or confirm. */
+    burnedInImages(studyInstanceUids: string[]): { images: HeldBackImage[] } {
+      let paths: string[];
+      try {
+        paths = studyFiles(db, cacheDir, studyInstanceUids);
+      } catch (error) {
+        throw new ServiceError('not-found', error instanceof Error ? error.message : String(error));
+      }
+      const images: HeldBackImage[] = [];
+      for (const file of paths) {
+        try {
+          const image = heldBackForBurnedIn(fs.readFileSync(file));
+          if (image) images.push(image);
+        } catch {
+          // A missing or unreadable file is reported by the de-identification itself, with its reason.
+        }
+      }
+      return { images };
     },
 
     /** The archive of a zip export, for the hosts' download route; undefined when unknown or expired. */

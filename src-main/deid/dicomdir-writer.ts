@@ -3,7 +3,8 @@ import path from 'node:path';
 import { newUid } from '../../src-shared/dicom/uid';
 import { dcmjsData } from '../dicom/dcmjs';
 import { implementationClassUid, implementationVersionName } from '../dicom/part10';
-import { firstString, type DcmjsElement, type DcmjsElementMap } from './dataset-access';
+import { firstString, type DcmjsElementMap } from './dataset-access';
+import { copyOr, copyType2, instanceKeys, recordTypeOf, text } from './directory-records';
 import { encodeExplicitLittleEndian, writeExplicitLittleEndian } from './write-explicit';
 
 /**
@@ -30,52 +31,6 @@ interface InstanceEntry {
   elements: DcmjsElementMap;
   meta: DcmjsElementMap;
   recordType: string;
-}
-
-const text = (vr: string, value: string): DcmjsElement => ({ vr, Value: value === '' ? [] : [value] });
-
-function copyOr(elements: DcmjsElementMap, tag: string, vr: string, dummy: string): DcmjsElement {
-  const element = elements[tag];
-  const value = element?.Value?.[0];
-  if (element && value !== undefined && value !== null && value !== '') return element;
-  return text(vr, dummy);
-}
-
-function copyType2(elements: DcmjsElementMap, tag: string, vr: string): DcmjsElement {
-  return elements[tag] ?? text(vr, '');
-}
-
-/** The record type an instance gets (PS3.3 Table F.4-1), or undefined when this writer has none for it. */
-function recordTypeOf(sopClassUid: string, elements: DcmjsElementMap): string | undefined {
-  if (sopClassUid === '1.2.840.10008.5.1.4.1.1.88.59') return 'KEY OBJECT DOC';
-  if (sopClassUid.startsWith('1.2.840.10008.5.1.4.1.1.88.')) return 'SR DOCUMENT';
-  if (sopClassUid.startsWith('1.2.840.10008.5.1.4.1.1.11.')) return 'PRESENTATION';
-  if (elements['7FE00010'] || elements['7FE00008'] || elements['7FE00009']) return 'IMAGE';
-  return undefined;
-}
-
-/** The keys of a lowest-level record (PS3.3 Tables F.5-3, F.5-9, F.5-15 and F.5-22). */
-function instanceKeys(entry: InstanceEntry, instanceIndex: number): DcmjsElementMap {
-  const e = entry.elements;
-  const keys: DcmjsElementMap = { '00200013': copyOr(e, '00200013', 'IS', String(instanceIndex)) };
-  if (entry.recordType === 'SR DOCUMENT' || entry.recordType === 'KEY OBJECT DOC') {
-    keys['00080023'] = copyOr(e, '00080023', 'DA', '19000101');
-    keys['00080033'] = copyOr(e, '00080033', 'TM', '000000');
-    keys['0040A043'] = e['0040A043'] ?? { vr: 'SQ', Value: [] };
-  }
-  if (entry.recordType === 'SR DOCUMENT') {
-    keys['0040A491'] = copyOr(e, '0040A491', 'CS', 'PARTIAL');
-    keys['0040A493'] = copyOr(e, '0040A493', 'CS', 'UNVERIFIED');
-  }
-  if (entry.recordType === 'PRESENTATION') {
-    keys['00700080'] = copyOr(e, '00700080', 'CS', 'DEIDENTIFIED');
-    keys['00700081'] = copyType2(e, '00700081', 'LO');
-    keys['00700082'] = copyOr(e, '00700082', 'DA', '19000101');
-    keys['00700083'] = copyOr(e, '00700083', 'TM', '000000');
-    keys['00700084'] = copyType2(e, '00700084', 'PN');
-    if (e['00081115']) keys['00081115'] = e['00081115'];
-  }
-  return keys;
 }
 
 function readEntry(rootDir: string, relative: string): InstanceEntry | { error: string } {
@@ -169,7 +124,7 @@ function flatten(root: Node): { records: RecordDraft[]; firstRoot?: RecordDraft;
       entries.map((entry, index) => {
         const draft = record(entry.recordType, {
           ...(entry.elements['00080005'] ? { '00080005': entry.elements['00080005'] } : {}),
-          ...instanceKeys(entry, index + 1),
+          ...instanceKeys(entry.recordType, entry.elements, index + 1),
           '00041500': { vr: 'CS', Value: entry.fileId },
           '00041510': text('UI', firstString(entry.meta, '00020002') ?? ''),
           '00041511': text('UI', firstString(entry.meta, '00020003') ?? ''),

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
 import { useApi } from '../shell/api-context';
 import { saveUrlAs } from '../shell/save-file';
+import { BurnedInImages, type CleanRectsByInstance } from './BurnedInImages';
 
 type OptionName = (typeof deidentifyOptionNames)[number];
 type Output = 'cache' | 'zip';
@@ -31,6 +32,7 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
   const [open, setOpen] = useState(false);
   const [options, setOptions] = useState<OptionName[]>([]);
   const [confirmClean, setConfirmClean] = useState(false);
+  const [cleanRectsByInstance, setCleanRectsByInstance] = useState<CleanRectsByInstance>({});
   const [output, setOutput] = useState<Output>('cache');
   const [dicomdir, setDicomdir] = useState(true);
   const [preview, setPreview] = useState<{ rows: PreviewRow[]; burnedIn: string | null }>();
@@ -64,7 +66,8 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
         studyInstanceUids: [studyInstanceUid],
         options,
         project: 'default',
-        burnedIn: confirmClean ? { confirmClean: 'all' } : {},
+        // Images blacked out by the user are cleaned whatever the confirmation says; the rest follow it.
+        burnedIn: { ...(confirmClean ? { confirmClean: 'all' as const } : {}), ...(Object.keys(cleanRectsByInstance).length > 0 ? { cleanRectsByInstance } : {}) },
         output,
         dicomdir: output === 'zip' && dicomdir,
       });
@@ -111,6 +114,7 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
                 <input type="checkbox" checked={confirmClean} onChange={() => setConfirmClean((value) => !value)} /> Images flagged for burned-in text: I have checked they carry none
               </label>
             </fieldset>
+            <BurnedInImages studyInstanceUid={studyInstanceUid} onChange={setCleanRectsByInstance} />
             {preview && (
               <>
                 {preview.burnedIn && <p className="error">Held back: {preview.burnedIn}</p>}
@@ -149,6 +153,18 @@ export function DeidentifyStudyButton({ studyInstanceUid }: { studyInstanceUid: 
                   Wrote <strong data-testid="deidentify-written">{outcome.written}</strong> of {outcome.files} files
                   {outcome.output === 'zip' ? (outcome.written > 0 ? ' into the downloaded zip.' : '; nothing to download.') : ' into the cache.'}
                 </p>
+                {outcome.burnedIn.length > 0 && (
+                  <table aria-label="Included after the burned-in check">
+                    <tbody>
+                      {outcome.burnedIn.map((item) => (
+                        <tr key={item.file}>
+                          <td>{item.file}</td>
+                          <td>{item.how === 'cleaned' ? 'areas blacked out (Clean Pixel Data)' : 'confirmed free of burned-in text'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
                 {outcome.excluded.length > 0 && (
                   <table aria-label="Left out">
                     <tbody>

@@ -23,9 +23,17 @@ export const deidentifyRequestSchema = z.object({
   studyInstanceUids: z.array(dicomUidSchema).min(1),
   options: z.array(z.enum(deidentifyOptionNames)).default([]),
   project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('default'),
-  /** Images flagged for burned-in text: confirmed clean by SOP Instance UID (or all), or cleaned with rectangles. */
+  /**
+   * Images flagged for burned-in text: confirmed clean by SOP Instance UID (or all), or cleaned with
+   * rectangles in image pixels, the same in every flagged image (cleanRects) or per image by its
+   * SOP Instance UID (cleanRectsByInstance, which wins for its image).
+   */
   burnedIn: z
-    .object({ confirmClean: z.union([z.literal('all'), z.array(dicomUidSchema)]).optional(), cleanRects: z.array(pixelRectSchema).optional() })
+    .object({
+      confirmClean: z.union([z.literal('all'), z.array(dicomUidSchema)]).optional(),
+      cleanRects: z.array(pixelRectSchema).optional(),
+      cleanRectsByInstance: z.record(dicomUidSchema, z.array(pixelRectSchema).min(1).max(256)).optional(),
+    })
     .default({}),
   /** Where the copy goes: into the cache as a new study, or into a zip archive to download. */
   output: z.enum(['cache', 'zip']).default('cache'),
@@ -61,6 +69,27 @@ export const deidentifyCalls = {
     response: z.object({
       attributes: z.array(z.object({ tag: z.string(), name: z.string(), action: z.string(), before: z.string(), after: z.string().nullable() })),
       burnedIn: z.string().nullable(),
+    }),
+  }),
+  'studies.deidentifyBurnedIn': defineCall({
+    roles: ownerOnly,
+    summary: 'The images of studies held back for possible burned-in text, with the reason and what the user needs to black out areas on each',
+    request: z.object({ studyInstanceUids: z.array(dicomUidSchema).min(1) }),
+    response: z.object({
+      images: z.array(
+        z.object({
+          sopInstanceUid: z.string(),
+          seriesInstanceUid: z.string(),
+          modality: z.string(),
+          instanceNumber: z.number().int().nullable(),
+          rows: z.number().int().nonnegative(),
+          columns: z.number().int().nonnegative(),
+          frames: z.number().int().positive(),
+          reason: z.string(),
+          /** Why Clean Pixel Data cannot handle this image (compressed, palette colour…), or null. */
+          cannotClean: z.string().nullable(),
+        }),
+      ),
     }),
   }),
 } as const;

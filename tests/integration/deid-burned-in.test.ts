@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main';
 import { deidentifyFiles } from '../../src-main/deid/deidentify-job';
+import { heldBackForBurnedIn } from '../../src-main/deid/deidentify-instance';
 import { pydicomAvailable, runPydicom } from '../helpers/pydicom';
 import { sharedDataPath } from '../helpers/shared-data';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -51,6 +52,22 @@ describe.skipIf(!pydicomAvailable())('Images that may carry burned-in text', () 
     const pixels = runPydicom<{ insideBlack: boolean; insideWasBlack: boolean; outsideSame: boolean; burnedIn: string; codes: string[]; method: string[] }>(comparePixels, [ultrasound, outputOf(out)]);
     expect(pixels).toMatchObject({ insideBlack: true, insideWasBlack: false, outsideSame: true, burnedIn: 'NO' });
     expect(pixels.codes).toEqual(['113100', '113101']);
+  });
+
+  it('are listed for the dialog with the reason, and cleaned with rectangles given for that image alone', async () => {
+    const sop = runPydicom<{ sop: string }>('import sys, json, pydicom\nprint(json.dumps({"sop": pydicom.dcmread(sys.argv[1], stop_before_pixels=True).SOPInstanceUID}))', [ultrasound]).sop;
+    expect(heldBackForBurnedIn(fs.readFileSync(ultrasound))).toMatchObject({ sopInstanceUid: sop, modality: 'US', rows: 480, columns: 640, frames: 1, reason: expect.stringMatching(/ultrasound/), cannotClean: null });
+
+    const otherImage = path.join(temp.dir, 'other-image');
+    const skipped = await deidentifyFiles({ cacheDir, paths: [ultrasound], outDir: otherImage, options: [], project: 'p', burnedIn: { cleanRectsByInstance: { '1.2.3.4': [{ x: 300, y: 200, width: 40, height: 20 }] } } });
+    expect(skipped.written).toBe(0);
+
+    const out = path.join(temp.dir, 'cleaned-per-image');
+    // Its own rectangles win over the ones for every flagged image.
+    const report = await deidentifyFiles({ cacheDir, paths: [ultrasound], outDir: out, options: [], project: 'p', burnedIn: { cleanRects: [{ x: 0, y: 0, width: 640, height: 480 }], cleanRectsByInstance: { [sop]: [{ x: 300, y: 200, width: 40, height: 20 }] } } });
+    expect(report.burnedIn).toEqual([{ path: ultrasound, how: 'cleaned' }]);
+    const pixels = runPydicom<{ insideBlack: boolean; outsideSame: boolean; codes: string[] }>(comparePixels, [ultrasound, outputOf(out)]);
+    expect(pixels).toMatchObject({ insideBlack: true, outsideSame: true, codes: ['113100', '113101'] });
   });
 
   it('are included as they are when the user confirms them clean, and the output records it', async () => {

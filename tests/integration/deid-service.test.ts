@@ -36,6 +36,11 @@ describe('studies.deidentify and its preview, through the contract', () => {
     expect(preview.burnedIn).toBeNull();
   });
 
+  it('lists no image held back for burned-in text in a CT study, and refuses an unknown study', async () => {
+    expect(await services.handlers['studies.deidentifyBurnedIn']({ studyInstanceUids: [original.study] }, context)).toEqual({ images: [] });
+    await expect(Promise.resolve().then(() => services.handlers['studies.deidentifyBurnedIn']({ studyInstanceUids: ['1.2.3.999'] }, context))).rejects.toThrow(/no study/);
+  });
+
   it('puts a de-identified copy in the cache as a new study and leaves the original as it was', async () => {
     const result = await services.handlers['studies.deidentify']({ studyInstanceUids: [original.study], options: [], project: 'default', burnedIn: {}, output: 'cache', dicomdir: false }, context);
     expect(result).toMatchObject({ files: 28, written: 28, excluded: [], project: 'default' });
