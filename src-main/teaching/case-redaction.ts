@@ -1,5 +1,5 @@
 import type { DataSet, Element } from 'dicom-parser';
-import type { ViewerObject, ViewerStudy } from '../../src-shared/contract';
+import type { Segmentation, ViewerObject, ViewerStudy } from '../../src-shared/contract';
 import type { DicomTagNode, SeriesSummary, StudySummary } from '../../src-shared/domain/studies';
 import type { ReportDraft } from '../../src-shared/domain/reports';
 import { readDataSet } from '../studies/dicom/read-dataset';
@@ -115,5 +115,15 @@ export function redactViewerObject(object: ViewerObject): ViewerObject {
     sopInstanceUid: object.sopInstanceUid,
     sopClassName: object.sopClassName,
     reason: 'This object opens once the teacher reveals the case.',
+  };
+}
+
+/** A SEG on an unknown case: the masks stay, but labels and descriptions could name the finding. */
+export function redactSegmentation(segmentation: Segmentation): Segmentation {
+  return {
+    ...segmentation,
+    contentLabel: '',
+    seriesDescription: '',
+    segments: segmentation.segments.map((segment) => ({ ...segment, label: `Segment ${segment.number}`, propertyType: '' })),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactViewerObject } from '../../src-main/teaching/case-redaction';
-import type { ViewerObject } from '../../src-shared/contract';
+import { redactSegmentation, redactViewerObject } from '../../src-main/teaching/case-redaction';
+import type { Segmentation, ViewerObject } from '../../src-shared/contract';
 
 // A student on an unknown case must not read the answer in a report, a PDF or a key object's notes.
 describe('viewer objects of an unknown case, for a student', () => {
@@ -29,5 +29,30 @@ describe('viewer objects of an unknown case, for a student', () => {
   it('passes an image, which is the case itself', () => {
     const image: ViewerObject = { kind: 'image', sopInstanceUid: '1.2.5', sopClassName: 'CT Image Storage', problem: null };
     expect(redactViewerObject(image)).toEqual(image);
+  });
+
+  it("hides a segmentation's labels but keeps its masks, which lie on the case's own images", () => {
+    const segmentation: Segmentation = {
+      sopInstanceUid: '1.2.6',
+      seriesInstanceUid: '1.2.7',
+      contentLabel: 'SUBDURAL',
+      seriesDescription: 'Subdural segmentation',
+      segmentationType: 'BINARY',
+      maximumFractionalValue: 1,
+      rows: 2,
+      columns: 2,
+      frameOfReferenceUid: '',
+      referencedSeriesInstanceUids: ['1.2.8'],
+      imageOrientationPatient: null,
+      pixelSpacing: null,
+      sliceThickness: null,
+      segments: [{ number: 1, label: 'Subdural haematoma', propertyType: 'Haematoma', algorithmType: 'MANUAL', rgb: [255, 0, 0], colourSource: 'recommended' }],
+      frames: [{ frame: 0, segmentNumber: 1, referencedSopInstanceUid: '1.2.9', referencedFrameNumber: null, imagePositionPatient: null, box: { row: 0, column: 0, rows: 1, columns: 1 }, mask: 'AQ==' }],
+      emptyFrames: 0,
+    };
+    const shown = redactSegmentation(segmentation);
+    expect(JSON.stringify(shown).toLowerCase()).not.toMatch(/subdural|haematoma/);
+    expect(shown.segments[0]?.label).toBe('Segment 1');
+    expect(shown.frames).toEqual(segmentation.frames);
   });
 });
