@@ -67,6 +67,11 @@ export function SegmentationLayer({ api, study, series, viewportId, element }: P
     const el = element.current;
     const canvas = overlay.current;
     if (!el || !canvas) return;
+    // Nothing to draw: leave the canvas empty and the viewport's renders unobserved.
+    if (segmentations.length === 0) {
+      canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+      return;
+    }
     let frame = 0;
     const redraw = () => {
       cancelAnimationFrame(frame);

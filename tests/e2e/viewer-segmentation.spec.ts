@@ -125,6 +125,17 @@ test.describe.serial('a segmentation over its referenced series', () => {
     expect(outside[0], 'the image is light grey').toBeGreaterThan(120);
     expect(chroma(kidneyColour), 'the Kidney mask, matched by position, shows its palette colour').toBeGreaterThan(40);
 
+    // The masks follow the camera: flipped left to right, Lesion lies at the mirrored columns.
+    await page.getByRole('button', { name: 'Flip H' }).click();
+    await expect
+      .poll(async () => {
+        const red = (await screenPixels(page)).at(size - 1 - 15, 15);
+        return red[0] - Math.max(red[1], red[2]);
+      }, { message: 'the flipped Lesion mask shows red', timeout: 15_000 })
+      .toBeGreaterThan(60);
+    expect(chroma((await screenPixels(page)).at(15, 15)), 'nothing left where Lesion was before the flip').toBeLessThan(12);
+    await page.getByRole('button', { name: 'Flip H' }).click();
+
     await lesion.uncheck();
     await expect
       .poll(async () => chroma((await screenPixels(page)).at(15, 15)), { message: 'the Lesion mask is gone', timeout: 15_000 })
