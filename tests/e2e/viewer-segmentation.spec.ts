@@ -161,5 +161,17 @@ test.describe.serial('a segmentation over its referenced series', () => {
     await references.getByTestId('referenced-series').click();
     await showMiddleSlice(page);
     await expect(pane.getByTestId('segment-legend').getByRole('checkbox', { name: /Lesion/ })).toBeChecked();
+
+    // Save as PNG keeps the masks: the saved view has the Lesion's red in it.
+    const box = await pane.boundingBox();
+    if (!box) throw new Error('no viewport');
+    await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5, { button: 'right' });
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'Save as PNG' }).click();
+    const saved = PNG.sync.read(fs.readFileSync(await (await downloading).path()));
+    let red = 0;
+    for (let i = 0; i < saved.data.length; i += 4) if ((saved.data[i] ?? 0) - Math.max(saved.data[i + 1] ?? 0, saved.data[i + 2] ?? 0) > 60) red++;
+    console.log(`Save as PNG: ${red} red pixels`);
+    expect(red, 'the Lesion mask is in the saved PNG').toBeGreaterThan(100);
   });
 });
