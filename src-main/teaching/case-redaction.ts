@@ -25,6 +25,11 @@ const descriptionTags: ReadonlySet<string> = new Set([
   'x00401400', // Requested Procedure Comments
   'x001021b0', // Additional Patient History
   'x00082111', // Derivation Description
+  // A segmentation names its finding: the segments' labels and descriptions, the content label.
+  'x00620005', // Segment Label
+  'x00620006', // Segment Description
+  'x00700080', // Content Label
+  'x00700081', // Content Description
 ]);
 /** Code sequences naming the procedure or the diagnosis: every text value inside is hidden too. */
 const describingSequences: ReadonlySet<string> = new Set([
@@ -33,6 +38,9 @@ const describingSequences: ReadonlySet<string> = new Set([
   'x00400260', // Performed Protocol Code Sequence
   'x0040100a', // Reason for Requested Procedure Code Sequence
   'x00081084', // Admitting Diagnoses Code Sequence
+  'x00620003', // Segmented Property Category Code Sequence
+  'x0062000f', // Segmented Property Type Code Sequence
+  'x00620024', // Segmented Property Type Modifier Code Sequence
 ]);
 const textVrs: ReadonlySet<string> = new Set(['LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'CS', 'PN']);
 const displayDescriptionTags = new Set([...descriptionTags].map(displayTag));

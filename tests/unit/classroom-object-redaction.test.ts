@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSegmentation, redactViewerObject } from '../../src-main/teaching/case-redaction';
+import { redactSegmentation, redactTagTree, redactViewerObject } from '../../src-main/teaching/case-redaction';
 import type { Segmentation, ViewerObject } from '../../src-shared/contract';
 
 // A student on an unknown case must not read the answer in a report, a PDF or a key object's notes.
@@ -54,5 +54,18 @@ describe('viewer objects of an unknown case, for a student', () => {
     expect(JSON.stringify(shown).toLowerCase()).not.toMatch(/subdural|haematoma/);
     expect(shown.segments[0]?.label).toBe('Segment 1');
     expect(shown.frames).toEqual(segmentation.frames);
+  });
+
+  it("blanks a segmentation's labels and property codes in its tag tree", () => {
+    const node = (tag: string, keyword: string, vr: string, value: string) => ({ tag, keyword, vr, length: value.length, value });
+    const segment = [
+      node('(0062,0004)', 'SegmentNumber', 'US', '1'),
+      node('(0062,0005)', 'SegmentLabel', 'LO', 'Subdural'),
+      { ...node('(0062,000F)', 'SegmentedPropertyTypeCodeSequence', 'SQ', ''), items: [[node('(0008,0104)', 'CodeMeaning', 'LO', 'Haematoma')]] },
+    ];
+    const tree = [node('(0070,0080)', 'ContentLabel', 'CS', 'SUBDURAL'), { ...node('(0062,0002)', 'SegmentSequence', 'SQ', ''), items: [segment] }];
+    const shown = JSON.stringify(redactTagTree(tree)).toLowerCase();
+    expect(shown).not.toMatch(/subdural|haematoma/);
+    expect(shown).toContain('"value":"1"');
   });
 });
