@@ -136,6 +136,7 @@ export function createServices(config: ServicesConfig): Services {
     'studies.list': (request) => ({ studies: studies.list(request) }),
     'viewer.study': (request) => viewer.study(request.studyInstanceUid),
     'viewer.object': (request) => viewer.object(request.sopInstanceUid),
+    'viewer.segmentation': (request) => viewer.segmentation(request.sopInstanceUid),
     'viewer.measurements.list': (request) => ({ measurements: viewer.measurements(request.studyInstanceUid) }),
     'viewer.measurements.save': (request) => ({ saved: viewer.saveMeasurements(request.studyInstanceUid, request.measurements) }),
     'studies.series': (request) => ({ series: studies.series(request.studyInstanceUid) }),

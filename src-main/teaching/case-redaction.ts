@@ -1,5 +1,5 @@
 import type { DataSet, Element } from 'dicom-parser';
-import type { ViewerObject, ViewerStudy } from '../../src-shared/contract';
+import type { Segmentation, ViewerObject, ViewerStudy } from '../../src-shared/contract';
 import type { DicomTagNode, SeriesSummary, StudySummary } from '../../src-shared/domain/studies';
 import type { ReportDraft } from '../../src-shared/domain/reports';
 import { readDataSet } from '../studies/dicom/read-dataset';
@@ -25,6 +25,11 @@ const descriptionTags: ReadonlySet<string> = new Set([
   'x00401400', // Requested Procedure Comments
   'x001021b0', // Additional Patient History
   'x00082111', // Derivation Description
+  // A segmentation names its finding: the segments' labels and descriptions, the content label.
+  'x00620005', // Segment Label
+  'x00620006', // Segment Description
+  'x00700080', // Content Label
+  'x00700081', // Content Description
 ]);
 /** Code sequences naming the procedure or the diagnosis: every text value inside is hidden too. */
 const describingSequences: ReadonlySet<string> = new Set([
@@ -33,6 +38,9 @@ const describingSequences: ReadonlySet<string> = new Set([
   'x00400260', // Performed Protocol Code Sequence
   'x0040100a', // Reason for Requested Procedure Code Sequence
   'x00081084', // Admitting Diagnoses Code Sequence
+  'x00620003', // Segmented Property Category Code Sequence
+  'x0062000f', // Segmented Property Type Code Sequence
+  'x00620024', // Segmented Property Type Modifier Code Sequence
 ]);
 const textVrs: ReadonlySet<string> = new Set(['LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'CS', 'PN']);
 const displayDescriptionTags = new Set([...descriptionTags].map(displayTag));
@@ -115,5 +123,15 @@ export function redactViewerObject(object: ViewerObject): ViewerObject {
     sopInstanceUid: object.sopInstanceUid,
     sopClassName: object.sopClassName,
     reason: 'This object opens once the teacher reveals the case.',
+  };
+}
+
+/** A SEG on an unknown case: the masks stay, but labels and descriptions could name the finding. */
+export function redactSegmentation(segmentation: Segmentation): Segmentation {
+  return {
+    ...segmentation,
+    contentLabel: '',
+    seriesDescription: '',
+    segments: segmentation.segments.map((segment) => ({ ...segment, label: `Segment ${segment.number}`, propertyType: '' })),
   };
 }

@@ -1,6 +1,6 @@
 import { ServiceError } from '../../src-shared/contract';
 import type { CallContext, CallHandlers } from '../dispatch';
-import { redactReport, redactViewerObject, redactSeriesSummary, redactStudySummary, redactTagTree, redactViewerStudy } from './case-redaction';
+import { redactReport, redactSegmentation, redactViewerObject, redactSeriesSummary, redactStudySummary, redactTagTree, redactViewerStudy } from './case-redaction';
 import type { ClassroomSession } from './classroom-session';
 import { resultsCsv } from './results-csv';
 
@@ -79,6 +79,10 @@ export function classroomHandlers(base: CallHandlers, session: ClassroomSession,
     'viewer.object': async (request, context) => {
       const reply = await base['viewer.object'](request, context);
       return isStudent(context) && session.hiddenFromStudents(session.studyOfInstance(request.sopInstanceUid)) ? redactViewerObject(reply) : reply;
+    },
+    'viewer.segmentation': async (request, context) => {
+      const reply = await base['viewer.segmentation'](request, context);
+      return isStudent(context) && session.hiddenFromStudents(session.studyOfInstance(request.sopInstanceUid)) ? redactSegmentation(reply) : reply;
     },
     'reports.get': async (request, context) => {
       const reply = await base['reports.get'](request, context);

@@ -1,5 +1,5 @@
 import type { DataSet } from 'dicom-parser';
-import type { ViewerObject } from '../../src-shared/contract/viewer-objects';
+import type { ObjectReference, ViewerObject } from '../../src-shared/contract/viewer-objects';
 import { sopClassKind, sopClassName } from '../../src-shared/dicom/sop-classes';
 import { readDataSet } from '../studies/dicom/read-dataset';
 import { decoderFor } from '../studies/dicom/tag-values';
@@ -36,6 +36,28 @@ function imageProblem(dataSet: DataSet): string | null {
     return `This image’s Pixel Data is shorter than its size says (${pixels.length} of ${expected} bytes): it cannot be displayed.`;
   }
   return null;
+}
+
+function sequenceItems(dataSet: DataSet, tag: string): DataSet[] {
+  return (dataSet.elements[tag]?.items ?? []).flatMap((item) => (item.dataSet ? [item.dataSet] : []));
+}
+
+/** A SEG's description and its segments, one line each, for the reader opening the SEG series itself. */
+function segmentationNotes(reader: TextReader, dataSet: DataSet): string[] {
+  const segments = sequenceItems(dataSet, 'x00620002').map((item, index) => {
+    const number = item.uint16('x00620004') ?? index + 1;
+    return `Segment ${number}: ${reader.text(item, 'x00620005') || 'no label'}`;
+  });
+  const note = 'It is drawn as an overlay on the series it references: open that series to see it.';
+  return [reader.text(dataSet, 'x00700081'), ...segments, note].filter(Boolean);
+}
+
+/** The series (and their instances) a SEG's Referenced Series Sequence names. */
+function segmentationReferences(reader: TextReader, dataSet: DataSet): ObjectReference[] {
+  return sequenceItems(dataSet, 'x00081115').map((series) => ({
+    seriesInstanceUid: reader.text(series, 'x0020000e'),
+    sopInstanceUids: sequenceItems(series, 'x0008114a').map((instance) => reader.text(instance, 'x00081155')).filter(Boolean),
+  })).filter((reference) => reference.seriesInstanceUid !== '');
 }
 
 /** What one stored object holds for the viewer, read from its file (see viewer-objects.ts). */
@@ -94,6 +116,14 @@ export function describeObject(filePath: string, sopInstanceUid: string): Viewer
         title: reader.text(dataSet, 'x00700080'),
         notes: [reader.text(dataSet, 'x00700081')].filter(Boolean),
         references: presentationStateReferences(reader, dataSet),
+      };
+    case 'segmentation':
+      return {
+        kind: 'references',
+        ...common,
+        title: reader.text(dataSet, 'x00700080') || reader.text(dataSet, 'x0008103e'),
+        notes: segmentationNotes(reader, dataSet),
+        references: segmentationReferences(reader, dataSet),
       };
     case 'not-shown':
       return { kind: 'not-shown', ...common, reason: `${withArticle(common.sopClassName)} is not an image: Radstation does not display it yet.` };

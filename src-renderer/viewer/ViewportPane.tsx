@@ -7,6 +7,7 @@ import { aiBannerText, isAiGenerated } from './ai-provenance';
 import { parseImageId } from './image-ids';
 import { ObjectView } from './ObjectView';
 import { Overlays } from './Overlays';
+import { SegmentationLayer } from './SegmentationLayer';
 import { copyPng, savePng } from './snapshot';
 import type { ViewportStatus } from './viewer-controller';
 import { viewer } from './viewer-state';
@@ -155,6 +156,7 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
       onContextMenu={(event) => event.preventDefault()}
     >
       <div ref={element} className="viewport-element" />
+      {series && imageIds && imageIds.length > 0 && <SegmentationLayer api={api} study={study} series={series} viewportId={viewportId} element={element} />}
       {showsObject && <ObjectView key={series.seriesInstanceUid} api={api} study={study} sopInstanceUids={objectUids} onOpenSeries={(uid) => onDropSeries(viewportId, uid)} />}
       {series && status && !showsObject && <Overlays study={study} series={series} status={status} hidePhi={hidePhi} />}
       {series && isAiGenerated(status?.imageId) && (

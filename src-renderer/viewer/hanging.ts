@@ -1,4 +1,5 @@
 import type { ViewerSeries } from '../../src-shared/contract';
+import { sopClassKind } from '../../src-shared/dicom/sop-classes';
 
 export const layouts = { '1x1': [1, 1], '1x2': [1, 2], '2x2': [2, 2] } as const;
 export type LayoutName = keyof typeof layouts;
@@ -8,12 +9,15 @@ export function paneCount(layout: LayoutName): number {
   return rows * columns;
 }
 
-/** Series that have images to show, latest first, the larger of equally recent ones first. */
+/** 1 for a series of segmentations only: they are drawn over the series they reference, so they hang last. */
+const overlayOnly = (s: ViewerSeries): number => (s.instances.every((i) => sopClassKind(i.sopClassUid) === 'segmentation') ? 1 : 0);
+
+/** Series that have images to show, latest first, the larger of equally recent ones first; segmentations after them. */
 export function hangingOrder(series: readonly ViewerSeries[]): ViewerSeries[] {
   const when = (s: ViewerSeries) => `${s.seriesDate}${s.seriesTime}`;
   return series
     .filter((s) => s.instances.length > 0)
-    .sort((a, b) => when(b).localeCompare(when(a)) || b.instances.length - a.instances.length || (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0));
+    .sort((a, b) => overlayOnly(a) - overlayOnly(b) || when(b).localeCompare(when(a)) || b.instances.length - a.instances.length || (a.seriesNumber ?? 0) - (b.seriesNumber ?? 0));
 }
 
 /** The default hanging: as many panes as series (up to four), the latest and largest first. */

@@ -1,5 +1,6 @@
 import { Enums, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import { unpackBits } from '../../src-shared/dicom/bits';
 import { concatenateBytes } from '../../src-shared/dicom/bytes';
 import { inflateRaw } from './inflate-raw';
 import { explicitLittleEndian, firstNumber, nativeElementBytes } from './native-pixel-data';
@@ -21,23 +22,6 @@ const bitPackedSyntaxes = new Set([
   '1.2.840.10008.1.2.1.99',
   deflatedImageFrames,
 ]);
-
-/**
- * Unpacks `count` 1-bit pixels, DICOM order: pixel i is bit (i % 8) of byte floor(i / 8), counted
- * from `firstBit`. Throws when the bytes are too few for the pixels.
- */
-export function unpackBits(packed: Uint8Array, count: number, firstBit = 0): Uint8Array {
-  const lastBit = firstBit + count - 1;
-  if (count > 0 && packed.length * 8 <= lastBit) {
-    throw new Error(`1-bit frame: ${packed.length} bytes hold fewer than the ${count} pixels expected`);
-  }
-  const pixels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const bit = firstBit + i;
-    pixels[i] = ((packed[bit >> 3] ?? 0) >> (bit & 7)) & 1;
-  }
-  return pixels;
-}
 
 interface FrameGeometry {
   transferSyntaxUid: string;

@@ -18,6 +18,9 @@ export async function snapshotViewport(container: HTMLElement): Promise<HTMLCanv
   context.fillStyle = '#000';
   context.fillRect(0, 0, out.width, out.height);
   context.drawImage(source, 0, 0);
+  // Segmentation masks lie on a canvas of their own over the image (SegmentationLayer.tsx).
+  const masks = container.querySelector<HTMLCanvasElement>('canvas.segmentation-overlay');
+  if (masks && masks.width > 0 && masks.height > 0) context.drawImage(masks, 0, 0, out.width, out.height);
   const sourceRect = source.getBoundingClientRect();
   for (const svg of Array.from(container.querySelectorAll('svg'))) {
     const svgRect = svg.getBoundingClientRect();

@@ -77,6 +77,7 @@ export * from './studies';
 export * from './deidentify';
 export * from './viewer';
 export * from './viewer-objects';
+export * from './viewer-segmentation';
 export * from './imports';
 export * from './inference';
 export * from './reports';

@@ -3,6 +3,7 @@ import { defineCall } from './define';
 import { anyRole } from './roles';
 import { dicomUidSchema } from '../domain/studies';
 import { viewerObjectSchema } from './viewer-objects';
+import { segmentationSchema } from './viewer-segmentation';
 
 /** One image of a stack, with the geometry the viewer needs before any pixel arrives. */
 export const stackInstanceSchema = z.object({
@@ -73,6 +74,12 @@ export const viewerCalls = {
     summary: 'What an object that is not a plain image holds (an SR tree, a PDF, references), or why an image cannot be shown',
     request: z.object({ sopInstanceUid: dicomUidSchema }),
     response: viewerObjectSchema,
+  }),
+  'viewer.segmentation': defineCall({
+    roles: anyRole,
+    summary: 'A Segmentation (SEG) object read for drawing over its referenced images: segments, colours and the masks of its non-empty frames',
+    request: z.object({ sopInstanceUid: dicomUidSchema }),
+    response: segmentationSchema,
   }),
   'viewer.measurements.list': defineCall({
     roles: anyRole,

@@ -3,11 +3,13 @@
  * what it is (a report, a document, a list of references), or not at all, with a reason.
  * Every SOP Class not named here is taken to be an image, which Cornerstone then tries.
  */
-export type SopClassKind = 'image' | 'structured-report' | 'document' | 'key-objects' | 'presentation-state' | 'not-shown';
+export type SopClassKind = 'image' | 'structured-report' | 'document' | 'key-objects' | 'presentation-state' | 'segmentation' | 'not-shown';
 
 const srRoot = '1.2.840.10008.5.1.4.1.1.88.';
 const keyObjectSelection = '1.2.840.10008.5.1.4.1.1.88.59';
 export const encapsulatedPdf = '1.2.840.10008.5.1.4.1.1.104.1';
+/** Drawn as an overlay on the images it references, not as images of its own. */
+export const segmentationSopClass = '1.2.840.10008.5.1.4.1.1.66.4';
 
 /** Names of the classes the viewer treats as other than images (PS3.4 Annex B), and of common image classes. */
 const names: Record<string, string> = {
@@ -40,7 +42,7 @@ const names: Record<string, string> = {
   '1.2.840.10008.5.1.4.1.1.66.1': 'Spatial Registration',
   '1.2.840.10008.5.1.4.1.1.66.2': 'Spatial Fiducials',
   '1.2.840.10008.5.1.4.1.1.66.3': 'Deformable Spatial Registration',
-  '1.2.840.10008.5.1.4.1.1.66.4': 'Segmentation',
+  [segmentationSopClass]: 'Segmentation',
   '1.2.840.10008.5.1.4.1.1.66.5': 'Surface Segmentation',
   '1.2.840.10008.5.1.4.1.1.481.2': 'RT Dose',
   '1.2.840.10008.5.1.4.1.1.481.3': 'RT Structure Set',
@@ -75,6 +77,7 @@ export function sopClassKind(sopClassUid: string): SopClassKind {
   if (sopClassUid === keyObjectSelection) return 'key-objects';
   if (sopClassUid.startsWith(srRoot)) return 'structured-report';
   if (sopClassUid === encapsulatedPdf) return 'document';
+  if (sopClassUid === segmentationSopClass) return 'segmentation';
   if (sopClassUid.startsWith('1.2.840.10008.5.1.4.1.1.11.')) return 'presentation-state';
   // Waveforms (ECG, hemodynamic, audio…) share one root; none is an image.
   if (notShown.has(sopClassUid) || sopClassUid.startsWith('1.2.840.10008.5.1.4.1.1.9.')) return 'not-shown';

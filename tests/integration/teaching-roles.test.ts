@@ -12,7 +12,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 /** What a student may do (issue #18), written out here rather than read from the contract under test. */
 const studentCalls = [
   'app.about', 'app.ping', 'studies.list', 'studies.series', 'studies.instances', 'studies.tags', 'studies.thumbnail',
-  'viewer.study', 'viewer.object', 'viewer.measurements.list', 'viewer.measurements.save', 'reports.get',
+  'viewer.study', 'viewer.object', 'viewer.segmentation', 'viewer.measurements.list', 'viewer.measurements.save', 'reports.get',
   'teaching.whoami', 'teaching.cases', 'teaching.teacherView', 'teaching.quizzes', 'teaching.answerQuiz', 'teaching.myAnswers',
 ];
 /** Only when the teacher allows AI for students. */

@@ -48,4 +48,17 @@ describe('viewer objects', () => {
     const image = describeObject(path.join(corpus, 'CT_small.dcm'), '1.2.3');
     expect(image).toMatchObject({ kind: 'image', problem: null });
   });
+
+  it('names a Segmentation with its segments and the series it is drawn over', () => {
+    const seg = describeObject(sharedDataPath('dicom', 'conformance', 'pydicom-data', 'liver.dcm'), '1.2.3');
+    expect(seg).toMatchObject({ kind: 'references', sopClassName: 'Segmentation', title: 'QIICR QIN IOWA' });
+    if (seg.kind !== 'references') return;
+    expect(seg.notes).toContain('Segment 1: Liver');
+    expect(seg.references).toEqual([
+      {
+        seriesInstanceUid: '1.2.392.200103.20080913.113635.1.2009.6.22.21.43.10.23430.1',
+        sopInstanceUids: ['23433', '23432', '23431'].map((n) => `1.2.392.200103.20080913.113635.2.2009.6.22.21.43.10.${n}.1`),
+      },
+    ]);
+  });
 });

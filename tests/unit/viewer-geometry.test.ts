@@ -69,4 +69,9 @@ describe('default hanging', () => {
     expect(defaultHanging([series('1', 10, '100000'), series('2', 20, '100000'), series('3', 5, '120000')])).toEqual({ layout: '2x2', assignments: ['3', '2', '1', undefined] });
     expect(defaultHanging([series('1', 10, '100000')]).layout).toBe('1x1');
   });
+
+  it('hangs a newer segmentation after the image series it is drawn over', () => {
+    const seg = { ...series('9', 1, '235900'), modality: 'SEG', instances: [slice('91', 0, { sopClassUid: '1.2.840.10008.5.1.4.1.1.66.4' })] };
+    expect(defaultHanging([seg, series('1', 10, '100000')]).assignments).toEqual(['1', '9']);
+  });
 });
