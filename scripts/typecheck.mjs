@@ -1,4 +1,4 @@
-// Type-checks everything: the TypeScript sources, the plain-JS launchers and scripts (checkJs),
+// Type-checks everything: the TypeScript sources (and each layer alone, with its own types), the plain-JS launchers and scripts (checkJs),
 // and the Electron-only files where the electron package (and its .d.ts) is installed.
 //
 // The Electron-only files are the ones tsconfig.electron.json includes beyond src-shared: the
@@ -23,7 +23,11 @@ if (notExcluded.length > 0) {
 /** @param {string} project */
 const tsc = (project) => spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { stdio: 'inherit' }).status ?? 1;
 
+// tsconfig.json checks everything with every platform's types (tests and benchmarks need both);
+// the layer configurations then check each layer with only its own platform's types: no DOM in
+// the main process, no Node in the renderer, neither in the shared layer.
 let status = tsc('tsconfig.json');
+for (const layer of ['tsconfig.shared.json', 'tsconfig.main.json', 'tsconfig.renderer.json']) status ||= tsc(layer);
 status ||= tsc('tsconfig.scripts.json');
 if (existsSync('node_modules/electron/electron.d.ts')) {
   status ||= tsc('tsconfig.electron.json');

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import type { DataSet, Element } from 'dicom-parser';
 import type { ObjectReference, SrLine } from '../../src-shared/contract/viewer-objects';
 import { sopClassName } from '../../src-shared/dicom/sop-classes';

@@ -85,7 +85,7 @@ export async function dicomWebFetch(node: DicomWebNode, url: string, request: Di
 /** QIDO-RS search; answers are DICOM JSON objects (an empty body, 204, means no match). */
 /** Params are pairs, so includefield can repeat (one tag each, which every server understands). */
 export async function qido(node: DicomWebNode, resource: string, params: ReadonlyArray<[string, string]>, timeoutMs?: number): Promise<DicomJson[]> {
-  const query = new URLSearchParams(params.map(([key, value]) => [key, value])).toString();
+  const query = new URLSearchParams([...params]).toString();
   const url = `${serviceUrl.qido(node)}/${resource}${query ? `?${query}` : ''}`;
   const response = await dicomWebFetch(node, url, { accept: 'application/dicom+json', ...(timeoutMs ? { timeoutMs } : {}) });
   const text = await response.text();

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import type { DataSet, Element } from 'dicom-parser';
 import type { DicomTagNode } from '../../../src-shared/domain/studies';
 import { NestingTooDeepError, maxSequenceDepth } from './sequence-depth';

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 /**
  * Decodes DICOM text values under a Specific Character Set (0008,0005), PS3.5 §6.1.
  * Single-byte sets map onto WHATWG decoders; ISO 2022 code extensions are handled by
