@@ -13,8 +13,10 @@ export interface ClassroomHostOptions {
   readonly host: string;
   readonly port?: number;
   readonly log: (message: string) => void;
-  /** Told once the session has ended (by the teacher, the owner or the clock). */
+  /** Told at once when the session ends (by the teacher, the owner or the clock). */
   readonly onEnded: () => void;
+  /** Told after that, once the store's services have stopped: nothing can reach the store any more. */
+  readonly onStoreClosed: () => void;
 }
 
 export interface ClassroomHost {
@@ -53,6 +55,7 @@ export async function startClassroomHost(options: ClassroomHostOptions): Promise
       server.disconnect(() => true, 'The teaching session has ended.');
       options.onEnded();
       await store.close();
+      options.onStoreClosed();
     })();
     return ending;
   };
