@@ -95,8 +95,13 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     };
     try {
       const found = options.files(principal, requestPath);
-      if (found instanceof Promise) found.then((lookup) => !response.destroyed && sendLookup(response, lookup, headers, log), failed);
-      else sendLookup(response, found, headers, log);
+      if (found instanceof Promise) {
+        found
+          .then((lookup) => {
+            if (!response.destroyed) sendLookup(response, lookup, headers, log);
+          })
+          .catch(failed);
+      } else sendLookup(response, found, headers, log);
     } catch (error) {
       failed(error);
     }

@@ -54,8 +54,13 @@ export async function startClassroomHost(options: ClassroomHostOptions): Promise
       access.end();
       server.disconnect(() => true, 'The teaching session has ended.');
       options.onEnded();
-      await store.close();
-      options.onStoreClosed();
+      // Nobody can fetch a file any more: the bytes kept for the class go now, not when the host stops listening.
+      files.clear();
+      try {
+        await store.close();
+      } finally {
+        options.onStoreClosed();
+      }
     })();
     return ending;
   };

@@ -72,6 +72,14 @@ export class SessionFiles {
     return refused ?? redactedInstanceBytes(whole, found.uid);
   }
 
+  /** Forgets everything kept (the session has ended). */
+  clear(): void {
+    this.found.clear();
+    this.bytes.clear();
+    this.sizes.clear();
+    this.heldBytes = 0;
+  }
+
   /** The request path's instance, resolved once per canonical path (a session store never changes). */
   private lookup(requestPath: string): Found | Exclude<FileAnswer, { status: 200 }> {
     const known = this.found.get(requestPath);
