@@ -6,8 +6,9 @@
  * WebSocket what a student's browser does: post the name form, open the socket, list the
  * cases and studies, load every slice of the MR series through /files (6 requests at a time,
  * as a browser does per host), follow the teacher through 50 slice changes published at 20
- * per second, and answer a multiple-choice quiz. Meanwhile the teacher's socket makes a call
- * every 100 ms. Prints p50/p95 figures and ends with one JSON line:
+ * per second, and answer a multiple-choice quiz. Meanwhile the teacher, in a process of its
+ * own (bench/classroom-teacher.ts), makes a call every 100 ms. Prints p50/p95 figures (the
+ * teacher's per call too, and the host's event loop delay) and ends with one JSON line:
  *   {"students", "series_load_p95_ms", "follow_p95_ms", "teacher_call_p95_ms", "errors", "peak_rss_mb"}
  * (peak_rss_mb: the host process while the class runs; the students run in this process).
  */
@@ -47,27 +48,26 @@ const links = await nextHostLine<{ teacherUrl: string; studentUrl: string; sessi
 console.log(`Session started in ${Math.round(links.sessionStartMs)} ms (de-identify and import of 204 instances).`);
 const origin = new URL(links.studentUrl).origin;
 
-const teacher = await openClassroomSocket(origin, await joinAsTeacher(links.teacherUrl));
+const teacherCookie = await joinAsTeacher(links.teacherUrl);
+const teacher = await openClassroomSocket(origin, teacherCookie);
 const cases = valueOf(await teacher.call<CallResponse<'teaching.cases'>>('teaching.cases')).cases;
 const studies = await Promise.all(cases.map(async (item) => valueOf(await teacher.call<CallResponse<'viewer.study'>>('viewer.study', { studyInstanceUid: item.studyInstanceUid }))));
 const mrIndex = studies.findIndex((study) => study.series.some((series) => series.instances.length === 176));
 const mrCase = cases[mrIndex]!;
 const mrSeries = studies[mrIndex]!.series.find((series) => series.instances.length === 176)!;
 
-// The teacher keeps working while the class loads: one call every 100 ms, timed.
+// The teacher keeps working while the class loads: one call every 100 ms, timed, from a
+// process of its own (bench/classroom-teacher.ts), as a teacher's browser is.
+const teacherLoop = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'classroom-teacher.ts'), origin, teacherCookie, mrCase.studyInstanceUid], { stdio: ['pipe', 'pipe', 'inherit'] });
+const teacherLines = readline.createInterface({ input: teacherLoop.stdout! })[Symbol.asyncIterator]();
+const nextTeacherLine = async (): Promise<string> => ((await teacherLines.next()).value as string | undefined) ?? '';
+if ((await nextTeacherLine()) !== 'ready') throw new Error('the teacher process did not start');
 const teacherLatencies: number[] = [];
-let teacherLoopRunning = true;
-const teacherLoop = (async () => {
-  const teacherCalls = [['teaching.roster', {}], ['studies.list', {}], ['teaching.cases', {}], ['viewer.study', { studyInstanceUid: mrCase.studyInstanceUid }]] as const;
-  for (let index = 0; teacherLoopRunning; index += 1) {
-    const [name, payload] = teacherCalls[index % teacherCalls.length]!;
-    const started = performance.now();
-    const result = await teacher.call(name, payload);
-    teacherLatencies.push(performance.now() - started);
-    if (!result.ok) fail(`teacher ${name}: ${result.error.message}`);
-    await sleep(100);
-  }
-})();
+const teacherLatenciesByCall = new Map<string, number[]>();
+const timeTeacherCall = (name: string, ms: number): void => {
+  teacherLatencies.push(ms);
+  teacherLatenciesByCall.set(name, [...(teacherLatenciesByCall.get(name) ?? []), ms]);
+};
 
 interface Student {
   socket: ClassroomSocket;
@@ -132,7 +132,7 @@ for (let step = 1; step <= followSteps; step += 1) {
   const view: TeacherView = { sequence: step, sentAt: Date.now(), caseId: mrCase.caseId, studyInstanceUid: mrCase.studyInstanceUid, seriesInstanceUid: mrSeries.seriesInstanceUid, imageIndex: 60 + step, voi: { windowCenter: 300, windowWidth: 600 }, zoom: 1, pan: [0, 0], annotations: [] };
   const started = performance.now();
   const result = await teacher.call('teaching.publishView', view);
-  teacherLatencies.push(performance.now() - started);
+  timeTeacherCall('teaching.publishView', performance.now() - started);
   if (!result.ok) fail(`publishView: ${result.error.message}`);
   await sleep(50);
 }
@@ -148,10 +148,12 @@ await Promise.all(students.map(async (student, index) => {
 const tally = valueOf(await teacher.call<CallResponse<'teaching.quizTally'>>('teaching.quizTally', { quizId: quiz.quizId }));
 if (tally.answered !== studentCount) fail(`the tally counts ${tally.answered} answers of ${studentCount}`);
 
-teacherLoopRunning = false;
-await teacherLoop;
+teacherLoop.stdin!.write('stop\n');
+const teacherRun = JSON.parse(await nextTeacherLine()) as { latencies: Array<[string, number]>; failures: string[] };
+for (const [name, ms] of teacherRun.latencies) timeTeacherCall(name, ms);
+for (const failure of teacherRun.failures) fail(failure);
 child.stdin!.write('stop\n');
-const { peak_rss_mb: peakRssMb } = await nextHostLine<{ peak_rss_mb: number }>();
+const { peak_rss_mb: peakRssMb, loop_delay_p99_ms: loopDelayP99, loop_delay_max_ms: loopDelayMax } = await nextHostLine<{ peak_rss_mb: number; loop_delay_p99_ms: number; loop_delay_max_ms: number }>();
 for (const student of students) student.socket.close();
 teacher.close();
 await new Promise((resolve) => child.once('exit', resolve));
@@ -162,6 +164,8 @@ const follows = students.flatMap((student) => student.followLatencies);
 console.log(`series load per student (${mrSeries.instances.length} slices): p50 ${round(percentile(loads, 50))} ms, p95 ${round(percentile(loads, 95))} ms; all ${studentCount} done in ${Math.round(loadWallMs)} ms`);
 console.log(`follow latency (${follows.length} deliveries): p50 ${round(percentile(follows, 50))} ms, p95 ${round(percentile(follows, 95))} ms`);
 console.log(`teacher call latency during the class (${teacherLatencies.length} calls): p50 ${round(percentile(teacherLatencies, 50))} ms, p95 ${round(percentile(teacherLatencies, 95))} ms`);
+for (const [name, latencies] of teacherLatenciesByCall) console.log(`  ${name} (${latencies.length}): p50 ${round(percentile(latencies, 50))} ms, p95 ${round(percentile(latencies, 95))} ms, max ${round(Math.max(...latencies))} ms`);
+console.log(`host event loop delay during the class: p99 ${round(loopDelayP99)} ms, max ${round(loopDelayMax)} ms`);
 console.log(`errors: ${errors}${problems.length ? ` (${problems.join('; ')})` : ''}; host peak RSS during the class: ${peakRssMb} MB`);
 console.log(JSON.stringify({
   students: studentCount,

@@ -3,10 +3,13 @@
  * a workstation's services over a fresh cache holding the 176-slice MR and the 28-slice CT
  * (imported in place), and a teaching session with both. Prints one JSON line with the links,
  * then samples its own RSS while the class runs; on "stop" (stdin) it ends the session and
- * prints {"peak_rss_mb"} for the class, so the simulated students' memory is not counted.
+ * prints {"peak_rss_mb", "loop_delay_p99_ms", "loop_delay_max_ms"} for the class (the RSS of
+ * this process alone, so the simulated students' memory is not counted; how late its event
+ * loop ran, which is what every call and file request waits behind).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
 import { createServices } from '../src-main/services';
 
@@ -25,6 +28,8 @@ const links = await services.teaching.start({ studyInstanceUids: services.studie
 const sessionStartMs = performance.now() - startedAt;
 
 let peakRss = process.memoryUsage.rss();
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 process.stdout.write(`${JSON.stringify({ ...links, sessionStartMs })}\n`);
 
@@ -32,7 +37,8 @@ const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (line.trim() !== 'stop') continue;
   clearInterval(sampler);
-  process.stdout.write(`${JSON.stringify({ peak_rss_mb: Math.round(peakRss / 1024 / 1024) })}\n`);
+  loopDelay.disable();
+  process.stdout.write(`${JSON.stringify({ peak_rss_mb: Math.round(peakRss / 1024 / 1024), loop_delay_p99_ms: loopDelay.percentile(99) / 1e6, loop_delay_max_ms: loopDelay.max / 1e6 })}\n`);
   await services.close();
   break;
 }

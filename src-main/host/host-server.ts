@@ -7,6 +7,7 @@ import type { CallHandlers } from '../dispatch';
 import type { EventBus } from '../events';
 import { originAllowed, parseRequestTarget } from './access';
 import { lookupRendererFile } from './file-routes';
+import { FileTurns } from './file-turns';
 import { answer, guarded, refuseUpgrade, sendLookup, type FileAnswer } from './http-answer';
 import { serveSocket } from './socket-session';
 
@@ -41,8 +42,12 @@ export interface HostServerOptions {
   readonly handlers: CallHandlers;
   readonly events: EventBus;
   readonly rendererDir: string;
-  /** Answers GET /files/… for this principal: only what its store holds, rewritten if its role needs it. */
-  files(principal: Principal, requestPath: string): FileAnswer;
+  /**
+   * Answers GET /files/… for this principal: only what its store holds, rewritten if its role
+   * needs it. It may answer later (a file read off the event loop); it runs in its turn, after
+   * the socket messages that arrived with it (see FileTurns).
+   */
+  files(principal: Principal, requestPath: string): FileAnswer | Promise<FileAnswer>;
   /** POST /upload; a host without it refuses uploads outright. */
   upload?: (request: http.IncomingMessage, response: http.ServerResponse, principal: Principal) => void;
   /** Rewrites an event's payload for browser clients (an import's paths, say). */
@@ -64,6 +69,9 @@ export interface HostServer {
   close(): Promise<void>;
 }
 
+/** File answers per turn of the event loop: enough to keep throughput, few enough that a call waits only for these. */
+const filesPerTurn = 8;
+
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
@@ -76,6 +84,28 @@ export function isLoopbackHost(host: string): boolean {
  */
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
   const { access, log } = options;
+  const fileTurns = new FileTurns(filesPerTurn, (error) => log(`[radstation] web host: a file answer failed: ${String(error)}`));
+
+  const answerFile = (response: http.ServerResponse, principal: Principal, requestPath: string, headers: http.OutgoingHttpHeaders): void => {
+    // A client that gave up while the request waited for its turn is owed nothing.
+    if (response.destroyed) return;
+    const failed = (error: unknown): void => {
+      log(`[radstation] web host: answering ${requestPath} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      answer(response, 500, 'The host could not answer this request.');
+    };
+    try {
+      const found = options.files(principal, requestPath);
+      if (found instanceof Promise) {
+        found
+          .then((lookup) => {
+            if (!response.destroyed) sendLookup(response, lookup, headers, log);
+          })
+          .catch(failed);
+      } else sendLookup(response, found, headers, log);
+    } catch (error) {
+      failed(error);
+    }
+  };
 
   const route = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     const url = parseRequestTarget(request.url);
@@ -102,7 +132,8 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     }
     const headers = access.authorisedHeaders(principal);
     if (url.pathname.startsWith('/files/')) {
-      sendLookup(response, options.files(principal, url.pathname), headers, log);
+      const requestPath = url.pathname;
+      fileTurns.push(() => answerFile(response, principal, requestPath, headers));
       return;
     }
     sendLookup(response, lookupRendererFile(options.rendererDir, url.pathname), headers, log);

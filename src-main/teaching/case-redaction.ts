@@ -2,7 +2,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import type { Segmentation, ViewerObject, ViewerStudy } from '../../src-shared/contract';
 import type { DicomTagNode, SeriesSummary, StudySummary } from '../../src-shared/domain/studies';
 import type { ReportDraft } from '../../src-shared/domain/reports';
-import { readDataSet } from '../studies/dicom/read-dataset';
+import { parseDataSet } from '../studies/dicom/read-dataset';
 import { displayTag } from '../studies/dicom/tag-dictionary';
 import type { FileAnswer } from '../host/http-answer';
 
@@ -94,21 +94,24 @@ const deflatedSyntax = '1.2.840.10008.1.2.1.99';
 /**
  * An instance's bytes with every hidden value overwritten by spaces, for a student while
  * its case is unknown. The header is parsed up to the pixel data; offsets are the file's
- * own, so nothing else in the file changes. A deflated file cannot be blanked in place and
- * is withheld until the case is revealed.
+ * own, so nothing else in the file changes. The result is a copy: the bytes given are left
+ * as they were (they may be the store's cached original). A deflated file cannot be blanked
+ * in place and is withheld until the case is revealed.
  */
-export function redactedInstanceBytes(filePath: string, sopInstanceUid: string): FileAnswer {
+export function redactedInstanceBytes(original: Buffer, sopInstanceUid: string): FileAnswer {
+  const bytes = Buffer.from(original);
   let dataSet: DataSet;
   try {
-    dataSet = readDataSet(filePath, sopInstanceUid, { untilTag: 'x7fe00010' });
+    dataSet = parseDataSet(bytes, sopInstanceUid, { untilTag: 'x7fe00010' });
   } catch (error) {
     return { status: 404, message: error instanceof Error ? error.message : 'The instance could not be read.' };
   }
   if (dataSet.string('x00020010')?.trim() === deflatedSyntax) return { status: 403, message: 'This image is shown once the teacher reveals its case.' };
+  // Not deflated, so the parser's byte array lies over the copy made above.
   const { byteArray } = dataSet;
-  const bytes = Buffer.from(byteArray.buffer, byteArray.byteOffset, byteArray.byteLength);
-  blankElements(bytes, dataSet, false);
-  return { status: 200, body: bytes, contentType: 'application/dicom' };
+  const redacted = Buffer.from(byteArray.buffer, byteArray.byteOffset, byteArray.byteLength);
+  blankElements(redacted, dataSet, false);
+  return { status: 200, body: redacted, contentType: 'application/dicom' };
 }
 
 /**

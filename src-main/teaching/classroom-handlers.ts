@@ -3,6 +3,7 @@ import type { CallContext, CallHandlers } from '../dispatch';
 import { redactReport, redactSegmentation, redactViewerObject, redactSeriesSummary, redactStudySummary, redactTagTree, redactViewerStudy } from './case-redaction';
 import type { ClassroomSession } from './classroom-session';
 import { resultsCsv } from './results-csv';
+import { sharedStoreReads } from './store-reads';
 
 export interface ClassroomControl {
   /** Revokes a removed student's token and closes their sockets. */
@@ -49,9 +50,11 @@ export function classroomHandlers(base: CallHandlers, session: ClassroomSession,
     if (!session.cases.some((item) => item.studyInstanceUid === studyInstanceUid)) throw new ServiceError('not-found', `This session has no study with UID ${studyInstanceUid}.`);
   };
   const emitTally = (quizId: string): void => session.emit('teaching.tally', session.quizzes.tally(quizId, session.participantCount()));
+  const shared = sharedStoreReads(base);
 
   return {
     ...base,
+    'studies.instances': shared['studies.instances'],
     'studies.list': async (request, context) => {
       if (!isStudent(context)) return base['studies.list'](request, context);
       // A text search would match hidden descriptions: list everything, redact, then search what a student may see.
@@ -73,7 +76,7 @@ export function classroomHandlers(base: CallHandlers, session: ClassroomSession,
       return { ...reply, tags: redactTagTree(reply.tags) };
     },
     'viewer.study': async (request, context) => {
-      const reply = await base['viewer.study'](request, context);
+      const reply = await shared['viewer.study'](request, context);
       return isStudent(context) && session.hiddenFromStudents(request.studyInstanceUid) ? redactViewerStudy(reply) : reply;
     },
     'viewer.object': async (request, context) => {

@@ -1,12 +1,9 @@
-import { lookupCacheFile } from '../host/file-routes';
 import { startHostServer } from '../host/host-server';
 import type { Services } from '../services';
-import { redactedInstanceBytes } from './case-redaction';
 import { classroomAccess } from './classroom-access';
 import { classroomHandlers, classroomRefusal } from './classroom-handlers';
 import type { ClassroomSession } from './classroom-session';
-import { fileRoutes } from '../../src-shared/contract';
-import { StoreFileCache } from './file-cache';
+import { SessionFiles } from './session-files';
 
 export interface ClassroomHostOptions {
   /** The session store's own services: the only data this host can reach. */
@@ -16,8 +13,10 @@ export interface ClassroomHostOptions {
   readonly host: string;
   readonly port?: number;
   readonly log: (message: string) => void;
-  /** Told once the session has ended (by the teacher, the owner or the clock). */
+  /** Told at once when the session ends (by the teacher, the owner or the clock). */
   readonly onEnded: () => void;
+  /** Told after that, once the store's services have stopped: nothing can reach the store any more. */
+  readonly onStoreClosed: () => void;
 }
 
 export interface ClassroomHost {
@@ -41,7 +40,10 @@ export interface ClassroomHost {
 export async function startClassroomHost(options: ClassroomHostOptions): Promise<ClassroomHost> {
   const { store, session, log } = options;
   const access = classroomAccess(session);
-  const fileCache = new StoreFileCache();
+  const files = new SessionFiles({
+    resolveInstanceFile: (uid) => store.studies.resolveInstanceFile(uid),
+    hiddenFromStudents: (uid) => session.hiddenFromStudents(session.studyOfInstance(uid)),
+  });
   let ending: Promise<void> | undefined;
 
   const end = (): Promise<void> => {
@@ -52,7 +54,13 @@ export async function startClassroomHost(options: ClassroomHostOptions): Promise
       access.end();
       server.disconnect(() => true, 'The teaching session has ended.');
       options.onEnded();
-      await store.close();
+      // Nobody can fetch a file any more: the bytes kept for the class go now, not when the host stops listening.
+      files.clear();
+      try {
+        await store.close();
+      } finally {
+        options.onStoreClosed();
+      }
     })();
     return ending;
   };
@@ -70,14 +78,7 @@ export async function startClassroomHost(options: ClassroomHostOptions): Promise
     handlers,
     events: store.events,
     rendererDir: options.rendererDir,
-    files: (principal, requestPath) => {
-      const lookup = lookupCacheFile(requestPath, (uid) => store.studies.resolveInstanceFile(uid));
-      if (lookup.status !== 200) return lookup;
-      const uid = decodeURIComponent(requestPath).slice(fileRoutes.instance.length);
-      if (principal.role === 'student' && session.hiddenFromStudents(session.studyOfInstance(uid))) return redactedInstanceBytes(lookup.filePath, uid);
-      const body = fileCache.read(lookup.filePath);
-      return body === undefined ? lookup : { status: 200, body, contentType: lookup.contentType };
-    },
+    files: (principal, requestPath) => files.answer(principal.role, requestPath),
     refuseCall: (callName, principal) => classroomRefusal(session, callName, principal.role),
     onSocket: (principal, open) => {
       if (principal.participantId !== undefined && !session.ended) session.socketChanged(principal.participantId, open);

@@ -15,7 +15,7 @@ type Links = z.output<typeof teachingLinksSchema>;
 export interface TeachingServiceDeps {
   readonly ownerDb: Database.Database;
   readonly ownerCacheDir: string;
-  /** The owner's bus: the workstation hears teaching.ended too. */
+  /** The owner's bus: the workstation hears teaching.ended too, once the session's store is removed. */
   readonly events: EventBus;
   /** Builds the services of a session store (the same code as the owner's, over another folder). */
   readonly createStoreServices: (cacheDir: string) => Services;
@@ -33,9 +33,18 @@ interface Running {
   readonly timer: NodeJS.Timeout;
 }
 
+function removeStore(storeDir: string, log: (message: string) => void): void {
+  try {
+    fs.rmSync(storeDir, { recursive: true, force: true });
+  } catch (error) {
+    log(`[radstation] teaching: the session store ${storeDir} could not be removed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /**
  * The owner's side of teaching: start a session (de-identify into a new store, start its
- * classroom host), say what is running, end it. One session runs at a time.
+ * classroom host), say what is running, end it (its store is removed then). One session
+ * runs at a time.
  */
 export function createTeachingService(deps: TeachingServiceDeps) {
   const log = deps.log ?? ((message: string) => console.error(message));
@@ -54,7 +63,6 @@ export function createTeachingService(deps: TeachingServiceDeps) {
   const ended = (current: Running): void => {
     clearTimeout(current.timer);
     if (running === current) running = undefined;
-    deps.events.emit('teaching.ended', { sessionId: current.session.sessionId });
     lingering.add(current.host);
     setTimeout(() => {
       lingering.delete(current.host);
@@ -96,6 +104,12 @@ export function createTeachingService(deps: TeachingServiceDeps) {
           onEnded: () => {
             if (current) ended(current);
           },
+          onStoreClosed: () => {
+            // The de-identified copies served nobody once every link died: they go with the session,
+            // so a workstation that teaches every week does not keep every class's copies.
+            removeStore(storeDir, log);
+            deps.events.emit('teaching.ended', { sessionId });
+          },
         });
         const timer = setTimeout(() => void host.end(), Math.max(0, session.endsAt - Date.now()));
         timer.unref();
@@ -104,7 +118,7 @@ export function createTeachingService(deps: TeachingServiceDeps) {
         return links(current);
       } catch (error) {
         await store?.close();
-        fs.rmSync(storeDir, { recursive: true, force: true });
+        removeStore(storeDir, log);
         throw error;
       } finally {
         starting = false;

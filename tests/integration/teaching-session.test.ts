@@ -30,8 +30,9 @@ async function ownerCall<Name extends 'teaching.start' | 'teaching.status' | 'te
 
 describe('a teaching session', () => {
   it('de-identifies the chosen study into its own store, serves it, and ends with every link dead', async () => {
-    const ownerEvents: string[] = [];
-    const unsubscribe = owner.events.subscribe((name) => ownerEvents.push(name));
+    let ownerHeardEnd: () => void = () => undefined;
+    const ownerEnded = new Promise<void>((resolve) => (ownerHeardEnd = resolve));
+    const unsubscribe = owner.events.subscribe((name) => name === 'teaching.ended' && ownerHeardEnd());
     expect((await ownerCall('teaching.status', {})).session).toBeNull();
     const links = await ownerCall('teaching.start', { studyInstanceUids: [ctStudyUid], durationMinutes: 30 });
     expect(links.studentUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/s\/[A-Z2-9]{8}$/);
@@ -100,7 +101,9 @@ describe('a teaching session', () => {
     expect(await gone.text()).toContain('has ended');
     expect((await fetch(`${origin}/`, { headers: { cookie: studentCookie } })).status).toBe(410);
     expect((await ownerCall('teaching.status', {})).session).toBeNull();
-    expect(ownerEvents).toContain('teaching.ended');
+    // The workstation hears of the end once the store is gone: nothing could reach it any more.
+    await ownerEnded;
+    expect(fs.existsSync(storeDir)).toBe(false);
     unsubscribe();
   }, 120_000);
 
@@ -108,10 +111,19 @@ describe('a teaching session', () => {
     // The contract's shortest session is a minute; the service itself takes any length, so the
     // test asks it directly for about a second rather than waiting a minute of real time.
     const links = await owner.teaching.start({ studyInstanceUids: [ctStudyUid], options: [], allowStudentAi: false, durationMinutes: 1.5 / 60 });
+    const ownerEnded = new Promise<void>((resolve) => {
+      const unsubscribe = owner.events.subscribe((name) => {
+        if (name !== 'teaching.ended') return;
+        unsubscribe();
+        resolve();
+      });
+    });
     const studentCookie = await joinAsStudent(links.studentUrl, 'Timed');
     const origin = new URL(links.studentUrl).origin;
     const student = await openClassroomSocket(origin, studentCookie);
     expect(await student.closed).toBe(4401);
     expect((await fetch(links.studentUrl)).status).toBe(410);
+    await ownerEnded;
+    expect(fs.existsSync(path.join(owner.dirs.cacheDir, 'teaching', links.sessionId))).toBe(false);
   }, 60_000);
 });

@@ -45,6 +45,11 @@ export function readDataSet(filePath: string, sopInstanceUid: string, options: {
     if (code === 'ENOENT') throw new ServiceError('not-found', `The file of instance ${sopInstanceUid} is missing: it was moved or deleted after import.`);
     throw new ServiceError('unavailable', `The file of instance ${sopInstanceUid} could not be read (${code ?? 'read error'}).`);
   }
+  return parseDataSet(bytes, sopInstanceUid, options);
+}
+
+/** Parses an instance's bytes already in memory, with readDataSet's rules and errors. */
+export function parseDataSet(bytes: Buffer, sopInstanceUid: string, options: { untilTag?: string } = {}): DataSet {
   try {
     // A Buffer, not a plain Uint8Array: dicom-parser inflates deflated files with Buffer.copy.
     return withoutHeaderPhantoms(parseDicomBounded(bytes, { vrCallback, ...options }));
