@@ -24,8 +24,18 @@ export interface DcmjsData {
   DicomDict: new (meta: Record<string, unknown>) => DicomDictInstance;
 }
 
+interface DcmjsLog {
+  getLogger(name: string): { setLevel(level: 'silent' | 'error' | 'warn' | 'info'): void };
+}
+
 const require = createRequire(import.meta.url);
-export const dcmjsData = (require('dcmjs') as { data: DcmjsData }).data;
+const dcmjs = require('dcmjs') as { data: DcmjsData; log: DcmjsLog };
+export const dcmjsData = dcmjs.data;
+// dcmjs prints "Invalid vr type …" on the process's stderr for every element of a damaged file
+// whose VR it does not know (a de-identification pass over a fuzzed corpus printed 123 such lines).
+// Nobody reads the main process's console: the element is kept as UN and the callers' own checks
+// report what matters, so its validation log stays quiet.
+dcmjs.log.getLogger('validation.dcmjs').setLevel('silent');
 
 export function toArrayBuffer(buffer: Buffer): ArrayBuffer {
   return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer;
