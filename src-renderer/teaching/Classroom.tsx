@@ -176,6 +176,7 @@ export function Classroom({ role, displayName, sessionId }: Props) {
               }}
               onUserInput={picking ? undefined : stepOut}
               pickPoint={picking}
+              keepMeasurements={role === 'student'}
             />
           ) : (
             <p className="notice">{room.cases.length === 0 ? 'Loading the cases…' : 'Choose a case.'}</p>

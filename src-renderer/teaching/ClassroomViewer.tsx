@@ -3,9 +3,10 @@ import type { ViewerStudy } from '../../src-shared/contract';
 import { useApi } from '../shell/api-context';
 import { imageIdsForSeries } from '../viewer/image-ids';
 import { SeriesPanel } from '../viewer/SeriesPanel';
-import { imagePointAt } from '../viewer/teaching-view';
+import { imagePointAt, isTeacherAnnotation } from '../viewer/teaching-view';
 import type { LeftTool } from '../viewer/tool-bindings';
 import { viewer } from '../viewer/viewer-state';
+import { useMeasurementStore } from '../viewer/use-measurement-store';
 import { useViewerEngine } from '../viewer/use-viewer-engine';
 import { ViewportPane } from '../viewer/ViewportPane';
 import '../viewer/viewer.css';
@@ -36,17 +37,23 @@ interface Props {
   onUserInput?: () => void;
   /** While set, a click on the image picks a point instead of using the tool. */
   pickPoint?: ((point: ImagePoint) => void) | undefined;
+  /** A student's own measurements are kept by the session (never the teacher's, shown by follow-me). */
+  keepMeasurements?: boolean;
 }
+
+const isOwnMeasurement = (annotationUid: string): boolean => !isTeacherAnnotation(annotationUid);
 
 /**
  * The classroom's viewer: the case's series, one viewport and the tools a class needs
- * (window, pan, zoom, measure). Nothing here saves to a cache, makes a series or edits a report.
+ * (window, pan, zoom, measure). Nothing here writes to a cache, makes a series or edits a report;
+ * a student's measurements are kept in the session's memory by the main process.
  */
-export function ClassroomViewer({ studyInstanceUid, seriesInstanceUid, onSeries, onStackShown, onUserInput, pickPoint }: Props) {
+export function ClassroomViewer({ studyInstanceUid, seriesInstanceUid, onSeries, onStackShown, onUserInput, pickPoint, keepMeasurements = false }: Props) {
   const api = useApi();
   const { ready, failure, setFailure } = useViewerEngine({ destroyOnUnmount: true });
   const [study, setStudy] = useState<ViewerStudy | undefined>();
   const [tool, setTool] = useState<LeftTool>(viewer.leftTool);
+  useMeasurementStore(api, keepMeasurements && ready ? study : undefined, isOwnMeasurement);
 
   useEffect(() => {
     let alive = true;

@@ -51,6 +51,11 @@ export function captureViewportView(seriesInstanceUid: string, viewportId = view
 /** The teacher's annotations now shown on this viewer, by UID, with the JSON they were drawn from. */
 const appliedAnnotations = new Map<string, string>();
 
+/** Whether an annotation on this viewer is the teacher's, shown by follow-me (not the user's own). */
+export function isTeacherAnnotation(annotationUid: string): boolean {
+  return appliedAnnotations.has(annotationUid);
+}
+
 /** Puts a teacher's view on a viewport whose stack is already the view's series. */
 export async function applyViewportView(api: RadstationApi, view: ViewportView, viewportId = viewer.activeViewportId): Promise<void> {
   const viewport = viewer.viewport(viewportId);

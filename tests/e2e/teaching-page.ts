@@ -41,10 +41,10 @@ export async function waitForImage(page: Page): Promise<void> {
  * the upgrade, as the app's own socket does): what a student could try from the console.
  * Resolves with the host's envelope, or with `{ refused }` when the socket is not accepted.
  */
-export async function rawCall(page: Page, name: string, payload: unknown): Promise<{ ok: boolean; code?: string; refused?: boolean }> {
+export async function rawCall(page: Page, name: string, payload: unknown): Promise<{ ok: boolean; code?: string; refused?: boolean; value?: unknown }> {
   return page.evaluate(
     ([callName, callPayload]) =>
-      new Promise<{ ok: boolean; code?: string; refused?: boolean }>((resolve) => {
+      new Promise<{ ok: boolean; code?: string; refused?: boolean; value?: unknown }>((resolve) => {
         const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`);
         const timer = setTimeout(() => resolve({ ok: false, refused: true }), 10_000);
         socket.onerror = () => {
@@ -53,11 +53,11 @@ export async function rawCall(page: Page, name: string, payload: unknown): Promi
         };
         socket.onopen = () => socket.send(JSON.stringify({ type: 'call', id: 1, name: callName, payload: callPayload }));
         socket.onmessage = (event) => {
-          const message = JSON.parse(String(event.data)) as { type: string; id?: number; result?: { ok: boolean; error?: { code?: string } } };
+          const message = JSON.parse(String(event.data)) as { type: string; id?: number; result?: { ok: boolean; value?: unknown; error?: { code?: string } } };
           if (message.type !== 'result' || message.id !== 1) return;
           clearTimeout(timer);
           socket.close();
-          resolve({ ok: message.result?.ok ?? false, code: message.result?.error?.code });
+          resolve({ ok: message.result?.ok ?? false, code: message.result?.error?.code, value: message.result?.value });
         };
       }),
     [name, payload] as const,

@@ -181,6 +181,52 @@ test.describe('teaching session', () => {
     await ben.context.close();
   });
 
+  test("a student's own measurements are kept by the session across a reload; the teacher's are not saved as hers", async ({ page, webHost, browser }) => {
+    test.setTimeout(300_000);
+    importLinked(webHost, [ctDir]);
+    await page.goto(webHost.url);
+    await page.getByRole('checkbox', { name: /Select study of .* for teaching/ }).check();
+    await page.getByRole('button', { name: /^Teach…/ }).click();
+    await page.getByRole('dialog', { name: 'Start a teaching session' }).getByRole('button', { name: 'Start session' }).click();
+    const studentUrl = (await page.getByTestId('student-url').textContent({ timeout: 120_000 })) ?? '';
+    const [teacher] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Open classroom as teacher' }).click()]);
+    await expect(teacher.getByTestId('classroom')).toHaveAttribute('data-role', 'teacher', { timeout: 30_000 });
+    await waitForImage(teacher);
+    const dee = await joinAsStudent(browser, studentUrl, 'Dee');
+    await waitForImage(dee.page);
+    const measurementsOf = (viewerPage: Page) => viewerPage.evaluate(() => (window.radstationViewer?.measurements() ?? []).map((item) => item.annotationUid));
+    const kept = async () => {
+      const studies = (await rawCall(dee.page, 'studies.list', {})).value as { studies: { studyInstanceUid: string }[] };
+      const list = await rawCall(dee.page, 'viewer.measurements.list', { studyInstanceUid: studies.studies[0]?.studyInstanceUid });
+      return ((list.value as { measurements?: { annotationUid: string }[] } | undefined)?.measurements ?? []).map((item) => item.annotationUid);
+    };
+
+    // The teacher measures and shares the view: Dee sees the teacher's length.
+    await teacher.getByRole('button', { name: 'Length', exact: true }).click();
+    await dragOnImage(teacher, [0.3, 0.3], [0.5, 0.35]);
+    await expect.poll(() => measurementsOf(teacher)).toHaveLength(1);
+    await teacher.getByRole('button', { name: /^Follow me/ }).click();
+    await expect.poll(() => measurementsOf(dee.page), { timeout: 20_000 }).toHaveLength(1);
+    const [teachersLength] = await measurementsOf(teacher);
+
+    // Dee draws her own length: the session keeps hers, never the teacher's.
+    await dee.page.getByRole('button', { name: 'Length', exact: true }).click();
+    await dragOnImage(dee.page, [0.4, 0.6], [0.6, 0.7]);
+    await expect.poll(() => measurementsOf(dee.page)).toHaveLength(2);
+    const deesLength = (await measurementsOf(dee.page)).find((uid) => uid !== teachersLength);
+    await expect.poll(kept, { timeout: 20_000 }).toEqual([deesLength]);
+
+    // A reload brings her length back from the session.
+    await dee.page.reload();
+    await waitForImage(dee.page);
+    await expect.poll(() => measurementsOf(dee.page), { timeout: 20_000 }).toContain(deesLength);
+    expect(await kept()).toEqual([deesLength]);
+
+    await page.getByRole('button', { name: 'End session' }).click();
+    await expect(page.getByRole('button', { name: /^Teach…/ })).toBeVisible();
+    await dee.context.close();
+  });
+
   test('a removed student is told so and cannot come back in', async ({ page, webHost, browser }) => {
     test.setTimeout(300_000);
     importLinked(webHost, [ctDir]);
