@@ -4,6 +4,7 @@
 // web host's page from navigation to the painted list, in headless Chromium.
 // Prints figures and ends with one JSON line; asserts nothing about time.
 //   npm run bench:browser -- --studies 20000 [--runs 30] [--keep]
+//   npm run bench:browser -- --cache DIR   (measures a cache already built, e.g. one kept by --keep)
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,8 +16,8 @@ import { createStudyService } from '../src-main/studies/study-service';
 import type { StudyQuery } from '../src-shared/domain/studies';
 import { writeSyntheticStudies } from '../tests/helpers/synthetic-studies';
 
-const { values } = parseArgs({ options: { studies: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' }, keep: { type: 'boolean', default: false } } });
-const studyCount = Number(values.studies);
+const { values } = parseArgs({ options: { studies: { type: 'string', default: '100000' }, runs: { type: 'string', default: '30' }, keep: { type: 'boolean', default: false }, cache: { type: 'string' } } });
+let studyCount = Number(values.studies);
 const runs = Number(values.runs);
 if (!Number.isInteger(studyCount) || studyCount < 1 || !Number.isInteger(runs) || runs < 1) throw new Error('--studies and --runs take positive whole numbers');
 const pageLimit = 500;
@@ -52,10 +53,12 @@ async function startHost(cacheDir: string) {
   return { url, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
-const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'radstation-browser-bench-'));
-const sources = path.join(workDir, 'sources');
-const cacheDir = path.join(workDir, 'cache');
-try {
+const workDir = values.cache ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'radstation-browser-bench-'));
+const cacheDir = values.cache ? path.resolve(values.cache) : path.join(workDir ?? '', 'cache');
+
+/** Writes the studies and imports them with the product's CLI, as a clinic's cache would be filled. */
+function buildCache(dir: string): void {
+  const sources = path.join(dir, 'sources');
   let started = performance.now();
   writeSyntheticStudies(sources, studyCount, `1.2.826.0.1.3680043.8.498.${Date.now() % 1_000_000_000}`);
   console.log(`wrote ${studyCount} studies (one image each) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -66,6 +69,10 @@ try {
   const report = JSON.parse(imported.stdout.trim().split('\n').pop() ?? '{}') as { studies: number; instances: number; failed: unknown[]; seconds: number };
   if (report.studies !== studyCount) throw new Error(`the import made ${report.studies} studies of ${studyCount} (${report.failed.length} files failed)`);
   console.log(`imported ${report.instances} files, ${report.studies} studies, in ${report.seconds.toFixed(1)} s (${Math.round(report.instances / report.seconds)} files/s; ${((performance.now() - started) / 1000).toFixed(1)} s with the CLI's start-up)`);
+}
+
+try {
+  if (workDir) buildCache(workDir);
 
   // The searches a reception desk types most; each is the call the browser makes (limit 500, page and total).
   const searches: [string, StudyQuery][] = [
@@ -77,6 +84,10 @@ try {
     ['name text and modality', { text: 'kowalski', modality: 'CT' }],
   ];
   const studiesService = createStudyService(cacheDir);
+  if (!workDir) {
+    studyCount = studiesService.page({ limit: 1 }).total;
+    console.log(`measuring the cache in ${cacheDir}: ${studyCount} studies`);
+  }
   const p95s: number[] = [];
   try {
     for (const [label, query] of searches) {
@@ -142,6 +153,6 @@ try {
   console.log(`worst query p95 ${result.query_p95_ms} ms (target ≤ 50); list painted, median of ${paints.length} loads, ${result.list_paint_ms} ms (target ≤ 300)`);
   console.log(JSON.stringify(result));
 } finally {
-  if (values.keep) console.log(`kept ${workDir}`);
-  else fs.rmSync(workDir, { recursive: true, force: true });
+  if (workDir && values.keep) console.log(`kept ${workDir}`);
+  else if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 }
