@@ -133,7 +133,7 @@ export function createServices(config: ServicesConfig): Services {
   const handlers: CallHandlers = {
     'app.about': () => about(),
     'app.ping': (request) => ({ sentAt: request.sentAt, answeredAt: Date.now() }),
-    'studies.list': (request) => ({ studies: studies.list(request) }),
+    'studies.list': (request) => studies.page(request),
     'viewer.study': (request) => viewer.study(request.studyInstanceUid),
     'viewer.object': (request) => viewer.object(request.sopInstanceUid),
     'viewer.segmentation': (request) => viewer.segmentation(request.sopInstanceUid),

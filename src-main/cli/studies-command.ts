@@ -3,7 +3,7 @@ import path from 'node:path';
 import { studyQuerySchema, type StudySummary } from '../../src-shared/domain/studies';
 import { resolveDirs } from '../platform/paths';
 import { databaseFileName, openCacheDatabase } from '../studies/cache/database';
-import { listStudies } from '../studies/cache/study-queries';
+import { countStudies, listStudies } from '../studies/cache/study-queries';
 import { UsageError, type CliCommand } from './command';
 import { cacheOption, parseCommandArgs } from './common-options';
 
@@ -59,7 +59,7 @@ export const studiesCommand: CliCommand = {
   --modality M    only studies with a series of this modality (CT, MR, …)
   --from DATE     studies on or after this date (YYYY-MM-DD or YYYYMMDD)
   --to DATE       studies on or before this date
-  --json          print one JSON document: {"studies": [...]}`,
+  --json          print one JSON document: {"studies": [...], "total": N}; at most 10,000 studies are listed, total counts all`,
   async run(args, io) {
     const { values } = parseCommandArgs('studies', args, {
       ...cacheOption,
@@ -85,21 +85,27 @@ export const studiesCommand: CliCommand = {
     const { cacheDir } = resolveDirs({ cacheDir: values.cache });
     // Listing never creates a cache: a folder without one simply has no studies.
     let studies: StudySummary[] = [];
+    let total = 0;
     if (fs.existsSync(path.join(cacheDir, databaseFileName))) {
       const db = openCacheDatabase(cacheDir);
       try {
         studies = listStudies(db, query.data);
+        total = countStudies(db, query.data);
       } finally {
         db.close();
       }
     }
     if (values.json) {
-      io.out(JSON.stringify({ studies }));
+      io.out(JSON.stringify({ studies, total }));
     } else if (studies.length === 0) {
       io.out(fs.existsSync(path.join(cacheDir, databaseFileName)) ? 'No studies match.' : `No study cache in ${cacheDir} yet.`);
     } else {
       io.out(formatStudyTable(studies));
-      io.out(`${studies.length} ${studies.length === 1 ? 'study' : 'studies'}`);
+      io.out(
+        total > studies.length
+          ? `${studies.length} of ${total} studies: refine with --search, --modality, --from or --to`
+          : `${studies.length} ${studies.length === 1 ? 'study' : 'studies'}`,
+      );
     }
     return 0;
   },

@@ -13,7 +13,7 @@ import { serviceConnection } from './cache/database';
 import { orderedInstances, seriesExists, studyExists, listSeries } from './cache/series-queries';
 import { resolveStoredPath } from './cache/stored-files';
 import { deleteStudy } from './cache/study-deletion';
-import { instanceFilePath, listStudies } from './cache/study-queries';
+import { countStudies, instanceFilePath, listStudies } from './cache/study-queries';
 import { readDataSet } from './dicom/read-dataset';
 import { describeDataSet, readOrUndefined } from './dicom/tag-values';
 import { seriesThumbnail } from './thumbnails/series-thumbnail';
@@ -21,6 +21,8 @@ import { seriesThumbnail } from './thumbnails/series-thumbnail';
 /** What the rest of the app may ask of the study cache. */
 export interface StudyService {
   list(query: StudyQuery): StudySummary[];
+  /** The list cut at the query's limit and how many studies match in all, read from one snapshot of the cache. */
+  page(query: StudyQuery): { studies: StudySummary[]; total: number };
   series(studyInstanceUid: string): SeriesSummary[];
   instances(seriesInstanceUid: string): { orderedBy: 'slice-position' | 'instance-number'; instances: InstanceSummary[] };
   tags(sopInstanceUid: string): { sopInstanceUid: string; transferSyntaxUid: string; tags: DicomTagNode[] };
@@ -39,6 +41,8 @@ export function createStudyService(cacheDir: string, sharedDb?: Database.Databas
   };
   return {
     list: (query) => listStudies(db, query),
+    // One read transaction: an import committing between the two queries cannot make the total disagree with the page.
+    page: (query) => db.transaction(() => ({ studies: listStudies(db, query), total: countStudies(db, query) }))(),
     series: (studyInstanceUid) => {
       if (!studyExists(db, studyInstanceUid)) throw new ServiceError('not-found', `The cache has no study with UID ${studyInstanceUid}.`);
       return listSeries(db, studyInstanceUid);

@@ -59,11 +59,13 @@ export function classroomHandlers(base: CallHandlers, session: ClassroomSession,
       if (!isStudent(context)) return base['studies.list'](request, context);
       // A text search would match hidden descriptions: list everything, redact, then search what a student may see.
       const { text, ...rest } = request;
-      const { studies } = await base['studies.list'](rest, context);
+      const { studies, total } = await base['studies.list'](rest, context);
       const visible = studies.map((study) => (session.hiddenFromStudents(study.studyInstanceUid) ? redactStudySummary(study) : study));
       const needle = text?.trim().toLowerCase();
-      if (!needle) return { studies: visible };
-      return { studies: visible.filter((study) => [study.patientName, study.patientId, study.accessionNumber, study.studyDescription].some((field) => field.toLowerCase().includes(needle))) };
+      if (!needle) return { studies: visible, total };
+      const matches = visible.filter((study) => [study.patientName, study.patientId, study.accessionNumber, study.studyDescription].some((field) => field.toLowerCase().includes(needle)));
+      // A session's store holds only its few cases, far under any page limit, so the matches listed are all of them.
+      return { studies: matches, total: matches.length };
     },
     'studies.series': async (request, context) => {
       const reply = await base['studies.series'](request, context);

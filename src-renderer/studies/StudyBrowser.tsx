@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { StudyQuery } from '../../src-shared/domain/studies';
 import { useApi, useCall } from '../shell/api-context';
-import { formatDicomDate, formatPersonName, toDicomDate } from './format';
+import { formatCount, formatDicomDate, formatPersonName, toDicomDate } from './format';
 import { DeleteStudyButton } from './DeleteStudyButton';
 import { DeidentifyStudyButton } from './DeidentifyStudyButton';
 import { SendStudyButton } from '../network/SendStudyButton';
@@ -63,6 +63,12 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
       <StudyFilters value={filters} onChange={setFilters} />
       <TeachPanel selected={selection.selected} />
       {studies.status === 'failed' && <p className="error">{studies.message}</p>}
+      {/* Above the table, where it is seen without scrolling: the list shows the first page only. */}
+      {studies.status === 'ready' && studies.value.total > studies.value.studies.length && (
+        <p className="list-cut" role="status" data-testid="studies-total">
+          {formatCount(studies.value.studies.length)} of {formatCount(studies.value.total)}: refine the search
+        </p>
+      )}
       <table className="study-table">
         <thead>
           <tr>

@@ -16,3 +16,8 @@ export function toDicomDate(inputValue: string): string | undefined {
 export function formatPersonName(name: string): string {
   return name.replace(/\^+/g, ' ').trim();
 }
+
+/** A count with thousands separators (100,000), the same whatever the browser's locale, like the rest of the UI's English. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}

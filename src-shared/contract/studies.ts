@@ -21,12 +21,16 @@ const noControlCharacterMessage = 'must not contain control characters (NUL, esc
 export const studyCalls = {
   'studies.list': defineCall({
     roles: anyRole,
-    summary: 'Studies in the cache, filtered and sorted',
+    summary: 'Studies in the cache, filtered and sorted, cut at the limit; total counts every match',
     request: studyQuerySchema.extend({
       text: studyQuerySchema.shape.text.refine(withoutControlCharacters, noControlCharacterMessage),
       modality: studyQuerySchema.shape.modality.refine(withoutControlCharacters, noControlCharacterMessage),
     }),
-    response: z.object({ studies: z.array(studySummarySchema) }),
+    response: z.object({
+      studies: z.array(studySummarySchema),
+      /** How many studies match the filters in all; more than studies.length when the list was cut at the limit. */
+      total: z.number().int().nonnegative(),
+    }),
   }),
   'studies.series': defineCall({
     roles: anyRole,

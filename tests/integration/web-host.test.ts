@@ -121,7 +121,7 @@ describe('web host', () => {
     expect(about.ok).toBe(true);
     const parsed = aboutSchema.parse(about.value);
     expect(parsed).toMatchObject({ host: 'web', electronVersion: null, nodeVersion: process.versions.node });
-    expect(await call(ws, 2, 'studies.list', {})).toEqual({ ok: true, value: { studies: [] } });
+    expect(await call(ws, 2, 'studies.list', {})).toEqual({ ok: true, value: { studies: [], total: 0 } });
     expect(await call(ws, 3, 'studies.list', { limit: -1 })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     ws.close();
   });

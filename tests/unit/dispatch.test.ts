@@ -17,7 +17,7 @@ function handlers(overrides: Partial<CallHandlers> = {}): CallHandlers {
     'studies.list': (request) => {
       // The dispatcher hands over the parsed request, defaults applied.
       expect(request.sortBy).toBe('studyDate');
-      return { studies: [] };
+      return { studies: [], total: 0 };
     },
     ...overrides,
   };
@@ -33,7 +33,7 @@ describe('dispatch', () => {
   });
 
   it('applies schema defaults before the service sees the request', async () => {
-    await expect(dispatch(handlers(), 'studies.list', {}, context)).resolves.toEqual({ ok: true, value: { studies: [] } });
+    await expect(dispatch(handlers(), 'studies.list', {}, context)).resolves.toEqual({ ok: true, value: { studies: [], total: 0 } });
   });
 
   it('refuses an unknown call by name', async () => {

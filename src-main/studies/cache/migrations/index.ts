@@ -3,6 +3,7 @@ import { importConflictsMigration } from './migration-2-import-conflicts';
 import { thumbnailStalenessMigration } from './migration-3-thumbnail-staleness';
 import { reportDraftsMigration } from './migration-6-report-drafts';
 import { deidentifiedStudiesMigration } from './migration-7-deidentified-studies';
+import { studyListIndexesMigration } from './migration-8-study-list-indexes';
 
 /**
  * Each migration moves the schema from version N-1 to N inside one transaction.
@@ -121,6 +122,7 @@ export const migrations: readonly Migration[] = [
   },
   reportDraftsMigration,
   deidentifiedStudiesMigration,
+  studyListIndexesMigration,
 ];
 
 /** Versions that were never released, each with the reason; no other gap is allowed. */
