@@ -1,20 +1,12 @@
 import type Database from 'better-sqlite3';
 import { ServiceError } from '../../src-shared/contract/errors';
 import type { ReportEntry } from '../../src-shared/domain/reports';
+import type { PatientStudyHeader } from '../../src-shared/domain/studies';
 import { formatDicomDate } from './metadata-questions';
 
-/** The study fields a report is headed with, as the cache holds them. */
-export interface ReportStudy {
-  studyInstanceUid: string;
-  patientName: string;
-  patientId: string;
-  patientBirthDate: string;
-  patientSex: string;
-  studyDate: string;
-  studyTime: string;
-  accessionNumber: string;
+/** The study fields a report is headed with, as the cache holds them: the common header and two more. */
+export interface ReportStudy extends PatientStudyHeader {
   studyId: string;
-  studyDescription: string;
   referringPhysicianName: string;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCall } from './define';
 import { anyRole } from './roles';
-import { dicomUidSchema } from '../domain/studies';
+import { dicomUidSchema, patientStudyHeaderSchema } from '../domain/studies';
 import { viewerObjectSchema } from './viewer-objects';
 import { segmentationSchema } from './viewer-segmentation';
 
@@ -35,16 +35,7 @@ export const viewerSeriesSchema = z.object({
 });
 export type ViewerSeries = z.infer<typeof viewerSeriesSchema>;
 
-export const viewerStudySchema = z.object({
-  studyInstanceUid: dicomUidSchema,
-  patientName: z.string(),
-  patientId: z.string(),
-  patientBirthDate: z.string(),
-  patientSex: z.string(),
-  studyDate: z.string(),
-  studyTime: z.string(),
-  studyDescription: z.string(),
-  accessionNumber: z.string(),
+export const viewerStudySchema = patientStudyHeaderSchema.extend({
   series: z.array(viewerSeriesSchema),
 });
 export type ViewerStudy = z.infer<typeof viewerStudySchema>;

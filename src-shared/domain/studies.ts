@@ -11,7 +11,8 @@ export type DicomUid = z.infer<typeof dicomUidSchema>;
 /** DICOM dates stay as YYYYMMDD strings: partial and missing dates are common and meaningful. */
 export const dicomDateSchema = z.string().regex(/^\d{8}$/, 'expected YYYYMMDD');
 
-export const studySummarySchema = z.object({
+/** Who the study is of, and when and what it was: the header fields every view of a study shows, declared once. */
+export const patientStudyHeaderSchema = z.object({
   studyInstanceUid: dicomUidSchema,
   patientName: z.string(),
   patientId: z.string(),
@@ -21,6 +22,10 @@ export const studySummarySchema = z.object({
   studyTime: z.string(),
   accessionNumber: z.string(),
   studyDescription: z.string(),
+});
+export type PatientStudyHeader = z.infer<typeof patientStudyHeaderSchema>;
+
+export const studySummarySchema = patientStudyHeaderSchema.extend({
   referringPhysicianName: z.string(),
   modalities: z.array(z.string()),
   seriesCount: z.number().int(),
