@@ -1,6 +1,7 @@
 import { Enums as CoreEnums, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { initCornerstone, toolClasses } from './cornerstone-init';
+import type { SlicePlace } from '../../src-shared/imaging/slice-geometry';
 import { parseVoiLutFunction, type VoiLutFunction } from '../../src-shared/imaging/voi';
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 import { edgeLabels, type EdgeLabels } from './orientation-labels';
@@ -34,6 +35,8 @@ export class ViewerController {
   private engine: RenderingEngine | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly stacks = new Map<string, string[]>();
+  /** Where each image of a viewport's stack lies, when its pane knows (linked viewports match slices by it). */
+  private readonly places = new Map<string, readonly SlicePlace[]>();
   activeViewportId: string | undefined;
   leftTool: LeftTool = 'WindowLevel';
 
@@ -71,6 +74,7 @@ export class ViewerController {
     this.group.removeViewports(renderingEngineId, viewportId);
     this.engine.disableElement(viewportId);
     this.stacks.delete(viewportId);
+    this.places.delete(viewportId);
     if (this.activeViewportId === viewportId) this.activeViewportId = undefined;
   }
 
@@ -88,11 +92,16 @@ export class ViewerController {
     return this.engine.getViewport(viewportId) as StackViewport | undefined;
   }
 
-  /** Shows a stack: the chosen image first, then the rest prefetched outwards from it. */
-  async showStack(viewportId: string, imageIds: string[], startIndex = 0): Promise<void> {
+  /**
+   * Shows a stack: the chosen image first, then the rest prefetched outwards from it.
+   * `places` (one per image, in order) says where each image lies in the patient.
+   */
+  async showStack(viewportId: string, imageIds: string[], startIndex = 0, places?: readonly SlicePlace[]): Promise<void> {
     const viewport = this.viewport(viewportId);
     if (!viewport) throw new Error(`No viewport ${viewportId}`);
     this.stacks.set(viewportId, imageIds);
+    if (places && places.length === imageIds.length) this.places.set(viewportId, places);
+    else this.places.delete(viewportId);
     await viewport.setStack(imageIds, Math.min(Math.max(0, startIndex), imageIds.length - 1));
     viewport.render();
     toolUtilities.stackPrefetch.enable(viewport.element);
@@ -101,6 +110,11 @@ export class ViewerController {
 
   stackOf(viewportId: string): string[] | undefined {
     return this.stacks.get(viewportId);
+  }
+
+  /** Where the images of a viewport's stack lie, when known; one per image ID of stackOf. */
+  slicePlacesOf(viewportId: string): readonly SlicePlace[] | undefined {
+    return this.places.get(viewportId);
   }
 
   setActive(viewportId: string): void {
@@ -229,6 +243,7 @@ export class ViewerController {
     this.engine?.destroy();
     this.engine = undefined;
     this.stacks.clear();
+    this.places.clear();
     this.activeViewportId = undefined;
   }
 }
