@@ -1,4 +1,4 @@
-import { Enums as CoreEnums, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
+import { Enums as CoreEnums, getRenderingEngine, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { initCornerstone, toolClasses } from './cornerstone-init';
 import type { SlicePlace } from '../../src-shared/imaging/slice-geometry';
@@ -42,9 +42,12 @@ export class ViewerController {
 
   async init(): Promise<void> {
     await initCornerstone();
-    if (this.engine) return;
-    this.engine = new RenderingEngine(renderingEngineId);
-    const group = ToolGroupManager.getToolGroup(toolGroupId) ?? ToolGroupManager.createToolGroup(toolGroupId);
+    // One engine for the page's life, kept when a study closes: each engine holds several WebGL
+    // contexts, which the browser caps (Chromium about 16) and frees only when it collects them,
+    // so an engine per study lost the oldest contexts, the thumbnails' among them, after ~17 opens.
+    this.engine ??= getRenderingEngine(renderingEngineId) ?? new RenderingEngine(renderingEngineId);
+    if (ToolGroupManager.getToolGroup(toolGroupId)) return;
+    const group = ToolGroupManager.createToolGroup(toolGroupId);
     if (!group) throw new Error('Could not create the viewer tool group');
     for (const tool of toolClasses) if (!group.hasTool(tool.toolName)) group.addTool(tool.toolName);
     applyToolBindings(group, this.leftTool);
@@ -238,10 +241,10 @@ export class ViewerController {
     for (const listener of this.listeners) listener();
   }
 
+  /** Ends the viewer's session: its panes and tool state go; the engine and its WebGL contexts stay for the next (see init). */
   destroy(): void {
     ToolGroupManager.destroyToolGroup(toolGroupId);
-    this.engine?.destroy();
-    this.engine = undefined;
+    for (const viewport of this.engine?.getViewports() ?? []) this.engine?.disableElement(viewport.id);
     this.stacks.clear();
     this.places.clear();
     this.activeViewportId = undefined;
