@@ -4,7 +4,7 @@ import type { RadstationApi, ViewerSeries, ViewerStudy } from '../../src-shared/
 import { sopClassKind } from '../../src-shared/dicom/sop-classes';
 import { useApi } from '../shell/api-context';
 import { aiBannerText, isAiGenerated } from './ai-provenance';
-import { parseImageId } from './image-ids';
+import { parseImageId, slicePlacesForInstances } from './image-ids';
 import { ObjectView } from './ObjectView';
 import { Overlays } from './Overlays';
 import { SegmentationLayer } from './SegmentationLayer';
@@ -52,6 +52,9 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   const [error, setError] = useState<string | undefined>();
   const rightDown = useRef<{ x: number; y: number } | undefined>(undefined);
+  // The series the image IDs come from: its listing says where each image lies, for linked viewports.
+  const seriesRef = useRef(series);
+  seriesRef.current = series;
 
   useEffect(() => {
     const el = element.current;
@@ -90,7 +93,7 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
     setError(undefined);
     // An image without (or with empty) Pixel Data loads as nothing and raises no error: ask the main process, which reads the file.
     void explainFailure(api, imageIds[0], '').then((problem) => current && problem && setError(problem));
-    viewer.showStack(viewportId, imageIds).then(
+    viewer.showStack(viewportId, imageIds, 0, slicePlacesForInstances(seriesRef.current?.instances ?? [])).then(
       () => {
         if (!current) return;
         setStatus(viewer.status(viewportId));

@@ -1,5 +1,6 @@
 import type { RadstationApi, StackInstance, ViewerSeries } from '../../src-shared/contract';
 import { sopClassKind } from '../../src-shared/dicom/sop-classes';
+import type { SlicePlace } from '../../src-shared/imaging/slice-geometry';
 
 /**
  * Cornerstone image IDs for a series, one per frame: `wadouri:` and the host's file URL
@@ -19,6 +20,21 @@ export function imageIdsForInstances(api: RadstationApi, instances: readonly Sta
       : instance.numberOfFrames > 1
       ? Array.from({ length: instance.numberOfFrames }, (_, index) => imageIdFor(api, instance.sopInstanceUid, index + 1))
       : [imageIdFor(api, instance.sopInstanceUid)],
+  );
+}
+
+/**
+ * Where each image of imageIdsForInstances lies, in the same order, from the geometry the
+ * study listing carries (no pixel needed). The frames of a multi-frame instance have their
+ * own positions, which the listing does not carry: they are left unplaced.
+ */
+export function slicePlacesForInstances(instances: readonly StackInstance[]): SlicePlace[] {
+  return instances.flatMap((instance) =>
+    sopClassKind(instance.sopClassUid) !== 'image'
+      ? []
+      : instance.numberOfFrames > 1
+      ? Array.from({ length: instance.numberOfFrames }, () => ({ position: null, orientation: instance.imageOrientationPatient }))
+      : [{ position: instance.imagePositionPatient, orientation: instance.imageOrientationPatient }],
   );
 }
 

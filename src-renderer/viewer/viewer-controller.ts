@@ -1,6 +1,7 @@
-import { Enums as CoreEnums, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
+import { Enums as CoreEnums, getRenderingEngine, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
 import { ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { initCornerstone, toolClasses } from './cornerstone-init';
+import type { SlicePlace } from '../../src-shared/imaging/slice-geometry';
 import { parseVoiLutFunction, type VoiLutFunction } from '../../src-shared/imaging/voi';
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 import { edgeLabels, type EdgeLabels } from './orientation-labels';
@@ -34,14 +35,19 @@ export class ViewerController {
   private engine: RenderingEngine | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly stacks = new Map<string, string[]>();
+  /** Where each image of a viewport's stack lies, when its pane knows (linked viewports match slices by it). */
+  private readonly places = new Map<string, readonly SlicePlace[]>();
   activeViewportId: string | undefined;
   leftTool: LeftTool = 'WindowLevel';
 
   async init(): Promise<void> {
     await initCornerstone();
-    if (this.engine) return;
-    this.engine = new RenderingEngine(renderingEngineId);
-    const group = ToolGroupManager.getToolGroup(toolGroupId) ?? ToolGroupManager.createToolGroup(toolGroupId);
+    // One engine for the page's life, kept when a study closes: each engine holds several WebGL
+    // contexts, which the browser caps (Chromium about 16) and frees only when it collects them,
+    // so an engine per study lost the oldest contexts, the thumbnails' among them, after ~17 opens.
+    this.engine ??= getRenderingEngine(renderingEngineId) ?? new RenderingEngine(renderingEngineId);
+    if (ToolGroupManager.getToolGroup(toolGroupId)) return;
+    const group = ToolGroupManager.createToolGroup(toolGroupId);
     if (!group) throw new Error('Could not create the viewer tool group');
     for (const tool of toolClasses) if (!group.hasTool(tool.toolName)) group.addTool(tool.toolName);
     applyToolBindings(group, this.leftTool);
@@ -71,6 +77,7 @@ export class ViewerController {
     this.group.removeViewports(renderingEngineId, viewportId);
     this.engine.disableElement(viewportId);
     this.stacks.delete(viewportId);
+    this.places.delete(viewportId);
     if (this.activeViewportId === viewportId) this.activeViewportId = undefined;
   }
 
@@ -88,11 +95,16 @@ export class ViewerController {
     return this.engine.getViewport(viewportId) as StackViewport | undefined;
   }
 
-  /** Shows a stack: the chosen image first, then the rest prefetched outwards from it. */
-  async showStack(viewportId: string, imageIds: string[], startIndex = 0): Promise<void> {
+  /**
+   * Shows a stack: the chosen image first, then the rest prefetched outwards from it.
+   * `places` (one per image, in order) says where each image lies in the patient.
+   */
+  async showStack(viewportId: string, imageIds: string[], startIndex = 0, places?: readonly SlicePlace[]): Promise<void> {
     const viewport = this.viewport(viewportId);
     if (!viewport) throw new Error(`No viewport ${viewportId}`);
     this.stacks.set(viewportId, imageIds);
+    if (places && places.length === imageIds.length) this.places.set(viewportId, places);
+    else this.places.delete(viewportId);
     await viewport.setStack(imageIds, Math.min(Math.max(0, startIndex), imageIds.length - 1));
     viewport.render();
     toolUtilities.stackPrefetch.enable(viewport.element);
@@ -101,6 +113,11 @@ export class ViewerController {
 
   stackOf(viewportId: string): string[] | undefined {
     return this.stacks.get(viewportId);
+  }
+
+  /** Where the images of a viewport's stack lie, when known; one per image ID of stackOf. */
+  slicePlacesOf(viewportId: string): readonly SlicePlace[] | undefined {
+    return this.places.get(viewportId);
   }
 
   setActive(viewportId: string): void {
@@ -224,11 +241,12 @@ export class ViewerController {
     for (const listener of this.listeners) listener();
   }
 
+  /** Ends the viewer's session: its panes and tool state go; the engine and its WebGL contexts stay for the next (see init). */
   destroy(): void {
     ToolGroupManager.destroyToolGroup(toolGroupId);
-    this.engine?.destroy();
-    this.engine = undefined;
+    for (const viewport of this.engine?.getViewports() ?? []) this.engine?.disableElement(viewport.id);
     this.stacks.clear();
+    this.places.clear();
     this.activeViewportId = undefined;
   }
 }

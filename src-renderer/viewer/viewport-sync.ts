@@ -1,10 +1,12 @@
-import { Enums as CoreEnums, type Types } from '@cornerstonejs/core';
+import { Enums as CoreEnums, metaData, type StackViewport, type Types } from '@cornerstonejs/core';
+import { nearestSliceIndex } from '../../src-shared/imaging/slice-geometry';
 import { viewer } from './viewer-state';
 
 /**
- * Links two viewports showing two series of the same geometry (a source and its AI result):
- * scrolling, zooming or panning one does the same to the other. A link holds only while
- * each viewport still shows its series, so dropping another series in ends it quietly.
+ * Links two viewports showing two series of one patient space (a source and its AI result):
+ * scrolling one shows in the other the slice that lies nearest in the patient, and zooming or
+ * panning one does the same to the other. A link holds only while each viewport still shows
+ * its series, so dropping another series in ends it quietly.
  */
 export interface LinkedPane {
   viewportId: string;
@@ -39,11 +41,42 @@ function stackKey(viewportId: string): string | undefined {
   return ids.length > 0 ? `${ids.length}:${ids[0]}` : undefined;
 }
 
-/** The partner's slice for a slice of this stack: the same index when the counts agree, else the same fraction. */
+/**
+ * The partner's slice for a slice of this stack, where neither has a position to go by (secondary
+ * captures and the like): the same index when the counts agree, else the same fraction.
+ */
 export function matchingIndex(index: number, count: number, partnerCount: number): number {
   if (partnerCount <= 1 || count <= 1) return 0;
   if (count === partnerCount) return index;
   return Math.round((index * (partnerCount - 1)) / (count - 1));
+}
+
+function frameOfReference(imageId: string | undefined): string | undefined {
+  if (!imageId) return undefined;
+  const plane = metaData.get('imagePlaneModule', imageId) as { frameOfReferenceUID?: string } | undefined;
+  return plane?.frameOfReferenceUID || undefined;
+}
+
+/**
+ * The slice of `to` to show beside `from`'s: the one nearest in space, along the slice normal, so
+ * a result with fewer slices (one saved slice) or another spacing lines up. The series' listings
+ * give every slice's position; the frame of reference is read from the images on screen (the
+ * listing lacks it), and two different ones fall back to the index, as does missing geometry.
+ */
+function partnerSlice(fromId: string, from: StackViewport, toId: string, to: StackViewport): number {
+  const index = from.getCurrentImageIdIndex();
+  const fromPlace = viewer.slicePlacesOf(fromId)?.[index];
+  const toPlaces = viewer.slicePlacesOf(toId);
+  if (fromPlace && toPlaces && toPlaces.length === to.getImageIds().length) {
+    const fromFrame = frameOfReference(from.getCurrentImageId());
+    const toFrame = frameOfReference(to.getCurrentImageId());
+    const nearest = nearestSliceIndex(
+      { ...fromPlace, frameOfReferenceUid: fromFrame },
+      toPlaces.map((place) => ({ ...place, frameOfReferenceUid: toFrame })),
+    );
+    if (nearest !== undefined) return nearest;
+  }
+  return matchingIndex(index, from.getImageIds().length, to.getImageIds().length);
 }
 
 function copyView(fromId: string, toId: string, what: { slice: boolean; camera: boolean }): void {
@@ -53,7 +86,7 @@ function copyView(fromId: string, toId: string, what: { slice: boolean; camera: 
   applying = true;
   try {
     if (what.slice) {
-      const target = matchingIndex(from.getCurrentImageIdIndex(), from.getImageIds().length, to.getImageIds().length);
+      const target = partnerSlice(fromId, from, toId, to);
       if (to.getCurrentImageIdIndex() !== target) void to.setImageIdIndex(target);
     }
     if (what.camera) {

@@ -8,6 +8,7 @@ import { dicomFilesIn } from '../helpers/viewer-seed';
 import { sharedDataPath } from '../helpers/shared-data';
 import { importLinked, studyUidOf } from './cli-import';
 import { emptyCache } from './empty-cache';
+import { derivedFiles } from './imaging-panels';
 import { expect, test } from './fixtures';
 import { openStudy } from './viewer-page';
 
@@ -169,21 +170,40 @@ test.describe.serial('a reader on the head CT', () => {
     await expect(page.locator(`tr[data-study-uid="${studyUid}"]`), 'closed studies stay closed').toBeVisible();
   });
 
-  test('saving a super-resolution slice keeps the reader on the slice being read @panels', async ({ page, webHost }) => {
+  test('saving a super-resolution slice keeps the reader on the slice being read, opens the result beside it, and the status keeps the scale saved @panels', async ({ page, webHost }) => {
     await openCt(page, webHost.url, studyUid);
     const ctSeriesUid = (await page.getByTestId('viewport-vp-0').getAttribute('data-series-uid')) ?? '';
     await page.evaluate(() => window.radstationViewer?.scrollTo(12));
     const source = page.locator(`.viewport-pane[data-series-uid="${ctSeriesUid}"]`).first();
     await expect(source.getByTestId('overlay-slice')).toHaveText('Im 13/28');
+    const readUid = await page.evaluate(() => window.radstationViewer?.getActiveImage()?.sopInstanceUid);
     await page.keyboard.press('Alt+KeyS');
     const panel = page.getByTestId('superres-panel');
     await panel.getByTestId('superres-superres-x2').check();
     await panel.getByTestId('superres-save-slice').click();
-    await expect(panel.getByTestId('job-completed')).toBeVisible({ timeout: 60_000 });
+    await expect(panel.getByTestId('job-completed')).toContainText('Saved the slice ×2', { timeout: 60_000 });
     const resultUid = (await panel.getByTestId('superres-open-result').getAttribute('data-series-uid')) ?? '';
     await expect(page.locator(`[data-testid="series-item"][data-series-uid="${resultUid}"]`)).toBeVisible();
     // The study was refreshed with the new series; the source viewport did not restart at image 1.
     await expect(source.getByTestId('overlay-slice')).toHaveText('Im 13/28');
+
+    // Switching the scale afterwards changes the next save, not what the status says was saved.
+    await panel.getByTestId('superres-superres-x4').check();
+    await expect(panel.getByTestId('superres-save-slice')).toHaveText('Save this slice ×4');
+    await expect(panel.getByTestId('job-completed')).toContainText('Saved the slice ×2');
+    await expect(panel.getByTestId('job-completed')).not.toContainText('×4');
+    await expect(panel.getByTestId('ai-label')).toContainText('super-resolution ×2');
+    await expect(panel.getByTestId('ai-label')).not.toContainText('×4');
+
+    // The result opened beside the source by itself, and it is the slice being read, upsampled.
+    await expect(page.getByTestId('viewport-vp-1')).toHaveAttribute('data-series-uid', resultUid);
+    await expect(page.getByTestId('viewport-vp-0')).toHaveAttribute('data-series-uid', ctSeriesUid);
+    await expect(page.getByTestId('viewport-vp-1').getByTestId('overlay-slice')).toHaveText('Im 1/1');
+    const [resultFile] = derivedFiles(webHost, resultUid);
+    const bytes = fs.readFileSync(resultFile ?? '');
+    const dataSet = dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x7fe00010' });
+    expect(dataSet.elements.x00082112?.items?.[0]?.dataSet?.string('x00081155')).toBe(readUid);
+    await expect(source.getByTestId('overlay-slice'), 'opening the one-slice result did not move the source').toHaveText('Im 13/28');
   });
 
   test('orientation labels name the patient directions at the edges, and follow a flip', async ({ page, webHost }) => {

@@ -7,7 +7,10 @@
  * where sorting by one coordinate (z, or SliceLocation) would not.
  */
 
-export type Vector3 = readonly [number, number, number];
+import { dot, sliceNormal, type Vector3 } from '../../../src-shared/imaging/slice-geometry';
+
+// The normal and projection are shared with the viewer, which matches slices of two series by them.
+export { dot, sliceNormal, type Vector3 };
 
 export interface SliceGeometry {
   readonly position: Vector3 | null;
@@ -31,19 +34,6 @@ export function parseDecimals(text: string | null | undefined, count: number): n
   if (parts.length !== count) return null;
   const values = parts.map(Number);
   return values.every(Number.isFinite) ? values : null;
-}
-
-export function sliceNormal(orientation: readonly number[]): Vector3 | null {
-  const [rx, ry, rz, cx, cy, cz] = orientation as [number, number, number, number, number, number];
-  const normal: Vector3 = [ry * cz - rz * cy, rz * cx - rx * cz, rx * cy - ry * cx];
-  const length = Math.hypot(...normal);
-  // Degenerate direction cosines (zeros, parallel rows and columns) give no usable normal.
-  if (!(length > 1e-6)) return null;
-  return [normal[0] / length, normal[1] / length, normal[2] / length];
-}
-
-export function dot(a: Vector3, b: Vector3): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
 function compareInstanceNumbers(a: SliceGeometry, b: SliceGeometry): number {

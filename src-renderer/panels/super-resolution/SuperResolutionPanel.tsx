@@ -12,7 +12,7 @@ import { SplitView } from '../imaging/SplitView';
 import { useSeriesJob, type SeriesJobRequest } from '../imaging/use-inference-job';
 import { useSlicePreview, type SlicePreview } from '../imaging/use-slice-preview';
 import { upsampleNearest } from '../imaging/windowing';
-import { linkViewports } from '../../viewer/viewport-sync';
+import { linkViewports, type LinkedPane } from '../../viewer/viewport-sync';
 
 export const superResolutionTasks = ['superres-x2', 'superres-x4'] as const;
 const scaleOfTask: Record<string, number> = { 'superres-x2': 2, 'superres-x4': 4 };
@@ -20,6 +20,17 @@ type Region = 'slice' | 'roi';
 type Baseline = 'bicubic' | 'original';
 /** What a save covers: the whole series, the slice on screen, or the ROI of that slice. */
 type SaveScope = 'series' | 'slice' | 'region';
+/**
+ * A save as it was asked: what it covers, at which scale, by which model, and the viewport of its
+ * source. The status line, the label and the side-by-side view read it, not the choices on screen,
+ * which the reader may change while the job runs or after it ends.
+ */
+interface SaveAsked {
+  scope: SaveScope;
+  scale: number;
+  provenance: { model: string; version: string } | undefined;
+  source: LinkedPane | undefined;
+}
 const drawRoiFirst = 'Draw a rectangle ROI on this slice first (G, then drag on the image).';
 
 /** The three images the before/after view compares, over the chosen region, at the output size. */
@@ -46,12 +57,16 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
   const [baseline, setBaseline] = useState<Baseline>('bicubic');
   const [roiProblem, setRoiProblem] = useState<string | undefined>();
   const [roi, setRoi] = useState<PixelRegion | undefined>();
-  const [saveScope, setSaveScope] = useState<SaveScope>('series');
+  const [saveAsked, setSaveAsked] = useState<SaveAsked | undefined>();
   const [saveProblem, setSaveProblem] = useState<string | undefined>();
   // Where the model is measured worse than bicubic, bicubic is what the panel shows unless the reader asks for the model.
   const [showModelAnyway, setShowModelAnyway] = useState(false);
   const preview = useSlicePreview(api);
-  const job = useSeriesJob(api, () => refreshStudy());
+  // The saved series opens beside its source at once, linked to it, as the conversion panel's does.
+  const job = useSeriesJob(api, (saved) => {
+    refreshStudy();
+    openBeside(saved.seriesInstanceUid);
+  });
   const chosen = tasks.find((task) => task.taskId === taskId);
   const scale = scaleOfTask[taskId] ?? 2;
   const running = job.state.status === 'running' || job.state.status === 'starting';
@@ -97,21 +112,23 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
       request.region = regionRequest(drawn, shown && shown.sopInstanceUid === image?.sopInstanceUid ? shown.source : undefined);
     }
     setSaveProblem(undefined);
-    setSaveScope(scope);
+    const source = image?.viewportId ? { viewportId: image.viewportId, seriesInstanceUid: activeSeries.seriesInstanceUid } : undefined;
+    setSaveAsked({ scope, scale, provenance, source });
     void job.start(request, scope === 'series' ? activeSeries.instances.length : 1);
   };
-  const savedText = (slices: number): string =>
-    saveScope === 'series'
-      ? `Saved ${slices} slices ×${scale} as a derived series (pixel spacing ÷${scale})`
-      : `Saved ${saveScope === 'region' ? 'the region of the slice' : 'the slice'} ×${scale} as a one-image derived series (pixel spacing ÷${scale})`;
-
-  const openBeside = (seriesUid: string) => {
-    const sourceViewport = image?.viewportId;
-    const resultViewport = showSeries(seriesUid, { beside: true });
-    if (sourceViewport && resultViewport && activeSeries) {
-      linkViewports({ viewportId: sourceViewport, seriesInstanceUid: activeSeries.seriesInstanceUid }, { viewportId: resultViewport, seriesInstanceUid: seriesUid });
-    }
+  const savedText = (slices: number): string => {
+    const asked = saveAsked ?? { scope: 'series', scale };
+    return asked.scope === 'series'
+      ? `Saved ${slices} slices ×${asked.scale} as a derived series (pixel spacing ÷${asked.scale})`
+      : `Saved ${asked.scope === 'region' ? 'the region of the slice' : 'the slice'} ×${asked.scale} as a one-image derived series (pixel spacing ÷${asked.scale})`;
   };
+
+  function openBeside(seriesUid: string): void {
+    const source = saveAsked?.source;
+    const resultViewport = showSeries(seriesUid, { beside: true });
+    if (source && resultViewport) linkViewports(source, { viewportId: resultViewport, seriesInstanceUid: seriesUid });
+  }
+  const jobProvenance = running || result ? (saveAsked?.provenance ?? provenance) : undefined;
 
   if (!activeSeries) return <p className="hint">Show a series in a viewport to upsample it.</p>;
   return (
@@ -191,8 +208,8 @@ export function SuperResolutionPanel({ activeSeries, bundles, visible, showSerie
       </div>
       {shown?.domain.bicubicPreferred && <p className="hint" data-testid="superres-save-warning">Saving writes the model&apos;s output, which is measured worse than bicubic on this kind of image.</p>}
       {saveProblem && <p className="error" role="alert" data-testid="superres-save-problem">{saveProblem}</p>}
-      {(running || result) && provenance && (
-        <AiLabel model={provenance.model} version={provenance.version} provider={job.state.status === 'running' ? (job.state.progress.provider ?? undefined) : result?.provider} />
+      {jobProvenance && (
+        <AiLabel model={jobProvenance.model} version={jobProvenance.version} provider={job.state.status === 'running' ? (job.state.progress.provider ?? undefined) : result?.provider} />
       )}
       <SeriesJobStatus state={job.state} onCancel={job.cancel} savedText={savedText} />
       {result && (
