@@ -201,6 +201,13 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
 
     await openStudy(page, webHost.url, studyUid);
     await expect(page.getByTestId('overlay-slice')).toHaveText('Im 1/5');
+    // MPR opens at the slice being read: read the middle one, so the axial probe below lies inside the volume's slices.
+    const readMiddleSlice = async () => {
+      await page.getByTestId('viewport-vp-0').click();
+      for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown');
+      await expect(page.getByTestId('overlay-slice')).toHaveText('Im 3/5');
+    };
+    await readMiddleSlice();
     await page.getByRole('button', { name: 'MPR', exact: true }).click();
     await expect(page.getByTestId('mpr-view')).toBeVisible();
     await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads', timeout: 60_000 }).toBe(true);
@@ -298,6 +305,7 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
     // A reload comes back to the open study by itself.
     await expect(page.getByTestId('viewer')).toBeVisible();
     await expect(page.getByTestId('measurement')).toHaveCount(3);
+    await readMiddleSlice();
     await page.getByRole('button', { name: 'MPR', exact: true }).click();
     await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads again', timeout: 60_000 }).toBe(true);
     await page.evaluate(() => window.radstationViewer?.mprJumpToSlice('sagittal', 8));
