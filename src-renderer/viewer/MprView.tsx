@@ -2,15 +2,26 @@ import { Enums as CoreEnums, eventTarget } from '@cornerstonejs/core';
 import { Enums as ToolEnums, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { useEffect, useRef, useState } from 'react';
 import type { ViewerSeries } from '../../src-shared/contract';
+import type { Vec3 } from '../../src-shared/imaging/slice-plane';
 import { noteReformatSeries } from './measurements';
-import { mprOrientations, mprViewportId, type MprOrientation, type MprViewState } from './mpr-controller';
+import { mprColours, mprOrientations, mprViewportId, type MprOrientation, type MprViewState } from './mpr-controller';
+import { edgeLabels } from './orientation-labels';
+import { measurementTools } from './tool-bindings';
 import { mpr, viewer } from './viewer-state';
 
 const titles: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
 const redrawEvents = [CoreEnums.Events.CAMERA_MODIFIED, CoreEnums.Events.VOI_MODIFIED, CoreEnums.Events.IMAGE_RENDERED];
 
+interface MprViewProps {
+  series: ViewerSeries;
+  imageIds: readonly string[];
+  /** Where the three planes cross when they open: the centre of the slice being read. */
+  focus: Vec3 | undefined;
+  onBack: () => void;
+}
+
 /** The three orthogonal reformats of one series side by side, with a way back to the stack. */
-export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; imageIds: readonly string[]; onBack: () => void }) {
+export function MprView({ series, imageIds, focus, onBack }: MprViewProps) {
   const elements = useRef<Partial<Record<MprOrientation, HTMLDivElement | null>>>({});
   const [states, setStates] = useState<MprViewState[]>([]);
   const [loaded, setLoaded] = useState(false);
@@ -43,12 +54,13 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
     const onAnnotationAdded = (event: Event) => {
       const detail = (event as CustomEvent<ToolTypes.EventTypes.AnnotationAddedEventDetail>).detail;
       const uid = detail.annotation.annotationUID;
-      if (uid && detail.viewportId && reformatIds.has(detail.viewportId)) noteReformatSeries(uid, series.seriesInstanceUid);
+      const isMeasurement = measurementTools.includes(detail.annotation.metadata?.toolName ?? '');
+      if (uid && isMeasurement && detail.viewportId && reformatIds.has(detail.viewportId)) noteReformatSeries(uid, series.seriesInstanceUid);
     };
     eventTarget.addEventListener(ToolEnums.Events.ANNOTATION_ADDED, onAnnotationAdded);
     const observer = new ResizeObserver(() => viewer.resize());
     for (const element of enabled) observer.observe(element);
-    mpr.show(series.seriesInstanceUid, imageIds).then(update, (reason: unknown) => alive && setError(`MPR failed: ${reason instanceof Error ? reason.message : String(reason)}`));
+    mpr.show(series.seriesInstanceUid, imageIds, focus).then(update, (reason: unknown) => alive && setError(`MPR failed: ${reason instanceof Error ? reason.message : String(reason)}`));
     return () => {
       alive = false;
       cancelAnimationFrame(frame);
@@ -58,6 +70,7 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
       for (const element of enabled) for (const name of redrawEvents) element.removeEventListener(name, update);
       mpr.destroy();
     };
+    // The focus matters only when the views open (it is not a dependency): a later one does not move them.
   }, [series.seriesInstanceUid, imageIds]);
 
   return (
@@ -80,6 +93,7 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
       <div className="viewport-grid" style={{ gridTemplateRows: '1fr', gridTemplateColumns: 'repeat(3, 1fr)' }}>
         {mprOrientations.map((orientation) => {
           const state = states.find((s) => s.orientation === orientation);
+          const edges = state ? edgeLabels(state.viewUp, state.viewPlaneNormal) : undefined;
           return (
             <div key={orientation} className="viewport-pane" data-viewport-id={`mpr-${orientation}`} data-testid={`mpr-${orientation}`} onContextMenu={(event) => event.preventDefault()}>
               <div
@@ -89,7 +103,15 @@ export function MprView({ series, imageIds, onBack }: { series: ViewerSeries; im
                 className="viewport-element"
               />
               <div className="viewport-overlays" aria-hidden="true">
-                <div className="corner top-left">{titles[orientation]}</div>
+                <div className="corner top-left" style={{ color: mprColours[orientation] }}>
+                  {titles[orientation]}
+                </div>
+                {edges &&
+                  (['left', 'right', 'top', 'bottom'] as const).map((edge) => (
+                    <div key={edge} className={`edge-label edge-${edge}`} data-testid={`mpr-${orientation}-orientation-${edge}`}>
+                      {edges[edge]}
+                    </div>
+                  ))}
                 {state && (
                   <div className="corner bottom-left" data-testid={`mpr-${orientation}-slice`}>
                     {state.sliceIndex + 1}/{state.sliceCount}

@@ -11,6 +11,8 @@ import { HelpDialog } from './HelpDialog';
 import { imageIdsForSeries } from './image-ids';
 import { MeasurementPanel } from './MeasurementPanel';
 import { MprView } from './MprView';
+import { readingFocus } from './mpr-controller';
+import type { Vec3 } from '../../src-shared/imaging/slice-plane';
 import { handleViewerKey, presetsFor } from './shortcuts';
 import { SeriesPanel } from './SeriesPanel';
 import { TagBrowser } from './TagBrowser';
@@ -42,6 +44,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   const [notice, setNotice] = useState<string | undefined>();
   /** The series shown as axial, sagittal and coronal reformats instead of the stack grid. */
   const [mprSeries, setMprSeries] = useState<ViewerSeries | undefined>();
+  const [mprFocus, setMprFocus] = useState<Vec3 | undefined>();
 
   useEffect(() => {
     let alive = true;
@@ -200,6 +203,8 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
     const check = checkVolume(activeSeries.instances);
     if (check.ok) {
       setNotice(undefined);
+      // Read before the stack's viewport goes: MPR opens where the reader is.
+      setMprFocus(readingFocus(viewer.status()?.imageId, activeSeries, imageIds.get(activeSeries.seriesInstanceUid) ?? []));
       setMprSeries(activeSeries);
     } else {
       setNotice(`MPR refused: ${check.reason}`);
@@ -245,7 +250,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
             showSeries(viewer.activeViewportId ?? 'vp-0', uid);
           }} />
         {mprSeries ? (
-          <MprView series={mprSeries} imageIds={imageIds.get(mprSeries.seriesInstanceUid) ?? []} onBack={() => setMprSeries(undefined)} />
+          <MprView series={mprSeries} imageIds={imageIds.get(mprSeries.seriesInstanceUid) ?? []} focus={mprFocus} onBack={() => setMprSeries(undefined)} />
         ) : (
         <div className="viewport-grid" style={{ gridTemplateRows: `repeat(${rows}, 1fr)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
           {viewportIds.slice(0, paneCount(layout)).map((viewportId, index) => {

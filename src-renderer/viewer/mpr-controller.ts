@@ -1,6 +1,9 @@
-import { cache, Enums as CoreEnums, getRenderingEngine, setVolumesForViewports, utilities, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
-import { ToolGroupManager } from '@cornerstonejs/tools';
+import { cache, Enums as CoreEnums, getRenderingEngine, metaData, setVolumesForViewports, utilities, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
+import { CrosshairsTool, ToolGroupManager } from '@cornerstonejs/tools';
+import { cameraThrough, sliceCentre, type SlicePlane, type Vec3 } from '../../src-shared/imaging/slice-plane';
+import type { ViewerSeries } from '../../src-shared/contract';
 import { toolClasses } from './cornerstone-init';
+import { parseImageId } from './image-ids';
 import { applyToolBindings, type LeftTool } from './tool-bindings';
 import { renderingEngineId } from './viewer-controller';
 import { parseVoiLutFunction } from '../../src-shared/imaging/voi';
@@ -18,6 +21,67 @@ const orientationAxis: Record<MprOrientation, CoreEnums.OrientationAxis> = {
 };
 
 export const mprViewportId = (orientation: MprOrientation) => `mpr-${orientation}`;
+
+/** Each view's colour: its title and the line that marks its plane in the other two views. */
+export const mprColours: Record<MprOrientation, string> = { axial: 'rgb(235, 90, 90)', sagittal: 'rgb(230, 200, 60)', coronal: 'rgb(80, 170, 245)' };
+
+const orientationOfViewport = (viewportId: string) => mprOrientations.find((orientation) => mprViewportId(orientation) === viewportId);
+
+/**
+ * The reference lines: Cornerstone's crosshairs, only drawn (enabled, never bound to a button), so
+ * the left button keeps the one tool the toolbar chose (tool-bindings.ts). Scrolling a view moves
+ * its line in the other two; the lines are not dragged.
+ */
+const crosshairsConfiguration = {
+  getReferenceLineColor: (viewportId: string) => {
+    const orientation = orientationOfViewport(viewportId);
+    return orientation ? mprColours[orientation] : undefined;
+  },
+  getReferenceLineControllable: () => false,
+  getReferenceLineDraggableRotatable: () => false,
+  getReferenceLineSlabThicknessControlsOn: () => false,
+};
+
+/**
+ * Where MPR opens when started from a stack: the centre of the image being read (the series' first
+ * when none is shown yet). From the image's metadata when it has been parsed, else from the
+ * series' instance geometry, so a click before the stack has drawn still opens at its slice.
+ */
+export function readingFocus(readingImageId: string | undefined, series: ViewerSeries, seriesImageIds: readonly string[]): Vec3 | undefined {
+  const imageId = readingImageId ?? seriesImageIds[0];
+  if (!imageId) return undefined;
+  const fromMetadata = imageCentre(imageId);
+  if (fromMetadata) return fromMetadata;
+  const ref = parseImageId(imageId);
+  const instance = series.instances.find((candidate) => candidate.sopInstanceUid === ref?.sopInstanceUid);
+  // A multi-frame image's frames each have their own position, which the instance does not carry.
+  if (!instance || instance.numberOfFrames > 1 || !instance.imagePositionPatient || !instance.imageOrientationPatient) return undefined;
+  const [rowPixelSpacing = NaN, columnPixelSpacing = NaN] = instance.pixelSpacing ?? [];
+  return sliceCentre({
+    imagePositionPatient: instance.imagePositionPatient,
+    rowCosines: instance.imageOrientationPatient.slice(0, 3),
+    columnCosines: instance.imageOrientationPatient.slice(3, 6),
+    rowPixelSpacing,
+    columnPixelSpacing,
+    rows: instance.rows ?? NaN,
+    columns: instance.columns ?? NaN,
+  });
+}
+
+/** The centre of a stack image in patient space, from its metadata. */
+function imageCentre(imageId: string): Vec3 | undefined {
+  const plane = metaData.get('imagePlaneModule', imageId) as Partial<SlicePlane> | undefined;
+  if (!plane?.imagePositionPatient || !plane.rowCosines || !plane.columnCosines) return undefined;
+  return sliceCentre({
+    imagePositionPatient: plane.imagePositionPatient,
+    rowCosines: plane.rowCosines,
+    columnCosines: plane.columnCosines,
+    rowPixelSpacing: plane.rowPixelSpacing ?? NaN,
+    columnPixelSpacing: plane.columnPixelSpacing ?? NaN,
+    rows: plane.rows ?? NaN,
+    columns: plane.columns ?? NaN,
+  });
+}
 
 /** What one MPR view shows, in patient (world) millimetres: enough to check it against the files. */
 export interface MprViewState {
@@ -46,7 +110,7 @@ function mprGroup(tool: LeftTool) {
   if (existing) return existing;
   const group = ToolGroupManager.createToolGroup(mprToolGroupId);
   if (!group) throw new Error('Could not create the MPR tool group');
-  for (const toolClass of toolClasses) group.addTool(toolClass.toolName);
+  for (const toolClass of toolClasses) group.addTool(toolClass.toolName, toolClass === CrosshairsTool ? crosshairsConfiguration : undefined);
   applyToolBindings(group, tool);
   return group;
 }
@@ -90,8 +154,12 @@ export class MprController {
     getRenderingEngine(renderingEngineId)?.disableElement(viewportId);
   }
 
-  /** Builds (or reuses) the series' volume, puts it in the three panes and streams its slices in. */
-  async show(seriesInstanceUid: string, imageIds: readonly string[]): Promise<void> {
+  /**
+   * Builds (or reuses) the series' volume, puts it in the three panes and streams its slices in.
+   * With a focus (the centre of the slice being read) the three planes cross there instead of at
+   * the volume's centre.
+   */
+  async show(seriesInstanceUid: string, imageIds: readonly string[], focus?: Vec3): Promise<void> {
     const volumeId = `cornerstoneStreamingImageVolume:radstation-${seriesInstanceUid}`;
     this.volumeId = volumeId;
     this.seriesInstanceUid = seriesInstanceUid;
@@ -99,8 +167,23 @@ export class MprController {
     const volume = await volumeLoader.createAndCacheVolume(volumeId, { imageIds: [...imageIds] });
     const viewportIds = mprOrientations.map(mprViewportId).filter((id) => this.enabled.has(id));
     await setVolumesForViewports(engine(), [{ volumeId }], viewportIds);
+    if (focus) this.crossAt(focus);
+    // Enabled after the cameras are placed: the crosshairs take their centre from where the three planes meet.
+    if (viewportIds.length > 1) ToolGroupManager.getToolGroup(mprToolGroupId)?.setToolEnabled(CrosshairsTool.toolName);
     (volume as { load?: (callback: () => void) => void }).load?.(() => undefined);
     engine().renderViewports(viewportIds);
+  }
+
+  /** Moves each view along its normal (no pan, zoom or turn) so the three planes cross at a point. */
+  crossAt(point: Vec3): void {
+    for (const orientation of mprOrientations) {
+      const viewport = this.viewport(orientation);
+      if (!viewport) continue;
+      const camera = viewport.getCamera();
+      if (!camera.focalPoint || !camera.position || !camera.viewPlaneNormal) continue;
+      const moved = cameraThrough({ focalPoint: [...camera.focalPoint], position: [...camera.position], viewPlaneNormal: [...camera.viewPlaneNormal] }, point);
+      viewport.setCamera(moved);
+    }
   }
 
   viewport(orientation: MprOrientation): VolumeViewport | undefined {
@@ -169,6 +252,9 @@ export class MprController {
   }
 
   destroy(): void {
+    // Disabling the crosshairs removes their annotations, which would otherwise outlive the views.
+    const group = ToolGroupManager.getToolGroup(mprToolGroupId);
+    if (group?.hasTool(CrosshairsTool.toolName)) group.setToolDisabled(CrosshairsTool.toolName);
     for (const orientation of mprOrientations) this.disablePane(orientation);
     ToolGroupManager.destroyToolGroup(mprToolGroupId);
     this.volumeId = undefined;

@@ -73,6 +73,13 @@ test.describe.serial('MPR of an evenly spaced MR volume', () => {
     expect(box.nonNegative).toBe(true);
     await openStudy(page, webHost.url, studyUid);
     await expect(page.getByTestId('overlay-slice')).toHaveText('Im 1/176');
+    // MPR opens where the reader is: read the middle slice, so the reformats cut through the middle of
+    // the volume. Through the outermost slice, the patient-aligned sagittal plane grazes the oblique
+    // volume's face and the size check below would no longer hold to a voxel.
+    await page.getByTestId('viewport-vp-0').click();
+    for (let i = 0; i < 8; i++) await page.keyboard.press('PageDown');
+    for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 88/176');
 
     await page.getByRole('button', { name: 'MPR', exact: true }).click();
     await expect(page.getByTestId('mpr-view')).toBeVisible();
@@ -194,6 +201,13 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
 
     await openStudy(page, webHost.url, studyUid);
     await expect(page.getByTestId('overlay-slice')).toHaveText('Im 1/5');
+    // MPR opens at the slice being read: read the middle one, so the axial probe below lies inside the volume's slices.
+    const readMiddleSlice = async () => {
+      await page.getByTestId('viewport-vp-0').click();
+      for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown');
+      await expect(page.getByTestId('overlay-slice')).toHaveText('Im 3/5');
+    };
+    await readMiddleSlice();
     await page.getByRole('button', { name: 'MPR', exact: true }).click();
     await expect(page.getByTestId('mpr-view')).toBeVisible();
     await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads', timeout: 60_000 }).toBe(true);
@@ -291,6 +305,7 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
     // A reload comes back to the open study by itself.
     await expect(page.getByTestId('viewer')).toBeVisible();
     await expect(page.getByTestId('measurement')).toHaveCount(3);
+    await readMiddleSlice();
     await page.getByRole('button', { name: 'MPR', exact: true }).click();
     await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads again', timeout: 60_000 }).toBe(true);
     await page.evaluate(() => window.radstationViewer?.mprJumpToSlice('sagittal', 8));
