@@ -1,5 +1,6 @@
 import { metaData, type StackViewport, type Types } from '@cornerstonejs/core';
 import type { Segmentation, SegmentationFrame } from '../../src-shared/contract';
+import { add, asVec3, cross, dot, type Vec3 } from '../../src-shared/imaging/vector3';
 import { parseImageId } from './image-ids';
 
 /*
@@ -11,8 +12,6 @@ import { parseImageId } from './image-ids';
 
 /** How opaque a fully set mask pixel is drawn, so the anatomy under it stays readable. */
 export const overlayOpacity = 0.5;
-
-type Vec3 = [number, number, number];
 
 interface ImagePlane {
   imagePositionPatient?: number[];
@@ -32,14 +31,6 @@ interface Grid {
   columnStep: Vec3;
   rowStep: Vec3;
 }
-
-function asVec3(values: readonly number[] | undefined | null): Vec3 | undefined {
-  return values && values.length >= 3 && values.slice(0, 3).every(Number.isFinite) ? [values[0]!, values[1]!, values[2]!] : undefined;
-}
-
-const add = (a: Vec3, b: Vec3, scale = 1): Vec3 => [a[0] + b[0] * scale, a[1] + b[1] * scale, a[2] + b[2] * scale];
-const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 
 /** DICOM geometry: Image Orientation's first triplet runs along a row (column index grows), Pixel Spacing is [between rows, between columns]. */
 function grid(position: Vec3, orientation: readonly number[], spacing: readonly number[]): Grid | undefined {

@@ -5,19 +5,18 @@
  * process orders series by it; the viewer matches slices of two series by it.
  */
 
-export type Vector3 = readonly [number, number, number];
+import { cross, dot, type ReadonlyVec3 } from './vector3';
+
+export type Vector3 = ReadonlyVec3;
+export { dot };
 
 export function sliceNormal(orientation: readonly number[]): Vector3 | null {
   const [rx, ry, rz, cx, cy, cz] = orientation as [number, number, number, number, number, number];
-  const normal: Vector3 = [ry * cz - rz * cy, rz * cx - rx * cz, rx * cy - ry * cx];
+  const normal = cross([rx, ry, rz], [cx, cy, cz]);
   const length = Math.hypot(...normal);
   // Degenerate direction cosines (zeros, parallel rows and columns, too few values) give no usable normal.
   if (!(length > 1e-6)) return null;
   return [normal[0] / length, normal[1] / length, normal[2] / length];
-}
-
-export function dot(a: Vector3, b: Vector3): number {
-  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }
 
 /** One image of a stack as the matching needs it; any part may be unknown. */

@@ -3,7 +3,9 @@
  * its plane passes through a point: what opening MPR at the slice being read needs. Pure maths,
  * shared by whoever needs it; the field names follow Cornerstone's imagePlaneModule.
  */
-export type Vec3 = [number, number, number];
+import { add, asVec3, dot, subtract, type Vec3 } from './vector3';
+
+export type { Vec3 };
 
 export interface SlicePlane {
   /** Centre of the first transmitted pixel (Image Position (Patient)). */
@@ -20,19 +22,20 @@ export interface SlicePlane {
   columns: number;
 }
 
-const finiteVector = (values: readonly number[]): values is Vec3 => values.length >= 3 && values.slice(0, 3).every(Number.isFinite);
-
 /**
  * The centre of a slice: the first pixel's centre plus half the image's extent along its rows and
  * columns. Undefined when the slice lacks a usable position, orientation, spacing or size.
  */
 export function sliceCentre(plane: SlicePlane): Vec3 | undefined {
-  const { imagePositionPatient: position, rowCosines, columnCosines, rowPixelSpacing, columnPixelSpacing, rows, columns } = plane;
-  if (!finiteVector(position) || !finiteVector(rowCosines) || !finiteVector(columnCosines)) return undefined;
+  const { rowPixelSpacing, columnPixelSpacing, rows, columns } = plane;
+  const position = asVec3(plane.imagePositionPatient);
+  const rowCosines = asVec3(plane.rowCosines);
+  const columnCosines = asVec3(plane.columnCosines);
+  if (!position || !rowCosines || !columnCosines) return undefined;
   if (!(rowPixelSpacing > 0) || !(columnPixelSpacing > 0) || !(rows > 0) || !(columns > 0)) return undefined;
   const alongRow = (columnPixelSpacing * (columns - 1)) / 2;
   const alongColumn = (rowPixelSpacing * (rows - 1)) / 2;
-  return [0, 1, 2].map((axis) => position[axis]! + rowCosines[axis]! * alongRow + columnCosines[axis]! * alongColumn) as Vec3;
+  return add(add(position, rowCosines, alongRow), columnCosines, alongColumn);
 }
 
 export interface PlaneCamera {
@@ -44,8 +47,7 @@ export interface PlaneCamera {
 
 /** Signed distance from a view's plane to a point, along the plane's normal. */
 export function distanceFromPlane(camera: Pick<PlaneCamera, 'focalPoint' | 'viewPlaneNormal'>, point: Vec3): number {
-  const { focalPoint, viewPlaneNormal: n } = camera;
-  return (point[0] - focalPoint[0]) * n[0] + (point[1] - focalPoint[1]) * n[1] + (point[2] - focalPoint[2]) * n[2];
+  return dot(subtract(point, camera.focalPoint), camera.viewPlaneNormal);
 }
 
 /**
@@ -54,6 +56,5 @@ export function distanceFromPlane(camera: Pick<PlaneCamera, 'focalPoint' | 'view
  */
 export function cameraThrough(camera: PlaneCamera, point: Vec3): Pick<PlaneCamera, 'focalPoint' | 'position'> {
   const distance = distanceFromPlane(camera, point);
-  const shift = (v: Vec3): Vec3 => [v[0] + camera.viewPlaneNormal[0] * distance, v[1] + camera.viewPlaneNormal[1] * distance, v[2] + camera.viewPlaneNormal[2] * distance];
-  return { focalPoint: shift(camera.focalPoint), position: shift(camera.position) };
+  return { focalPoint: add(camera.focalPoint, camera.viewPlaneNormal, distance), position: add(camera.position, camera.viewPlaneNormal, distance) };
 }
