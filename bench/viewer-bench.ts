@@ -74,10 +74,26 @@ interface FirstImageStages {
   frames: number;
 }
 
+/**
+ * Opening the study loads its first series into the first pane; a large series keeps the page busy
+ * meanwhile (a click then waits), so the timed runs start once that pane has every slice.
+ */
+async function firstPaneLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const count = window.radstationViewer?.loadedCount('vp-0');
+      return count !== undefined && count.total > 0 && count.loaded >= count.total;
+    },
+    undefined,
+    { timeout: 600_000, polling: 250 },
+  );
+}
+
 async function oneRun(page: Page, url: string, studyUid: string): Promise<{ firstImageMs: number; slicesPerS: number; slices: number; stages: FirstImageStages }> {
   await page.goto(url);
   await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
   await page.getByTestId('overlay-slice').first().waitFor();
+  await firstPaneLoaded(page);
   // An empty second pane, a cold image cache, then a click on the series.
   await page.getByRole('button', { name: '1×2' }).click();
   await page.getByTestId('viewport-vp-1').click();
@@ -160,6 +176,48 @@ async function mprRun(page: Page): Promise<{ readyMs: number; firstMs: number }>
   });
 }
 
+/**
+ * A reader scrolling at 60 slices/s from the moment the series opens, with a cold cache: a slice
+ * "stalls" when it is not decoded by the time the scroll reaches it, so showing it waits longer
+ * than one 60 Hz frame. Returns how many stalled and the longest wait.
+ */
+async function scrollRun(page: Page, url: string, studyUid: string): Promise<{ stalls: number; longestMs: number; slices: number }> {
+  await page.goto(url);
+  await page.locator(`tr[data-study-uid="${studyUid}"]`).dblclick();
+  await page.getByTestId('overlay-slice').first().waitFor();
+  await firstPaneLoaded(page);
+  // The same empty second pane as the first-image runs, so the click loads the series afresh.
+  await page.getByRole('button', { name: '1×2' }).click();
+  await page.getByTestId('viewport-vp-1').click();
+  return page.evaluate(async () => {
+    const hooks = window.radstationViewer;
+    const button = document.querySelector<HTMLButtonElement>('[data-testid="series-item"]');
+    if (!hooks || !button) throw new Error('viewer not ready');
+    hooks.purgeImageCache();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    button.click();
+    for (;;) {
+      if (hooks.loadedCount('vp-1').loaded > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const slices = hooks.loadedCount('vp-1').total;
+    const frameMs = 1000 / 60;
+    let stalls = 0;
+    let longestMs = 0;
+    const start = performance.now();
+    for (let index = 1; index < slices; index++) {
+      const due = start + index * frameMs;
+      if (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+      const asked = performance.now();
+      await hooks.scrollTo(index);
+      const waited = performance.now() - asked;
+      longestMs = Math.max(longestMs, waited);
+      if (waited > frameMs) stalls++;
+    }
+    return { stalls, longestMs, slices };
+  });
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** Writes the synthetic CT into the benchmark's own folder and imports it with the product's CLI, linked in place. */
@@ -201,6 +259,8 @@ try {
   console.log(
     `first image, medians: click to decoded and set in the viewport ${stage('setMs').toFixed(1)} ms, then ${(stage('drawnMs') - stage('setMs')).toFixed(1)} ms to the first draw, ${stage('frames')} animation frames from the click to the draw`,
   );
+  const scroll = generatedSlices ? await scrollRun(page, host.url, studyUid) : undefined;
+  if (scroll) console.log(`scrolling at 60 slices/s from the click on a cold cache: ${scroll.stalls} of ${scroll.slices - 1} slices not ready in one frame, longest wait ${scroll.longestMs.toFixed(0)} ms`);
   const mpr = generatedSlices ? await mprRun(page) : undefined;
   if (mpr) console.log(`MPR: first reformat drawn ${mpr.firstMs.toFixed(0)} ms after the click, volume loaded and all three drawn ${mpr.readyMs.toFixed(0)} ms (target ≤ 3000)`);
   const pid = server.process().pid;
