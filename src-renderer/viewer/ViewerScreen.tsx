@@ -23,6 +23,7 @@ import { useViewerEngine } from './use-viewer-engine';
 import { ViewportPane } from './ViewportPane';
 import './viewer.css';
 import { checkVolume } from './volume-check';
+import { imageCacheBytes, volumeMemoryCheck } from './image-memory';
 
 const viewportIds = ['vp-0', 'vp-1', 'vp-2', 'vp-3'] as const;
 const toolKeys: Record<string, LeftTool> = { l: 'Length', a: 'Angle', e: 'EllipticalROI', g: 'RectangleROI', p: 'Probe', w: 'WindowLevel' };
@@ -200,7 +201,8 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
       return;
     }
     if (!activeSeries) return;
-    const check = checkVolume(activeSeries.instances);
+    const geometry = checkVolume(activeSeries.instances);
+    const check = geometry.ok ? volumeMemoryCheck(activeSeries.instances, imageCacheBytes) : geometry;
     if (check.ok) {
       setNotice(undefined);
       // Read before the stack's viewport goes: MPR opens where the reader is.

@@ -16,10 +16,8 @@ import {
   init as initTools,
   utilities as toolUtilities,
 } from '@cornerstonejs/tools';
+import { imageCacheBytes } from './image-memory';
 import { registerWadouriLoader } from './wadouri-loader';
-
-/** Decoded images kept in memory; beyond this the least recently used are evicted. */
-export const imageCacheBytes = 768 * 1024 * 1024;
 
 export const toolClasses = [
   WindowLevelTool,
