@@ -30,7 +30,14 @@ export function BlackoutEditor({ imageId, columns, rows, rects, onChange, onDone
   const viewportRef = useRef<StackViewport | undefined>(undefined);
   const [ready, setReady] = useState(false);
   const [failure, setFailure] = useState<string>();
-  const [gesture, setGesture] = useState<Gesture>();
+  const [gesture, setGestureState] = useState<Gesture>();
+  // The handlers read the gesture from a ref: pointer events can come faster than React re-renders,
+  // and a handler reading the rendered state would lose the moves made in between (a pan fell short).
+  const gestureRef = useRef<Gesture | undefined>(undefined);
+  const setGesture = (next: Gesture | undefined) => {
+    gestureRef.current = next;
+    setGestureState(next);
+  };
   // The overlay is drawn in screen space: redraw it whenever the camera moves.
   const [, setCameraTick] = useState(0);
 
@@ -82,6 +89,7 @@ export function BlackoutEditor({ imageId, columns, rows, rects, onChange, onDone
   const onPointerMove = (event: ReactPointerEvent<SVGSVGElement>) => {
     const point = canvasPoint(event);
     const viewport = viewportRef.current;
+    const gesture = gestureRef.current;
     if (gesture?.kind === 'draw') setGesture({ ...gesture, end: point });
     if (gesture?.kind === 'pan' && viewport) {
       // Move the camera by the world distance under the mouse, so the image follows it exactly.
@@ -95,6 +103,7 @@ export function BlackoutEditor({ imageId, columns, rows, rects, onChange, onDone
     }
   };
   const onPointerUp = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const gesture = gestureRef.current;
     if (gesture?.kind === 'draw') {
       const end = canvasPoint(event);
       const moved = Math.hypot(end[0] - gesture.start[0], end[1] - gesture.start[1]);
