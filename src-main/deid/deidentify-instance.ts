@@ -1,3 +1,4 @@
+import type { HeldBackImage } from '../../src-shared/contract/deidentify';
 import { dcmjsData } from '../dicom/dcmjs';
 import { implementationClassUid, implementationVersionName } from '../dicom/part10';
 import { burnedInReason, unprotectableReason } from './burned-in';
@@ -201,20 +202,6 @@ export function deidentifyInstance(input: Buffer, settings: InstanceSettings): I
     sopInstanceUid: newSop,
     ...(burnedIn ? { burnedIn } : {}),
   };
-}
-
-/** An image held back for possible burned-in text, as the de-identify dialog lists it. */
-export interface HeldBackImage {
-  sopInstanceUid: string;
-  seriesInstanceUid: string;
-  modality: string;
-  instanceNumber: number | null;
-  rows: number;
-  columns: number;
-  frames: number;
-  reason: string;
-  /** Why Clean Pixel Data cannot handle it, or null when rectangles can be blacked out. */
-  cannotClean: string | null;
 }
 
 /**

@@ -14,7 +14,8 @@ import { stringValues, type DcmjsElement, type DcmjsElementMap } from './dataset
 import { markDeidentifiedInCache } from './deidentified-studies';
 import { deidentifyElements } from './deidentify-elements';
 import { deidentifyExport } from './deidentify-export';
-import { heldBackForBurnedIn, type HeldBackImage } from './deidentify-instance';
+import type { HeldBackImage } from '../../src-shared/contract/deidentify';
+import { heldBackForBurnedIn } from './deidentify-instance';
 import { exportDownloadName, newExportFile, pruneExports, resolveExportFile } from './deidentified-exports';
 import { collectFiles, deidentifyFiles, studyFiles, type BurnedInChoice, type DeidentifyReport } from './deidentify-job';
 import { KeyedValues } from './keyed-values';

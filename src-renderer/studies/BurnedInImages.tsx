@@ -1,19 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { HeldBackImage } from '../../src-shared/contract/deidentify';
 import type { PixelRect } from '../../src-shared/imaging/pixel-rect';
 import { useApi } from '../shell/api-context';
 import { imageIdFor } from '../viewer/image-ids';
 import { BlackoutEditor } from './BlackoutEditor';
-
-interface HeldBackImage {
-  sopInstanceUid: string;
-  modality: string;
-  instanceNumber: number | null;
-  rows: number;
-  columns: number;
-  frames: number;
-  reason: string;
-  cannotClean: string | null;
-}
 
 /** The images of a study to include after blacking out, each with its rectangles (image pixels). */
 export type CleanRectsByInstance = Record<string, PixelRect[]>;

@@ -3,6 +3,21 @@ import { defineCall } from './define';
 import { ownerOnly } from './roles';
 import { dicomUidSchema } from '../domain/studies';
 
+/** An image held back for possible burned-in text, as the de-identify dialog lists it. */
+export const heldBackImageSchema = z.object({
+  sopInstanceUid: z.string(),
+  seriesInstanceUid: z.string(),
+  modality: z.string(),
+  instanceNumber: z.number().int().nullable(),
+  rows: z.number().int().nonnegative(),
+  columns: z.number().int().nonnegative(),
+  frames: z.number().int().positive(),
+  reason: z.string(),
+  /** Why Clean Pixel Data cannot handle this image (compressed, palette colour…), or null. */
+  cannotClean: z.string().nullable(),
+});
+export type HeldBackImage = z.infer<typeof heldBackImageSchema>;
+
 /** The options of PS3.15 Table E.1-1, as the CLI spells them. */
 export const deidentifyOptionNames = [
   'retain-safe-private',
@@ -76,20 +91,7 @@ export const deidentifyCalls = {
     summary: 'The images of studies held back for possible burned-in text, with the reason and what the user needs to black out areas on each',
     request: z.object({ studyInstanceUids: z.array(dicomUidSchema).min(1) }),
     response: z.object({
-      images: z.array(
-        z.object({
-          sopInstanceUid: z.string(),
-          seriesInstanceUid: z.string(),
-          modality: z.string(),
-          instanceNumber: z.number().int().nullable(),
-          rows: z.number().int().nonnegative(),
-          columns: z.number().int().nonnegative(),
-          frames: z.number().int().positive(),
-          reason: z.string(),
-          /** Why Clean Pixel Data cannot handle this image (compressed, palette colour…), or null. */
-          cannotClean: z.string().nullable(),
-        }),
-      ),
+      images: z.array(heldBackImageSchema),
     }),
   }),
 } as const;
