@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { sharedDataPath } from '../helpers/shared-data';
 import { importLinked, studyUidOf } from './cli-import';
 import { emptyCache } from './empty-cache';
-import { expect, test } from './fixtures';
+import { expect, test, type RunningHost } from './fixtures';
 import { dragOnImage, joinAsStudent, parseCsv, rawCall, rawFetch, shownView, waitForImage, wheelOnImage } from './teaching-page';
 
 /**
@@ -33,6 +33,19 @@ const sameView = async (a: Page, b: Page) => {
   const voiClose = left.voi && right.voi ? Math.abs(left.voi[0] - right.voi[0]) < 0.5 && Math.abs(left.voi[1] - right.voi[1]) < 0.5 : left.voi === right.voi;
   return left.seriesUid === right.seriesUid && left.imageIndex === right.imageIndex && voiClose;
 };
+
+/** The owner ticks the head CT, starts a session with the defaults and opens the classroom as teacher. */
+async function startSessionAndOpenClassroom(page: Page, webHost: RunningHost): Promise<{ studentUrl: string; teacher: Page }> {
+  importLinked(webHost, [ctDir]);
+  await page.goto(webHost.url);
+  await page.getByRole('checkbox', { name: /Select study of .* for teaching/ }).check();
+  await page.getByRole('button', { name: /^Teach…/ }).click();
+  await page.getByRole('dialog', { name: 'Start a teaching session' }).getByRole('button', { name: 'Start session' }).click();
+  const studentUrl = (await page.getByTestId('student-url').textContent({ timeout: 120_000 })) ?? '';
+  const [teacher] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Open classroom as teacher' }).click()]);
+  await expect(teacher.getByTestId('classroom')).toHaveAttribute('data-role', 'teacher', { timeout: 30_000 });
+  return { studentUrl, teacher };
+}
 
 test.describe('teaching session', () => {
   test.afterEach(async ({ webHost }) => emptyCache(webHost));
@@ -183,14 +196,7 @@ test.describe('teaching session', () => {
 
   test("a student's own measurements are kept by the session across a reload; the teacher's are not saved as hers", async ({ page, webHost, browser }) => {
     test.setTimeout(300_000);
-    importLinked(webHost, [ctDir]);
-    await page.goto(webHost.url);
-    await page.getByRole('checkbox', { name: /Select study of .* for teaching/ }).check();
-    await page.getByRole('button', { name: /^Teach…/ }).click();
-    await page.getByRole('dialog', { name: 'Start a teaching session' }).getByRole('button', { name: 'Start session' }).click();
-    const studentUrl = (await page.getByTestId('student-url').textContent({ timeout: 120_000 })) ?? '';
-    const [teacher] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Open classroom as teacher' }).click()]);
-    await expect(teacher.getByTestId('classroom')).toHaveAttribute('data-role', 'teacher', { timeout: 30_000 });
+    const { studentUrl, teacher } = await startSessionAndOpenClassroom(page, webHost);
     await waitForImage(teacher);
     const dee = await joinAsStudent(browser, studentUrl, 'Dee');
     await waitForImage(dee.page);
@@ -229,14 +235,7 @@ test.describe('teaching session', () => {
 
   test('a removed student is told so and cannot come back in', async ({ page, webHost, browser }) => {
     test.setTimeout(300_000);
-    importLinked(webHost, [ctDir]);
-    await page.goto(webHost.url);
-    await page.getByRole('checkbox', { name: /Select study of .* for teaching/ }).check();
-    await page.getByRole('button', { name: /^Teach…/ }).click();
-    await page.getByRole('dialog', { name: 'Start a teaching session' }).getByRole('button', { name: 'Start session' }).click();
-    const studentUrl = (await page.getByTestId('student-url').textContent({ timeout: 120_000 })) ?? '';
-    const [teacher] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Open classroom as teacher' }).click()]);
-    await expect(teacher.getByTestId('classroom')).toHaveAttribute('data-role', 'teacher', { timeout: 30_000 });
+    const { studentUrl, teacher } = await startSessionAndOpenClassroom(page, webHost);
     const cy = await joinAsStudent(browser, studentUrl, 'Cy');
     await teacher.getByRole('button', { name: 'Remove Cy' }).click();
     await expect(cy.page.getByTestId('classroom-gone')).toBeVisible({ timeout: 20_000 });

@@ -4,7 +4,8 @@
  * the app's parser cannot hide in its own fixtures.
  */
 
-function element(group: number, number: number, vr: string, value: Buffer): Buffer {
+/** One explicit VR little endian element, its value padded to even length as its VR requires. */
+export function element(group: number, number: number, vr: string, value: Buffer): Buffer {
   const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Buffer.from(vr === 'UI' ? [0] : [0x20])]);
   const longForm = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
   const header = Buffer.alloc(longForm ? 12 : 8);
@@ -16,7 +17,7 @@ function element(group: number, number: number, vr: string, value: Buffer): Buff
   return Buffer.concat([header, padded]);
 }
 
-const text = (group: number, number: number, vr: string, value: string) => element(group, number, vr, Buffer.from(value, 'latin1'));
+export const text = (group: number, number: number, vr: string, value: string) => element(group, number, vr, Buffer.from(value, 'latin1'));
 
 function tagOnly(group: number, number: number, length: number): Buffer {
   const bytes = Buffer.alloc(8);

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { element, text } from './crafted-dicom';
 
 export const syntheticModalities = ['CT', 'MR', 'CR', 'US', 'DX'] as const;
 const surnames = ['Abbott', 'Baker', 'Chen', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ivanova', 'Jensen', 'Kowalski', 'Larsen', 'Moreau', 'Novak', 'Okafor', 'Petrov'];
@@ -39,19 +40,6 @@ export function syntheticStudy(index: number, uidRoot = '1.2.826.0.1.3680043.8.4
   };
 }
 
-function element(group: number, number: number, vr: string, value: Buffer): Buffer {
-  const padded = value.length % 2 === 0 ? value : Buffer.concat([value, Buffer.from(vr === 'UI' ? [0] : [0x20])]);
-  const longForm = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
-  const header = Buffer.alloc(longForm ? 12 : 8);
-  header.writeUInt16LE(group, 0);
-  header.writeUInt16LE(number, 2);
-  header.write(vr, 4, 'latin1');
-  if (longForm) header.writeUInt32LE(padded.length, 8);
-  else header.writeUInt16LE(padded.length, 6);
-  return Buffer.concat([header, padded]);
-}
-
-const text = (group: number, number: number, vr: string, value: string) => element(group, number, vr, Buffer.from(value, 'latin1'));
 const us = (group: number, number: number, value: number) => {
   const bytes = Buffer.alloc(2);
   bytes.writeUInt16LE(value, 0);
