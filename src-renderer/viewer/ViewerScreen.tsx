@@ -21,6 +21,7 @@ import type { LeftTool } from './tool-bindings';
 import { mpr, viewer } from './viewer-state';
 import { useViewerEngine } from './use-viewer-engine';
 import { ViewportPane } from './ViewportPane';
+import type { StackReturn } from './stack-return';
 import './viewer.css';
 import { checkVolume } from './volume-check';
 import { imageCacheBytes, volumeMemoryCheck } from './image-memory';
@@ -46,6 +47,19 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   /** The series shown as axial, sagittal and coronal reformats instead of the stack grid. */
   const [mprSeries, setMprSeries] = useState<ViewerSeries | undefined>();
   const [mprFocus, setMprFocus] = useState<Vec3 | undefined>();
+  /** Where each pane resumes when the stack grid comes back after MPR, by viewport ID. */
+  const stackReturns = useRef(new Map<string, StackReturn>());
+  const takeReturn = useCallback((viewportId: string) => {
+    const back = stackReturns.current.get(viewportId);
+    stackReturns.current.delete(viewportId);
+    return back;
+  }, []);
+  /** Closes MPR: the stack of the series it showed resumes where the reformats crossed. */
+  const leaveMpr = useCallback(() => {
+    const point = mpr.crossing();
+    for (const back of stackReturns.current.values()) if (back.seriesInstanceUid === mpr.seriesInstanceUid && point) back.point = point;
+    setMprSeries(undefined);
+  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -180,7 +194,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
   /** For panels: a series in the active viewport, or beside it (a 1×2 layout when only one pane shows). */
   const showSeriesFromPanel = useCallback(
     (seriesUid: string, options?: { beside?: boolean }): string => {
-      setMprSeries(undefined);
+      leaveMpr();
       if (!options?.beside) {
         const viewportId = viewer.activeViewportId ?? 'vp-0';
         showSeries(viewportId, seriesUid);
@@ -191,13 +205,13 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
       showSeries(besideId, seriesUid);
       return besideId;
     },
-    [activeIndex, showSeries],
+    [activeIndex, showSeries, leaveMpr],
   );
   const refreshStudy = useCallback(() => setStudyVersion((version) => version + 1), []);
 
   const onMpr = () => {
     if (mprSeries) {
-      setMprSeries(undefined);
+      leaveMpr();
       return;
     }
     if (!activeSeries) return;
@@ -207,6 +221,13 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
       setNotice(undefined);
       // Read before the stack's viewport goes: MPR opens where the reader is.
       setMprFocus(readingFocus(viewer.status()?.imageId, activeSeries, imageIds.get(activeSeries.seriesInstanceUid) ?? []));
+      // Each pane's place, kept for when the stack grid comes back.
+      stackReturns.current.clear();
+      viewportIds.slice(0, paneCount(layout)).forEach((viewportId, index) => {
+        const seriesInstanceUid = assignments[index];
+        const imageIndex = viewer.status(viewportId)?.imageIndex;
+        if (seriesInstanceUid && imageIndex !== undefined) stackReturns.current.set(viewportId, { seriesInstanceUid, imageIndex });
+      });
       setMprSeries(activeSeries);
     } else {
       setNotice(`MPR refused: ${check.reason}`);
@@ -223,7 +244,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
       <Toolbar
         layout={layout}
         onLayout={(next) => {
-          setMprSeries(undefined);
+          leaveMpr();
           setLayout(next);
         }}
         tool={tool}
@@ -248,11 +269,11 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
       )}
       <div className="viewer-body">
         <SeriesPanel series={study.series} firstImageIds={firstImageIds} shown={shown} onPick={(uid) => {
-            setMprSeries(undefined);
+            leaveMpr();
             showSeries(viewer.activeViewportId ?? 'vp-0', uid);
           }} />
         {mprSeries ? (
-          <MprView series={mprSeries} imageIds={imageIds.get(mprSeries.seriesInstanceUid) ?? []} focus={mprFocus} onBack={() => setMprSeries(undefined)} />
+          <MprView series={mprSeries} imageIds={imageIds.get(mprSeries.seriesInstanceUid) ?? []} focus={mprFocus} onBack={leaveMpr} />
         ) : (
         <div className="viewport-grid" style={{ gridTemplateRows: `repeat(${rows}, 1fr)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
           {viewportIds.slice(0, paneCount(layout)).map((viewportId, index) => {
@@ -267,6 +288,7 @@ export function ViewerScreen({ studyInstanceUid, onClose }: { studyInstanceUid: 
                 active={viewer.activeViewportId === viewportId}
                 hidePhi={hidePhi}
                 onDropSeries={showSeries}
+                takeReturn={takeReturn}
               />
             );
           })}

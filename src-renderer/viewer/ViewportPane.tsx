@@ -8,6 +8,7 @@ import { parseImageId, slicePlacesForInstances } from './image-ids';
 import { ObjectView } from './ObjectView';
 import { Overlays } from './Overlays';
 import { SegmentationLayer } from './SegmentationLayer';
+import { returnIndex, type StackReturn } from './stack-return';
 import { copyPng, savePng } from './snapshot';
 import type { ViewportStatus } from './viewer-controller';
 import { viewer } from './viewer-state';
@@ -23,6 +24,8 @@ interface Props {
   hidePhi: boolean;
   onDropSeries: (viewportId: string, seriesInstanceUid: string) => void;
   onFirstImage?: (viewportId: string) => void;
+  /** Where this pane resumes when the grid comes back after MPR; taken once, by the first stack shown. */
+  takeReturn?: (viewportId: string) => StackReturn | undefined;
 }
 
 /**
@@ -44,7 +47,7 @@ async function explainFailure(api: RadstationApi, imageId: string | undefined, d
 const statusEvents = [CoreEnums.Events.STACK_NEW_IMAGE, CoreEnums.Events.VOI_MODIFIED, CoreEnums.Events.CAMERA_MODIFIED, CoreEnums.Events.IMAGE_RENDERED];
 
 /** One viewport: Cornerstone's element, its overlays, a scrollbar and a context menu. */
-export function ViewportPane({ viewportId, study, series, imageIds, active, hidePhi, onDropSeries, onFirstImage }: Props) {
+export function ViewportPane({ viewportId, study, series, imageIds, active, hidePhi, onDropSeries, onFirstImage, takeReturn }: Props) {
   const api = useApi();
   const element = useRef<HTMLDivElement>(null);
   const container = useRef<HTMLDivElement>(null);
@@ -55,6 +58,8 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
   // The series the image IDs come from: its listing says where each image lies, for linked viewports.
   const seriesRef = useRef(series);
   seriesRef.current = series;
+  const takeReturnRef = useRef(takeReturn);
+  takeReturnRef.current = takeReturn;
 
   useEffect(() => {
     const el = element.current;
@@ -93,7 +98,10 @@ export function ViewportPane({ viewportId, study, series, imageIds, active, hide
     setError(undefined);
     // An image without (or with empty) Pixel Data loads as nothing and raises no error: ask the main process, which reads the file.
     void explainFailure(api, imageIds[0], '').then((problem) => current && problem && setError(problem));
-    viewer.showStack(viewportId, imageIds, 0, slicePlacesForInstances(seriesRef.current?.instances ?? [])).then(
+    const places = slicePlacesForInstances(seriesRef.current?.instances ?? []);
+    const back = takeReturnRef.current?.(viewportId);
+    const start = back && back.seriesInstanceUid === seriesRef.current?.seriesInstanceUid ? returnIndex(back, places, imageIds.length) : 0;
+    viewer.showStack(viewportId, imageIds, start, places).then(
       () => {
         if (!current) return;
         setStatus(viewer.status(viewportId));

@@ -1,6 +1,6 @@
 import { cache, Enums as CoreEnums, getRenderingEngine, metaData, setVolumesForViewports, utilities, volumeLoader, type Types, type VolumeViewport } from '@cornerstonejs/core';
 import { CrosshairsTool, ToolGroupManager } from '@cornerstonejs/tools';
-import { cameraThrough, sliceCentre, type SlicePlane, type Vec3 } from '../../src-shared/imaging/slice-plane';
+import { cameraThrough, planesMeet, sliceCentre, type PlaneThrough, type SlicePlane, type Vec3 } from '../../src-shared/imaging/slice-plane';
 import type { ViewerSeries } from '../../src-shared/contract';
 import { toolClasses } from './cornerstone-init';
 import { parseImageId } from './image-ids';
@@ -127,6 +127,8 @@ export class MprController {
   private leftTool: LeftTool = 'WindowLevel';
   /** The series shown as a volume, while MPR is open. */
   seriesInstanceUid: string | undefined;
+  /** Whether show() has put the volume in the views and placed their planes; until then they cross nowhere meaningful. */
+  private placed = false;
 
   /** The left mouse button's tool in the three reformats, as in the stack. */
   setLeftTool(tool: LeftTool): void {
@@ -163,11 +165,13 @@ export class MprController {
     const volumeId = `cornerstoneStreamingImageVolume:radstation-${seriesInstanceUid}`;
     this.volumeId = volumeId;
     this.seriesInstanceUid = seriesInstanceUid;
+    this.placed = false;
     // The loader may reverse the list it is given in place; hand it a copy.
     const volume = await volumeLoader.createAndCacheVolume(volumeId, { imageIds: [...imageIds] });
     const viewportIds = mprOrientations.map(mprViewportId).filter((id) => this.enabled.has(id));
     await setVolumesForViewports(engine(), [{ volumeId }], viewportIds);
     if (focus) this.crossAt(focus);
+    this.placed = true;
     // Enabled after the cameras are placed: the crosshairs take their centre from where the three planes meet.
     if (viewportIds.length > 1) ToolGroupManager.getToolGroup(mprToolGroupId)?.setToolEnabled(CrosshairsTool.toolName);
     (volume as { load?: (callback: () => void) => void }).load?.(() => undefined);
@@ -184,6 +188,21 @@ export class MprController {
       const moved = cameraThrough({ focalPoint: [...camera.focalPoint], position: [...camera.position], viewPlaneNormal: [...camera.viewPlaneNormal] }, point);
       viewport.setCamera(moved);
     }
+  }
+
+  /**
+   * Where the three views' planes cross now (the reader may have scrolled each): the place the
+   * stack returns to when MPR closes. Undefined unless all three views are shown.
+   */
+  crossing(): Vec3 | undefined {
+    if (!this.placed) return undefined;
+    const planes: PlaneThrough[] = [];
+    for (const orientation of mprOrientations) {
+      const camera = this.viewport(orientation)?.getCamera();
+      if (!camera?.focalPoint || !camera.viewPlaneNormal) return undefined;
+      planes.push({ point: [...camera.focalPoint], normal: [...camera.viewPlaneNormal] });
+    }
+    return planesMeet(planes as [PlaneThrough, PlaneThrough, PlaneThrough]);
   }
 
   viewport(orientation: MprOrientation): VolumeViewport | undefined {
@@ -259,5 +278,6 @@ export class MprController {
     ToolGroupManager.destroyToolGroup(mprToolGroupId);
     this.volumeId = undefined;
     this.seriesInstanceUid = undefined;
+    this.placed = false;
   }
 }

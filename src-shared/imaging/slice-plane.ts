@@ -3,7 +3,7 @@
  * its plane passes through a point: what opening MPR at the slice being read needs. Pure maths,
  * shared by whoever needs it; the field names follow Cornerstone's imagePlaneModule.
  */
-import { add, asVec3, dot, subtract, type Vec3 } from './vector3';
+import { add, asVec3, cross, dot, subtract, type Vec3 } from './vector3';
 
 export type { Vec3 };
 
@@ -57,4 +57,30 @@ export function distanceFromPlane(camera: Pick<PlaneCamera, 'focalPoint' | 'view
 export function cameraThrough(camera: PlaneCamera, point: Vec3): Pick<PlaneCamera, 'focalPoint' | 'position'> {
   const distance = distanceFromPlane(camera, point);
   return { focalPoint: add(camera.focalPoint, camera.viewPlaneNormal, distance), position: add(camera.position, camera.viewPlaneNormal, distance) };
+}
+
+/** A plane through a point, with its unit normal. */
+export interface PlaneThrough {
+  point: Vec3;
+  normal: Vec3;
+}
+
+/**
+ * The one point three planes share (where MPR's three views cross), by Cramer's rule on
+ * nᵢ·x = nᵢ·pᵢ. Undefined when two of the planes are parallel, or nearly so, and no single
+ * point is shared.
+ */
+export function planesMeet(planes: readonly [PlaneThrough, PlaneThrough, PlaneThrough]): Vec3 | undefined {
+  const [a, b, c] = planes.map((plane) => plane.normal) as [Vec3, Vec3, Vec3];
+  const bc = cross(b, c);
+  const determinant = dot(a, bc);
+  if (!(Math.abs(determinant) > 1e-6)) return undefined;
+  const [da, db, dc] = planes.map((plane) => dot(plane.normal, plane.point)) as [number, number, number];
+  // x = (da (b×c) + db (c×a) + dc (a×b)) / (a·(b×c))
+  const sum = add(add(scale(bc, da), cross(c, a), db), cross(a, b), dc);
+  return scale(sum, 1 / determinant);
+}
+
+function scale(v: Vec3, factor: number): Vec3 {
+  return [v[0] * factor, v[1] * factor, v[2] * factor];
 }

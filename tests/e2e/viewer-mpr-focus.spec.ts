@@ -124,4 +124,43 @@ test.describe.serial('MPR opened from a slice of the stack', () => {
     }
     await page.screenshot({ path: path.join('test-results', 'mpr-focus.png') });
   });
+
+  test('back to the stack, the reader is at the slice the reformats crossed at, not image 1', async ({ page, webHost }) => {
+    test.setTimeout(180_000);
+    await openStudy(page, webHost.url, studyUid);
+    await page.getByTestId('viewport-vp-0').click();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown');
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 31/176');
+
+    // Straight back without moving: the same slice.
+    await page.getByRole('button', { name: 'MPR', exact: true }).click();
+    await expect.poll(async () => (await mprViews(page)).length).toBe(3);
+    await page.getByRole('button', { name: '← Stack view' }).click();
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 31/176');
+
+    // The reader scrolls the sagittal reformat (the stack's own plane) twelve slices, then leaves with the toolbar.
+    await page.getByRole('button', { name: 'MPR', exact: true }).click();
+    await expect.poll(async () => (await mprViews(page)).length).toBe(3);
+    const sagittalPlane = async () => (await mprViews(page)).find((v) => v.orientation === 'sagittal');
+    const before = await sagittalPlane();
+    await page.getByTestId('mpr-sagittal').hover();
+    for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 300);
+    await expect.poll(async () => {
+      const now = await sagittalPlane();
+      return now && before ? Math.abs(dot(now.viewPlaneNormal, [0, 1, 2].map((a) => (now.focalPoint[a] ?? NaN) - (before.focalPoint[a] ?? NaN)) as Vec3)) : 0;
+    }, { message: 'the sagittal reformat moved' }).toBeGreaterThan(5);
+    const left = await sagittalPlane();
+    if (!left) throw new Error('no sagittal view');
+    await page.getByRole('button', { name: 'Stack', exact: true }).click();
+    await expect(page.getByTestId('mpr-view')).toHaveCount(0);
+    await expect(page.getByTestId('overlay-slice')).not.toHaveText('Im 1/176');
+    await expect(page.getByTestId('overlay-slice')).not.toHaveText('Im 31/176');
+
+    // The slice now shown lies on the plane the sagittal reformat showed, within half a 1 mm slice (its file says where).
+    const shown = await page.evaluate(() => window.radstationViewer?.getActiveImage());
+    if (!shown?.sopInstanceUid) throw new Error('no image is shown');
+    const centre = sliceCentreFromFile(fileOfSop(shown.sopInstanceUid));
+    const offset = Math.abs(dot(left.viewPlaneNormal, [0, 1, 2].map((a) => (centre[a] ?? NaN) - (left.focalPoint[a] ?? NaN)) as Vec3));
+    expect(offset, 'the stack slice shown is the one the sagittal reformat was on').toBeLessThanOrEqual(0.5);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cameraThrough, distanceFromPlane, sliceCentre, type SlicePlane } from '../../src-shared/imaging/slice-plane';
+import { cameraThrough, distanceFromPlane, planesMeet, sliceCentre, type SlicePlane } from '../../src-shared/imaging/slice-plane';
 
 const axialSlice: SlicePlane = {
   imagePositionPatient: [-100, -120, 40],
@@ -51,5 +51,38 @@ describe('cameraThrough', () => {
     expect(distanceFromPlane({ ...oblique, ...moved }, point)).toBeCloseTo(0, 12);
     // The camera stays at the same distance from its focal point.
     expect(Math.hypot(...moved.position.map((v, i) => v - moved.focalPoint[i]!))).toBeCloseTo(100, 9);
+  });
+});
+
+describe('planesMeet', () => {
+  it('finds where three axis planes cross: each coordinate from the plane across it', () => {
+    const met = planesMeet([
+      { point: [0, 0, 12.5], normal: [0, 0, 1] },
+      { point: [-7, 99, 3], normal: [1, 0, 0] },
+      { point: [40, 3.25, -8], normal: [0, -1, 0] },
+    ]);
+    expect(met?.[0]).toBeCloseTo(-7, 12);
+    expect(met?.[1]).toBeCloseTo(3.25, 12);
+    expect(met?.[2]).toBeCloseTo(12.5, 12);
+  });
+
+  it('solves oblique planes: the point found lies on all three', () => {
+    const s = Math.SQRT1_2;
+    const planes = [
+      { point: [1, 2, 3], normal: [s, s, 0] },
+      { point: [-4, 0, 9], normal: [-s, s, 0] },
+      { point: [0, 5, -2], normal: [0, 0.6, 0.8] },
+    ] as const satisfies readonly { point: [number, number, number]; normal: [number, number, number] }[];
+    const met = planesMeet([...planes] as never);
+    if (!met) throw new Error('no meeting point');
+    for (const { point, normal } of planes) expect(normal.reduce((sum, n, axis) => sum + n * (met[axis]! - point[axis]), 0)).toBeCloseTo(0, 10);
+  });
+
+  it('gives nothing when two planes are parallel', () => {
+    expect(planesMeet([
+      { point: [0, 0, 0], normal: [0, 0, 1] },
+      { point: [0, 0, 5], normal: [0, 0, -1] },
+      { point: [0, 0, 0], normal: [1, 0, 0] },
+    ])).toBeUndefined();
   });
 });
