@@ -320,4 +320,53 @@ test.describe.serial('measurements on the reformats of a CT volume', () => {
     const restored = Object.fromEntries((await measurementList(page)).map((m) => [m.toolName, m.onReformat]));
     expect(restored).toEqual({ Length: true, RectangleROI: true, Probe: false });
   });
+
+  test('a probe on the first axial slice reads its voxel again after a reload, whichever slice MPR reopens at', async ({ page, webHost }) => {
+    test.setTimeout(180_000);
+    await openStudy(page, webHost.url, studyUid);
+    // Reading image 1: MPR opens on the volume's outermost axial slice.
+    await page.getByTestId('viewport-vp-0').click();
+    await page.keyboard.press('Home');
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 1/5');
+    await page.getByRole('button', { name: 'MPR', exact: true }).click();
+    await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads', timeout: 60_000 }).toBe(true);
+    await page.evaluate(() => window.radstationViewer?.mprApplyWindow(-3000, 2));
+    await expect.poll(async () => (await brightBox(page, 'mpr-axial')).bright, { message: 'the axial section shows' }).toBeGreaterThan(1000);
+    const axialSection = await brightBox(page, 'mpr-axial');
+    await page.evaluate(() => window.radstationViewer?.mprApplyWindow(40, 400));
+    const known = new Set((await measurementList(page)).map((m) => m.annotationUid));
+
+    await page.getByRole('button', { name: 'Probe', exact: true }).click();
+    await dragOnCanvasBox(page, 'mpr-axial', axialSection, [0.6, 0.4], [0.6, 0.4]);
+    await expect.poll(async () => (await measurementList(page)).filter((m) => !known.has(m.annotationUid)).length).toBe(1);
+    const probeUid = (await measurementList(page)).find((m) => !known.has(m.annotationUid))?.annotationUid ?? '';
+    // The HU of the voxel the probe sits in, from the file (dicom-parser), in the volume's slice order.
+    const probeError = async () => {
+      const probe = (await measurementList(page)).find((m) => m.annotationUid === probeUid);
+      if (probe?.values.value === undefined) return Infinity;
+      const { points, order } = await volumeIndices(page, slices, probeUid);
+      const [column = NaN, row = NaN, k = NaN] = (points[0] ?? []).map(Math.round);
+      const slice = order[k];
+      if (!slice) return Infinity;
+      return Math.abs(probe.values.value - ((slice.raw.values[row * slice.raw.columns + column] ?? NaN) * slice.raw.rescaleSlope + slice.raw.rescaleIntercept));
+    };
+    await expect.poll(probeError, { message: 'the probe reads its voxel' }).toBeLessThanOrEqual(0.5);
+    const sliceOfProbe = async () => Math.round((await volumeIndices(page, slices, probeUid)).points[0]?.[2] ?? NaN);
+    const probeSlice = await sliceOfProbe();
+    expect([0, slices.length - 1], 'the probe is on an outer slice').toContain(probeSlice);
+    await expect(page.getByTestId('measurement-save-state')).toHaveText('Saved in the cache');
+
+    // After a reload, MPR reopened from the middle slice, then the axial view taken back to the probe's slice.
+    await page.reload();
+    await expect(page.getByTestId('viewer')).toBeVisible();
+    await page.getByTestId('viewport-vp-0').click();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown');
+    await expect(page.getByTestId('overlay-slice')).toHaveText('Im 3/5');
+    await page.getByRole('button', { name: 'MPR', exact: true }).click();
+    await expect.poll(async () => (await mprState(page)).loaded, { message: 'the volume loads again', timeout: 60_000 }).toBe(true);
+    // Off the slice shown, the list still gives the probe's own voxel, not a value read elsewhere.
+    await expect.poll(probeError, { message: 'the restored probe, off the slice shown, keeps its voxel value' }).toBeLessThanOrEqual(0.5);
+    await page.evaluate((k) => window.radstationViewer?.mprJumpToSlice('axial', k), probeSlice);
+    await expect.poll(probeError, { message: 'the restored probe reads its voxel again' }).toBeLessThanOrEqual(0.5);
+  });
 });
