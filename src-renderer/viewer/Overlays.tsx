@@ -63,7 +63,9 @@ export function Overlays({ study, series, status, hidePhi }: { study: ViewerStud
       )}
       <div className="corner bottom-right">
         <div data-testid="overlay-window">
-          {status.windowWidth !== undefined && status.windowCenter !== undefined
+          {status.fileVoiLut
+            ? status.fileVoiLut
+            : status.windowWidth !== undefined && status.windowCenter !== undefined
             ? `W ${Math.round(status.windowWidth)} L ${Math.round(status.windowCenter)}`
             : 'W – L –'}
           {status.invert ? ' (inv)' : ''}

@@ -6,6 +6,7 @@ import { parseVoiLutFunction, type VoiLutFunction } from '../../src-shared/imagi
 import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 import { edgeLabels, type EdgeLabels } from './orientation-labels';
 import { applyToolBindings, type LeftTool } from './tool-bindings';
+import { fileVoiLutShown, showFileVoiLut, watchFileVoiLut } from './file-voi-lut';
 
 export const renderingEngineId = 'radstation-viewer';
 const toolGroupId = 'radstation-stack';
@@ -17,6 +18,8 @@ export interface ViewportStatus {
   imageCount: number;
   windowCenter: number | undefined;
   windowWidth: number | undefined;
+  /** Set while the file's own VOI LUT Sequence, not a window, gives the greys. */
+  fileVoiLut: string | undefined;
   /** The image's VOI LUT Function (0028,1056), which the window is read in. */
   voiLutFunction: VoiLutFunction;
   /** Screen pixels per image pixel. */
@@ -37,6 +40,8 @@ export class ViewerController {
   private readonly stacks = new Map<string, string[]>();
   /** Where each image of a viewport's stack lies, when its pane knows (linked viewports match slices by it). */
   private readonly places = new Map<string, readonly SlicePlace[]>();
+  /** Stops each pane's watch for the file's VOI LUT (file-voi-lut.ts). */
+  private readonly unwatch = new Map<string, () => void>();
   activeViewportId: string | undefined;
   leftTool: LeftTool = 'WindowLevel';
 
@@ -68,6 +73,8 @@ export class ViewerController {
   enablePane(viewportId: string, element: HTMLDivElement): void {
     const engine = this.requireEngine();
     engine.enableElement({ viewportId, type: CoreEnums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
+    this.unwatch.get(viewportId)?.();
+    this.unwatch.set(viewportId, watchFileVoiLut(element, () => this.viewport(viewportId)));
     this.group.addViewport(viewportId, renderingEngineId);
     this.activeViewportId ??= viewportId;
   }
@@ -75,6 +82,8 @@ export class ViewerController {
   disablePane(viewportId: string): void {
     if (!this.engine?.getViewport(viewportId)) return;
     this.group.removeViewports(renderingEngineId, viewportId);
+    this.unwatch.get(viewportId)?.();
+    this.unwatch.delete(viewportId);
     this.engine.disableElement(viewportId);
     this.stacks.delete(viewportId);
     this.places.delete(viewportId);
@@ -199,6 +208,7 @@ export class ViewerController {
     const viewport = this.viewport(viewportId);
     if (!viewport) return;
     viewport.resetProperties();
+    showFileVoiLut(viewport);
     viewport.setViewPresentation({ rotation: 0 });
     viewport.setCamera({ flipHorizontal: false, flipVertical: false });
     viewport.resetCamera();
@@ -225,6 +235,7 @@ export class ViewerController {
       imageCount: imageIds.length,
       windowCenter: window?.center,
       windowWidth: window?.width,
+      fileVoiLut: fileVoiLutShown(viewportId)?.label,
       voiLutFunction,
       zoom,
       invert: properties.invert ?? false,

@@ -119,6 +119,8 @@ export interface ViewerTestHooks {
   /** Handles of a measurement in page (client) coordinates, when its image is in the active viewport. */
   measurementHandlesOnPage: (annotationUid: string) => [number, number][] | undefined;
   decodedPixels: typeof decodedPixels;
+  /** Where an image pixel's centre (column, row) of the active viewport's image is drawn, in canvas CSS pixels. */
+  canvasPointOfImagePixel: (column: number, row: number) => [number, number] | undefined;
   scrollTo: (index: number) => Promise<void>;
   cacheBytes: () => number;
   /** How many of a viewport's images are decoded and cached. */
@@ -174,6 +176,15 @@ export function exposeViewerApi(): void {
       });
     },
     decodedPixels,
+    canvasPointOfImagePixel: (column, row) => {
+      const viewport = viewer.viewport();
+      const imageId = viewport?.getCurrentImageId();
+      if (!viewport || !imageId) return undefined;
+      const world = utilities.imageToWorldCoords(imageId, [column, row]);
+      if (!world) return undefined;
+      const [x, y] = viewport.worldToCanvas(world);
+      return [x, y];
+    },
     scrollTo: (index) => viewer.scrollTo(index),
     cacheBytes: () => cache.getCacheSize(),
     loadedCount: (viewportId) => {

@@ -6,6 +6,7 @@ import { doubleFloatRefusal, hasDoubleFloatPixels, loadDoubleFloatImage, registe
 import { FragmentedFramesError, fragmentedFramesOf, registerFragmentedFramesProvider } from './fragmented-frames';
 import { isBitPacked, loadBitPackedImage } from './one-bit-frames';
 import { registerVoiLutFunctionProvider } from './voi-lut-function';
+import { registerFileVoiLutProvider } from './file-voi-lut';
 import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLutError, segmentedPaletteOf } from './segmented-palette';
 
 /*
@@ -72,5 +73,6 @@ export function registerWadouriLoader(): void {
   registerFragmentedFramesProvider();
   registerDoubleFloatProvider();
   registerVoiLutFunctionProvider();
+  registerFileVoiLutProvider();
   registerImageLoader('wadouri', (imageId, options) => ({ promise: loadImage(imageId, options ?? {}) }));
 }
