@@ -1,7 +1,8 @@
-import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../platform/module-worker';
+import { WorkerCallError, WorkerRpcClient, WorkerStoppedError } from '../platform/worker-rpc/client-side';
+import type { MethodName, ParamsOf, ResultOf } from '../platform/worker-rpc/protocol';
 import type { SessionCacheOptions } from './worker/session-cache';
-import type { SliceRequest, SliceResult, VqaRequest, VqaResult, WarmUpRequest, WarmUpResult, WorkerErrorCode, WorkerReply, WorkerRequest } from './worker/protocol';
+import { workerErrorCodes, type InferenceMethods, type SliceRequest, type SliceResult, type VqaRequest, type VqaResult, type WarmUpRequest, type WarmUpResult, type WorkerErrorCode } from './worker/protocol';
 
 export class InferenceWorkerError extends Error {
   constructor(
@@ -13,72 +14,57 @@ export class InferenceWorkerError extends Error {
   }
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+const isWorkerErrorCode = (code: string | undefined): code is WorkerErrorCode => workerErrorCodes.some((known) => known === code);
 
-/** The main thread's handle on the inference worker: request/reply by ID, restarted after a crash or a stop. */
+/** The worker's failures in this service's terms: its own codes kept, anything else internal, a stop 'worker-stopped'. */
+function asInferenceError(error: unknown): Error {
+  if (error instanceof WorkerStoppedError) return new InferenceWorkerError('worker-stopped', error.message);
+  if (error instanceof WorkerCallError) return new InferenceWorkerError(isWorkerErrorCode(error.code) ? error.code : 'internal', error.message);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The main thread's handle on the inference worker: typed calls, restarted after a crash or a stop. */
 export class InferenceWorkerClient {
-  private worker: Worker | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private rpc: WorkerRpcClient<InferenceMethods> | undefined;
 
   constructor(private readonly options: SessionCacheOptions) {}
 
-  private start(): Worker {
+  private start(): WorkerRpcClient<InferenceMethods> {
     const worker = startModuleWorker(
       { callerUrl: import.meta.url, sourcePath: 'worker/inference-worker.ts', builtFileName: 'inference-worker.js' },
       { workerData: this.options },
     );
-    worker.on('message', (reply: WorkerReply) => {
-      const pending = this.pending.get(reply.id);
-      if (!pending) return;
-      this.pending.delete(reply.id);
-      if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(new InferenceWorkerError(reply.error.code, reply.error.message));
-    });
-    const failAll = (message: string): void => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const [id, pending] of this.pending) {
-        this.pending.delete(id);
-        pending.reject(new InferenceWorkerError('worker-stopped', message));
-      }
-    };
-    worker.on('error', (error) => failAll(`the inference worker failed: ${error.message}`));
-    worker.on('exit', (code) => failAll(`the inference worker stopped (exit code ${code})`));
     // Idle, the worker must not keep a CLI process alive.
-    worker.unref();
-    return worker;
+    const rpc = new WorkerRpcClient<InferenceMethods>(worker, { name: 'inference worker', unrefWhenIdle: true });
+    void rpc.whenExited.then(() => {
+      if (this.rpc === rpc) this.rpc = undefined;
+    });
+    return rpc;
   }
 
-  private send<T>(request: WithoutId<WorkerRequest>): Promise<T> {
-    this.worker ??= this.start();
-    const id = this.nextId++;
-    const worker = this.worker;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.ref();
-      worker.postMessage({ ...request, id });
-    }).finally(() => {
-      if (this.pending.size === 0) worker.unref();
+  private send<K extends MethodName<InferenceMethods>>(method: K, params: ParamsOf<InferenceMethods, K>): Promise<ResultOf<InferenceMethods, K>> {
+    if (!this.rpc || this.rpc.stopped) this.rpc = this.start();
+    return this.rpc.call(method, params).catch((error: unknown) => {
+      throw asInferenceError(error);
     });
   }
 
-  runSlice(request: Omit<SliceRequest, 'id' | 'kind'>): Promise<SliceResult> {
-    return this.send<SliceResult>({ kind: 'slice', ...request });
+  runSlice(request: SliceRequest): Promise<SliceResult> {
+    return this.send('slice', request);
   }
 
-  answerQuestion(request: Omit<VqaRequest, 'id' | 'kind'>): Promise<VqaResult> {
-    return this.send<VqaResult>({ kind: 'vqa', ...request });
+  answerQuestion(request: VqaRequest): Promise<VqaResult> {
+    return this.send('vqa', request);
   }
 
-  warmUp(request: Omit<WarmUpRequest, 'id' | 'kind'>): Promise<WarmUpResult> {
-    return this.send<WarmUpResult>({ kind: 'warm-up', ...request });
+  warmUp(request: WarmUpRequest): Promise<WarmUpResult> {
+    return this.send('warm-up', request);
   }
 
   /** Releases every open session in the worker; resolves to how many were open. */
   releaseSessions(): Promise<number> {
-    if (!this.worker) return Promise.resolve(0);
-    return this.send<{ released: number }>({ kind: 'release' }).then((value) => value.released);
+    if (!this.rpc || this.rpc.stopped) return Promise.resolve(0);
+    return this.send('release', {}).then((value) => value.released);
   }
 
   /**
@@ -89,7 +75,7 @@ export class InferenceWorkerClient {
    */
   async close(): Promise<number> {
     let released = 0;
-    if (this.worker && this.pending.size === 0) {
+    if (this.rpc && !this.rpc.stopped && this.rpc.pendingCount === 0) {
       const gracePeriod = new Promise<number>((resolve) => setTimeout(resolve, 5000, 0).unref());
       released = await Promise.race([this.releaseSessions().catch(() => 0), gracePeriod]);
     }
@@ -99,8 +85,8 @@ export class InferenceWorkerClient {
 
   /** Stops the worker at once, even mid-inference (a timeout); the next request starts a fresh one. */
   async terminate(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+    const rpc = this.rpc;
+    this.rpc = undefined;
+    await rpc?.terminate();
   }
 }

@@ -1,8 +1,9 @@
 import type { ExecutionProviderName, InferenceTimings, ProviderChoice } from '../../../src-shared/contract/inference';
 import type { ImageToImageTask, VqaClosedTask } from '../../../src-shared/inference/manifest';
+import type { RpcMethod } from '../../platform/worker-rpc/protocol';
 import type { ProviderFallback } from './session-cache';
 
-/** Messages between the main thread and the inference worker. Everything here is structured-cloneable. */
+/** The inference worker's methods and what they carry. Everything here is structured-cloneable. */
 
 export interface BundleRef {
   id: string;
@@ -19,8 +20,6 @@ export interface DerivedOutputSpec {
 }
 
 export interface SliceRequest {
-  kind: 'slice';
-  id: number;
   bundle: BundleRef;
   task: ImageToImageTask;
   provider: ProviderChoice;
@@ -36,22 +35,13 @@ export interface SliceRequest {
 }
 
 export interface WarmUpRequest {
-  kind: 'warm-up';
-  id: number;
   bundle: BundleRef;
   task: ImageToImageTask;
   provider: ProviderChoice;
 }
 
-export interface ReleaseRequest {
-  kind: 'release';
-  id: number;
-}
-
 /** A closed question about an 8-bit grayscale image as the reader saw it (windowed). */
 export interface VqaRequest {
-  kind: 'vqa';
-  id: number;
   bundle: BundleRef;
   task: VqaClosedTask;
   provider: ProviderChoice;
@@ -82,8 +72,6 @@ export interface VqaResult {
   needsFullModel: boolean;
 }
 
-export type WorkerRequest = SliceRequest | WarmUpRequest | ReleaseRequest | VqaRequest;
-
 export interface SliceResult {
   provider: ExecutionProviderName;
   fallbacks: ProviderFallback[];
@@ -101,8 +89,14 @@ export interface WarmUpResult {
   fallbacks: ProviderFallback[];
 }
 
-export type WorkerErrorCode = 'cancelled' | 'invalid-input' | 'model-error' | 'internal';
+export const workerErrorCodes = ['cancelled', 'invalid-input', 'model-error', 'internal'] as const;
+export type WorkerErrorCode = (typeof workerErrorCodes)[number];
 
-export type WorkerReply =
-  | { kind: 'reply'; id: number; ok: true; value: SliceResult | WarmUpResult | VqaResult | { released: number } }
-  | { kind: 'reply'; id: number; ok: false; error: { code: WorkerErrorCode; message: string } };
+/** Handled one at a time, in order: a series job's slices interleave with previews, never overlap them. */
+export interface InferenceMethods {
+  slice: RpcMethod<SliceRequest, SliceResult>;
+  'warm-up': RpcMethod<WarmUpRequest, WarmUpResult>;
+  vqa: RpcMethod<VqaRequest, VqaResult>;
+  /** Releases every open session; answers how many were open. */
+  release: RpcMethod<Record<string, never>, { released: number }>;
+}

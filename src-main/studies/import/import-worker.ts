@@ -1,30 +1,20 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import type { StorageMode } from '../../../src-shared/domain/imports';
+import { serveWorkerRpc } from '../../platform/worker-rpc/worker-side';
 import { runImport } from './run-import';
-import type { WorkerMessage } from './worker-messages';
+import type { ImportMethods } from './worker-messages';
 
-/** What the service hands the worker; plain data, since it crosses a thread boundary. */
-export interface ImportWorkerData {
-  importId: string;
-  cacheDir: string;
-  paths: string[];
-  mode: StorageMode;
-}
-
-const port = parentPort;
-if (!port) throw new Error('import-worker must run as a worker thread');
-const data = workerData as ImportWorkerData;
-const cancellation = { cancelled: false };
-port.on('message', (message: unknown) => {
-  if (message === 'cancel') cancellation.cancelled = true;
+/** The import worker thread: one import per thread, which ends once the import has answered. */
+serveWorkerRpc<ImportMethods>({
+  import: (data, call) => {
+    call.endWorkerAfterReply();
+    const cancellation = { cancelled: call.signal.aborted };
+    call.signal.addEventListener('abort', () => {
+      cancellation.cancelled = true;
+    });
+    return runImport({
+      ...data,
+      cancellation,
+      onProgress: (progress) => call.emit({ type: 'progress', progress }),
+      onStudiesChanged: (studyInstanceUids) => call.emit({ type: 'studies-changed', studyInstanceUids }),
+    });
+  },
 });
-const post = (message: WorkerMessage) => port.postMessage(message);
-
-const finished = await runImport({
-  ...data,
-  cancellation,
-  onProgress: (progress) => post({ type: 'progress', progress }),
-  onStudiesChanged: (studyInstanceUids) => post({ type: 'studies-changed', studyInstanceUids }),
-});
-post({ type: 'finished', finished });
-port.close();

@@ -1,3 +1,4 @@
+import type { RpcMethod } from '../../../platform/worker-rpc/protocol';
 import type { PrepareTask, PreparedFile } from './prepare-file';
 
 /** What the pool hands each helper worker at start. */
@@ -5,9 +6,7 @@ export interface PrepareWorkerData {
   readonly cacheDir: string;
 }
 
-export interface PrepareRequest {
-  readonly id: number;
-  readonly task: PrepareTask;
+/** A helper prepares one file per call; every file problem comes back as a 'failed' result, not an error. */
+export interface PrepareMethods {
+  prepare: RpcMethod<PrepareTask, PreparedFile>;
 }
-
-export type PrepareWorkerMessage = { type: 'ready' } | { type: 'prepared'; id: number; result: PreparedFile };

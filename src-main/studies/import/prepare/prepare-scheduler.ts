@@ -1,20 +1,14 @@
-import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../../platform/module-worker';
+import { WorkerRpcClient, WorkerStoppedError } from '../../../platform/worker-rpc/client-side';
 import { FilePreparer, type PrepareTask, type PreparedFile } from './prepare-file';
-import type { PrepareRequest, PrepareWorkerData, PrepareWorkerMessage } from './prepare-messages';
+import type { PrepareMethods, PrepareWorkerData } from './prepare-messages';
 
 interface QueuedTask {
-  readonly id: number;
   readonly task: PrepareTask;
   readonly settle: (result: PreparedFile) => void;
 }
 
-interface Helper {
-  readonly worker: Worker;
-  ready: boolean;
-  stopped: boolean;
-  readonly inFlight: Map<number, QueuedTask>;
-}
+type Helper = WorkerRpcClient<PrepareMethods>;
 
 const notPrepared: PreparedFile = { kind: 'failed', reason: 'not imported: the import stopped first' };
 
@@ -32,7 +26,6 @@ export class PrepareScheduler {
   private readonly local: FilePreparer;
   private readonly queue: QueuedTask[] = [];
   private readonly helpers: Helper[] = [];
-  private nextId = 0;
   private onQueued: (() => void) | undefined;
   private stopped = false;
 
@@ -47,7 +40,7 @@ export class PrepareScheduler {
         settle(notPrepared);
         return;
       }
-      this.queue.push({ id: this.nextId++, task, settle });
+      this.queue.push({ task, settle });
       this.dispatch();
       if (this.queue.length > 0) this.onQueued?.();
     });
@@ -86,42 +79,33 @@ export class PrepareScheduler {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.helpers.map((helper) => helper.worker.terminate()));
+    await Promise.all(this.helpers.map((helper) => helper.terminate()));
   }
 
   private startHelper(cacheDir: string): void {
     const data: PrepareWorkerData = { cacheDir };
     const worker = startModuleWorker({ callerUrl: import.meta.url, sourcePath: 'prepare-worker.ts', builtFileName: 'prepare-worker.js' }, { workerData: data });
-    const helper: Helper = { worker, ready: false, stopped: false, inFlight: new Map() };
+    const helper = new WorkerRpcClient<PrepareMethods>(worker, { name: 'import helper thread' });
     this.helpers.push(helper);
-    worker.on('message', (message: PrepareWorkerMessage) => {
-      if (message.type === 'ready') helper.ready = true;
-      else {
-        helper.inFlight.get(message.id)?.settle(message.result);
-        helper.inFlight.delete(message.id);
-      }
-      this.dispatch();
-    });
-    let reason: string | undefined;
-    worker.on('error', (error) => {
-      reason = error.message;
-    });
-    worker.on('exit', (code) => {
-      helper.stopped = true;
-      const why = reason ?? `exit code ${code}`;
-      for (const queued of helper.inFlight.values()) queued.settle({ kind: 'failed', reason: `the import helper thread stopped while preparing this file (${why})` });
-      helper.inFlight.clear();
-    });
+    void helper.ready.then(() => this.dispatch());
   }
 
   private dispatch(): void {
     for (const helper of this.helpers) {
-      while (helper.ready && !helper.stopped && helper.inFlight.size < tasksPerHelper) {
+      while (helper.isReady && !helper.stopped && helper.pendingCount < tasksPerHelper) {
         const queued = this.queue.shift();
         if (!queued) return;
-        helper.inFlight.set(queued.id, queued);
-        const request: PrepareRequest = { id: queued.id, task: queued.task };
-        helper.worker.postMessage(request);
+        helper
+          .call('prepare', queued.task)
+          .catch((error: unknown): PreparedFile => {
+            // A helper that dies fails only the files it held.
+            if (error instanceof WorkerStoppedError) return { kind: 'failed', reason: `the import helper thread stopped while preparing this file (${error.why})` };
+            return { kind: 'failed', reason: `cannot be imported: ${error instanceof Error ? error.message : String(error)}` };
+          })
+          .then((result) => {
+            queued.settle(result);
+            this.dispatch();
+          });
       }
     }
   }
