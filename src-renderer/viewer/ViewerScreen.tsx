@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewerSeries, ViewerStudy } from '../../src-shared/contract';
 import { PanelHost } from '../panels/PanelHost';
 import { useInstalledModels } from '../panels/use-models';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { readPlace, writePlace } from '../shell/reader-place';
 import { defaultHanging, layouts, paneCount, type LayoutName } from './hanging';
 import { HelpDialog } from './HelpDialog';

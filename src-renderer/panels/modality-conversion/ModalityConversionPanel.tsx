@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InferenceResult } from '../../../src-shared/contract';
-import { useApi } from '../../shell/api-context';
+import { useApi } from '../../bridge/api-context';
 import { linkViewports } from '../../viewer/viewport-sync';
 import { AiLabel } from '../AiLabel';
 import { DomainWarnings } from '../imaging/DomainWarnings';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { ReportEntry } from '../../../src-shared/domain/reports';
-import { useApi } from '../../shell/api-context';
+import { useApi } from '../../bridge/api-context';
 import { useActiveImage } from '../use-active-image';
 import { useEscapeToCancel } from '../use-escape-to-cancel';
 import type { PanelProps } from '../panel-registry';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useApi } from '../../shell/api-context';
+import { useApi } from '../../bridge/api-context';
 import { AiLabel } from '../AiLabel';
 import { DomainWarnings } from '../imaging/DomainWarnings';
 import type { PanelProps } from '../panel-registry';
