@@ -2,7 +2,7 @@
 import './shell/quiet-library-logs';
 import { createRoot } from 'react-dom/client';
 import { connectApi } from './bridge/create-api';
-import { ApiProvider } from './shell/api-context';
+import { ApiProvider } from './bridge/api-context';
 import { App } from './shell/App';
 import { ClassroomGate } from './teaching/ClassroomGate';
 import './shell/theme.css';

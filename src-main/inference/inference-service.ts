@@ -14,7 +14,7 @@ import { providerOrder } from './providers';
 import type { SeriesSlice, SeriesSource } from './series-source';
 import { InferenceWorkerClient, InferenceWorkerError } from './worker-client';
 import type { SessionCacheOptions } from './worker/session-cache';
-import { parseDicomBounded } from '../studies/dicom/sequence-depth';
+import { parseDicomBounded } from '../dicom/sequence-depth';
 
 export interface InferenceServiceConfig {
   modelSources: ModelSource[];

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { ServiceError } from '../../src-shared/contract/errors';
 import type { MetadataAnswer, ReportDraft, ReportEntry } from '../../src-shared/domain/reports';
 import { writePart10File } from '../dicom/part10';
-import { readDicomFile } from '../studies/import/parse/read-dataset';
+import { readDicomFile } from '../dicom/read-file';
 import type { ImportService } from '../studies/import/import-service';
 import { answerFromMetadata, type MetadataContext } from './metadata-questions';
 import { isDeidentifiedInCache } from '../deid/deidentified-studies';

@@ -14,8 +14,8 @@ import { orderedInstances, seriesExists, studyExists, listSeries } from './cache
 import { resolveStoredPath } from './cache/stored-files';
 import { deleteStudy } from './cache/study-deletion';
 import { countStudies, instanceFilePath, listStudies } from './cache/study-queries';
-import { readDataSet } from './dicom/read-dataset';
-import { describeDataSet, readOrUndefined } from './dicom/tag-values';
+import { readDataSet } from '../dicom/read-dataset';
+import { describeDataSet, readOrUndefined } from '../dicom/tag-values';
 import { seriesThumbnail } from './thumbnails/series-thumbnail';
 
 /** What the rest of the app may ask of the study cache. */

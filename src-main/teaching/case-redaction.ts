@@ -2,8 +2,8 @@ import type { DataSet, Element } from 'dicom-parser';
 import type { Segmentation, ViewerObject, ViewerStudy } from '../../src-shared/contract';
 import type { DicomTagNode, SeriesSummary, StudySummary } from '../../src-shared/domain/studies';
 import type { ReportDraft } from '../../src-shared/domain/reports';
-import { parseDataSet } from '../studies/dicom/read-dataset';
-import { displayTag } from '../studies/dicom/tag-dictionary';
+import { parseDataSet } from '../dicom/read-dataset';
+import { displayTag } from '../dicom/tag-dictionary';
 import type { FileAnswer } from '../host/http-answer';
 
 /**

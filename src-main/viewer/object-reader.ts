@@ -1,8 +1,8 @@
 import type { DataSet } from 'dicom-parser';
 import type { ObjectReference, ViewerObject } from '../../src-shared/contract/viewer-objects';
 import { sopClassKind, sopClassName } from '../../src-shared/dicom/sop-classes';
-import { readDataSet } from '../studies/dicom/read-dataset';
-import { decoderFor } from '../studies/dicom/tag-values';
+import { readDataSet } from '../dicom/read-dataset';
+import { characterSetFor, specificCharacterSetOf } from '../dicom/charset';
 import { keyObjectReferences, presentationStateReferences, rootTexts, srLines, TextReader } from './sr-content';
 
 /** Documents are sent whole over the socket; beyond this they are refused with the reason. */
@@ -63,7 +63,7 @@ function segmentationReferences(reader: TextReader, dataSet: DataSet): ObjectRef
 /** What one stored object holds for the viewer, read from its file (see viewer-objects.ts). */
 export function describeObject(filePath: string, sopInstanceUid: string): ViewerObject {
   const dataSet = readDataSet(filePath, sopInstanceUid);
-  const reader = new TextReader(decoderFor(dataSet.string('x00080005')));
+  const reader = new TextReader(characterSetFor(specificCharacterSetOf(dataSet)));
   const sopClassUid = reader.text(dataSet, 'x00080016') || reader.text(dataSet, 'x00020002');
   const common = { sopInstanceUid, sopClassName: sopClassName(sopClassUid) };
   switch (sopClassKind(sopClassUid)) {

@@ -9,8 +9,8 @@ import { decodeFrame, transferSyntaxName } from '../dicom/pixel-decoding/decode-
 import { encapsulatedFrame } from '../dicom/pixel-decoding/encapsulated-frames';
 import type { FrameLayout } from '../dicom/pixel-decoding/frame-layout';
 import { decodeRleFrame } from '../dicom/pixel-decoding/rle';
-import { readDataSet } from '../studies/dicom/read-dataset';
-import { decoderFor } from '../studies/dicom/tag-values';
+import { readDataSet } from '../dicom/read-dataset';
+import { characterSetFor, specificCharacterSetOf } from '../dicom/charset';
 import { TextReader } from './sr-content';
 
 /** Masks are sent whole over the socket; beyond this the SEG is refused with the reason. */
@@ -126,7 +126,7 @@ function cutToBox(values: Uint8Array, layout: Layout, binary: boolean): Pick<Seg
  */
 export async function readSegmentation(filePath: string, sopInstanceUid: string): Promise<Segmentation> {
   const dataSet = readDataSet(filePath, sopInstanceUid);
-  const reader = new TextReader(decoderFor(dataSet.string('x00080005')));
+  const reader = new TextReader(characterSetFor(specificCharacterSetOf(dataSet)));
   const sopClassUid = reader.text(dataSet, 'x00080016') || reader.text(dataSet, 'x00020002');
   if (sopClassUid !== segmentationSopClass) throw new ServiceError('invalid-request', `Instance ${sopInstanceUid} is not a Segmentation (its SOP Class is ${sopClassUid || 'missing'}).`);
   const type = reader.text(dataSet, 'x00620001').toUpperCase();

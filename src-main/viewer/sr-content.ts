@@ -1,20 +1,20 @@
-import { TextDecoder } from 'node:util';
 import type { DataSet, Element } from 'dicom-parser';
 import type { ObjectReference, SrLine } from '../../src-shared/contract/viewer-objects';
 import { sopClassName } from '../../src-shared/dicom/sop-classes';
+import type { CharacterSet } from '../dicom/charset';
 
 /** The most content items sent for one SR; a longer tree is cut, and says so. */
 export const maxSrLines = 5000;
 
 /** Reads text attributes in the data set's Specific Character Set; other VRs are ASCII. */
 export class TextReader {
-  constructor(private readonly decoder: TextDecoder) {}
+  constructor(private readonly charset: CharacterSet) {}
 
   text(dataSet: DataSet, tag: string): string {
     const element: Element | undefined = dataSet.elements[tag];
     if (!element || element.length === 0) return '';
     const bytes = dataSet.byteArray.subarray(element.dataOffset, element.dataOffset + element.length);
-    return this.decoder.decode(bytes).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+    return this.charset.decode(bytes).replace(/[\0 ]+$/, '').replace(/^ +/, '');
   }
 }
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportFinished, ImportProgress, StorageMode } from '../../src-shared/domain/imports';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { uploadPicked } from './upload';
 import type { PickedFile } from './upload-zip';
 

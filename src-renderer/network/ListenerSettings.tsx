@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { isLoopbackAddress, type ListenerStatus, type LocalListenerSettings, type NetworkSettings } from '../../src-shared/domain/network';
-import { useApi, useCall } from '../shell/api-context';
+import { useApi, useCall } from '../bridge/api-context';
 import { errorText } from './use-network-jobs';
 
 /** Radstation's own AE title, port and listen address, and whether its DICOM listener runs. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { NetworkSettings } from '../../src-shared/domain/network';
-import { useCall } from '../shell/api-context';
+import { useCall } from '../bridge/api-context';
 import { ListenerSettings } from './ListenerSettings';
 import { NodeList } from './NodeList';
 import { QueryPanel } from './QueryPanel';

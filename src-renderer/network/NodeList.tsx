@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { EchoResult, NetworkSettings, RemoteNode } from '../../src-shared/domain/network';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { errorText } from './use-network-jobs';
 
 function describe(node: RemoteNode): string {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { RemoteQuery, RetrieveMethod, RetrieveReport } from '../../src-shared/domain/network';
 import type { CallResponse } from '../../src-shared/contract';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { formatDicomDate, formatPersonName, toDicomDate } from '../studies/format';
 import { errorText, type JobState } from './use-network-jobs';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { SendReport } from '../../src-shared/domain/network';
-import { useApi, useCall } from '../shell/api-context';
+import { useApi, useCall } from '../bridge/api-context';
 import { errorText, useNetworkJobs } from './use-network-jobs';
 
 function summary(report: SendReport): string {

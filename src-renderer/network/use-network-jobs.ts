@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { CallFailedError } from '../../src-shared/contract';
 import type { RetrieveReport, SendReport } from '../../src-shared/domain/network';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 
 export interface JobState<Report> {
   done: number;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { getActiveImage, onViewerChange, type ActiveImage } from '../viewer/viewer-state';
+import { getActiveImage, onViewerChange, type ActiveImage } from '../viewer/services';
 
 /** The active viewport's image and window, kept current as the reader scrolls and windows. */
 export function useActiveImage(): ActiveImage | undefined {

@@ -1,4 +1,4 @@
-import { useCall } from './api-context';
+import { useCall } from '../bridge/api-context';
 import { useEscapeToClose } from './use-escape';
 
 export function AboutDialog({ onClose }: { onClose: () => void }) {

@@ -8,7 +8,7 @@ import { NetworkView } from '../network/NetworkView';
 import { StudyBrowser } from '../studies/StudyBrowser';
 import { ViewerScreen } from '../viewer/ViewerScreen';
 import { AboutDialog } from './AboutDialog';
-import { useApi } from './api-context';
+import { useApi } from '../bridge/api-context';
 import { readPlace, writePlace } from './reader-place';
 
 export function App() {

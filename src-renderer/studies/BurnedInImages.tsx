@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { HeldBackImage } from '../../src-shared/contract/deidentify';
 import type { PixelRect } from '../../src-shared/imaging/pixel-rect';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { imageIdFor } from '../viewer/image-ids';
 import { BlackoutEditor } from './BlackoutEditor';
 

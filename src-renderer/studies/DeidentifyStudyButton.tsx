@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { saveUrlAs } from '../shell/save-file';
 import { BurnedInImages, type CleanRectsByInstance } from './BurnedInImages';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 
 /**
  * Deletes a study after asking. Copied files go with it; linked originals stay, which

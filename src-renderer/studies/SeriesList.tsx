@@ -1,4 +1,4 @@
-import { useCall } from '../shell/api-context';
+import { useCall } from '../bridge/api-context';
 import { formatDicomDate } from './format';
 import { SeriesThumbnail } from './SeriesThumbnail';
 

@@ -1,4 +1,4 @@
-import { useCall } from '../shell/api-context';
+import { useCall } from '../bridge/api-context';
 
 /** A series' thumbnail, made by the host on first request; a plain note when there is none. */
 export function SeriesThumbnail({ seriesInstanceUid, label, refreshKey }: { seriesInstanceUid: string; label: string; refreshKey: number }) {

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
 import type { StudyQuery } from '../../src-shared/domain/studies';
-import { useApi, useCall } from '../shell/api-context';
+import { useApi, useCall } from '../bridge/api-context';
 import { formatCount, formatDicomDate, formatPersonName, toDicomDate } from './format';
 import { DeleteStudyButton } from './DeleteStudyButton';
 import { DeidentifyStudyButton } from './DeidentifyStudyButton';

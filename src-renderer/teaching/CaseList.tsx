@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { TeachingCase } from '../../src-shared/contract';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 
 /**
  * The session's cases. Students see an unknown case as the host names it ("Case N") until

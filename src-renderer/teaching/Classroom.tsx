@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TeacherView } from '../../src-shared/contract';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { CaseList } from './CaseList';
 import { ClassroomViewer, type ImagePoint } from './ClassroomViewer';
 import { usePublishView, ViewFollower } from './follow';

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { CallResponse } from '../../src-shared/contract';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { Classroom, LeftClassroom } from './Classroom';
 
 type Whoami = CallResponse<'teaching.whoami'>;

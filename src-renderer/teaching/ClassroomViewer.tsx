@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import type { ViewerStudy } from '../../src-shared/contract';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { imageIdsForSeries } from '../viewer/image-ids';
 import { SeriesPanel } from '../viewer/SeriesPanel';
 import { imagePointAt, isTeacherAnnotation } from '../viewer/teaching-view';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallResponse } from '../../src-shared/contract';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import type { ImagePoint } from './ClassroomViewer';
 import type { Quiz } from './use-classroom';
 

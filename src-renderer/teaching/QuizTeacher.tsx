@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { saveBlobAs } from '../shell/save-file';
 import type { ImagePoint } from './ClassroomViewer';
 import type { Quiz, Tally } from './use-classroom';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import type { Participant } from './use-classroom';
 
 /** Who has joined; the teacher can remove someone, whose link and socket die at once. */

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallResponse } from '../../src-shared/contract';
 import { deidentifyOptionNames } from '../../src-shared/contract/deidentify';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import './teaching.css';
 
 type OptionName = (typeof deidentifyOptionNames)[number];

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CallResponse, EventPayload, TeachingCase } from '../../src-shared/contract';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 
 export type Quiz = CallResponse<'teaching.quizzes'>['quizzes'][number];
 export type Tally = EventPayload<'teaching.tally'>;

@@ -1,4 +1,4 @@
-import { registeredPanels } from '../panels/panel-registry';
+import { registeredPanels } from './panel-host/panel-registry';
 import { useEscapeToClose } from '../shell/use-escape';
 import { shortcutList } from './shortcuts';
 

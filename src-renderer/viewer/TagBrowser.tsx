@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DicomTagNode } from '../../src-shared/domain/studies';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { parseImageId } from './image-ids';
 
 interface TagRow {

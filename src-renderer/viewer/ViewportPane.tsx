@@ -2,7 +2,7 @@ import { Enums as CoreEnums } from '@cornerstonejs/core';
 import { useEffect, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { RadstationApi, ViewerSeries, ViewerStudy } from '../../src-shared/contract';
 import { sopClassKind } from '../../src-shared/dicom/sop-classes';
-import { useApi } from '../shell/api-context';
+import { useApi } from '../bridge/api-context';
 import { aiBannerText, isAiGenerated } from './ai-provenance';
 import { parseImageId, slicePlacesForInstances } from './image-ids';
 import { ObjectView } from './ObjectView';

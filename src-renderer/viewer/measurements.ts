@@ -1,3 +1,4 @@
+import { utilities } from '@cornerstonejs/core';
 import { annotation, type Types as ToolTypes } from '@cornerstonejs/tools';
 import type { RadstationApi, StoredMeasurement } from '../../src-shared/contract';
 import { imageIdFor, parseImageId } from './image-ids';
@@ -81,6 +82,18 @@ export function summarise(item: ToolTypes.Annotation): MeasurementSummary | unde
 export function currentMeasurements(): MeasurementSummary[] {
   const all = annotation.state.getAllAnnotations();
   return all.map(summarise).filter((item): item is MeasurementSummary => item !== undefined);
+}
+
+/** A measurement's handles in image pixel coordinates (column, row), or undefined when it is gone or lies on no image. */
+export function measurementHandles(annotationUid: string): [number, number][] | undefined {
+  const item = annotation.state.getAnnotation(annotationUid);
+  const imageId = item?.metadata?.referencedImageId;
+  if (!item || !imageId) return undefined;
+  const points = (item.data as { handles?: { points?: [number, number, number][] } }).handles?.points ?? [];
+  return points.map((point) => {
+    const [column, row] = utilities.worldToImageCoords(imageId, point) ?? [NaN, NaN];
+    return [column, row];
+  });
 }
 
 /**

@@ -1,10 +1,10 @@
-import { cache, imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
+import { cache, imageLoader, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { annotation, cancelActiveManipulations } from '@cornerstonejs/tools';
 import type { VoiLutFunction } from '../../src-shared/imaging/voi';
 import { parseImageId } from './image-ids';
 import { initCornerstone } from './cornerstone-init';
-import { currentMeasurements, type MeasurementSummary } from './measurements';
+import { currentMeasurements, measurementHandles, type MeasurementSummary } from './measurements';
 import { MprController, type MprOrientation, type MprViewState } from './mpr-controller';
 import { ViewerController } from './viewer-controller';
 
@@ -154,16 +154,7 @@ export function exposeViewerApi(): void {
       viewer.reset();
     },
     measurements: currentMeasurements,
-    measurementHandles: (uid) => {
-      const item = annotation.state.getAnnotation(uid);
-      const imageId = item?.metadata?.referencedImageId;
-      if (!item || !imageId) return undefined;
-      const points = (item.data as { handles?: { points?: [number, number, number][] } }).handles?.points ?? [];
-      return points.map((point) => {
-        const [column, row] = utilities.worldToImageCoords(imageId, point) ?? [NaN, NaN];
-        return [column, row];
-      });
-    },
+    measurementHandles,
     measurementHandlesOnPage: (uid) => {
       const viewport = viewer.viewport();
       const item = annotation.state.getAnnotation(uid);

@@ -8,7 +8,7 @@ import { voiToGrey } from '../../src-shared/imaging/voi';
 import { readSlice } from '../../src-main/inference/pixels/dicom-pixels';
 import { readDicomSlice } from '../../src-main/inference/vlm/dicom-slice';
 import { loadDisplayedImage } from '../../src-main/inference/vqa/displayed-image';
-import { readDicomFile } from '../../src-main/studies/import/parse/read-dataset';
+import { readDicomFile } from '../../src-main/dicom/read-file';
 import { renderFrame } from '../../src-main/studies/thumbnails/render-frame';
 import { pydicomUnavailable, pythonWithPydicom } from '../helpers/pydicom';
 import { sharedDataDir } from '../helpers/shared-data';

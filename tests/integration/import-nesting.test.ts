@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { maxSequenceDepth } from '../../src-main/studies/dicom/sequence-depth';
+import { maxSequenceDepth } from '../../src-main/dicom/sequence-depth';
 import { runImport } from '../../src-main/studies/import/run-import';
 import { createStudyService } from '../../src-main/studies/study-service';
 import { craftedDicom, nestedSequence } from '../helpers/crafted-dicom';

@@ -27,6 +27,12 @@ describe('layer boundaries', () => {
     ['src-renderer/viewer/offender.ts', "import { createServices } from '../../src-main/services';\nexport { createServices };\n", /src-main is the main process/],
     ['src-renderer/viewer/offender.ts', "import { app } from 'electron';\nexport { app };\n", /Electron is only for src-main\/app/],
     ['src-main/studies/offender.ts', "import { App } from '../../src-renderer/shell/App';\nexport { App };\n", /src-renderer is the UI/],
+    ['src-renderer/panels/report-qa/offender.ts', "import { viewer } from '../../viewer/viewer-state';\nexport { viewer };\n", /only through src-renderer\/viewer\/services\.ts/],
+    ['src-renderer/panels/offender.ts', "import { currentMeasurements } from '../viewer/measurements';\nexport { currentMeasurements };\n", /only through src-renderer\/viewer\/services\.ts/],
+    ['src-renderer/panels/imaging/offender.ts', "import { registeredPanels } from '../../viewer/panel-host/panel-registry';\nexport { registeredPanels };\n", /only through src-renderer\/viewer\/services\.ts/],
+    ['src-renderer/panels/imaging/offender.ts', "import fs from 'node:fs';\nexport const read = fs.readFileSync;\n", /no Node built-ins/],
+    ['src-renderer/viewer/offender.ts', "import { useActiveImage } from '../panels/use-active-image';\nexport { useActiveImage };\n", /The viewer imports no panel/],
+    ['src-renderer/viewer/panel-host/offender.ts', "import '../../panels/all-panels';\n", /The viewer imports no panel/],
   ])('%s: %s is refused', async (file, source, message) => {
     const found = await problems(file, source);
     expect(found).toHaveLength(1);
@@ -37,6 +43,8 @@ describe('layer boundaries', () => {
   it.each([
     ['src-shared/dicom/fine.ts', "import { z } from 'zod';\nexport const uid = z.string();\n"],
     ['src-renderer/viewer/fine.ts', "import { contract } from '../../src-shared/contract';\nexport { contract };\n"],
+    ['src-renderer/panels/report-qa/fine.ts', "import { getActiveImage } from '../../viewer/services';\nimport { AiLabel } from '../AiLabel';\nexport { getActiveImage, AiLabel };\n"],
+    ['src-renderer/viewer/panel-host/fine.ts', "import { viewer } from '../viewer-state';\nexport { viewer };\n"],
     ['src-main/studies/fine.ts', "import fs from 'node:fs';\nimport { contract } from '../../src-shared/contract';\nexport { fs, contract };\n"],
     ['src-main/app/fine.ts', "import { app } from 'electron';\nexport { app };\n"],
   ])('%s: imports within the rules pass', async (file, source) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BundleSummary, TaskSummary } from '../../src-shared/contract';
-import { panelForShortcut, registerPanel, registeredPanels, type PanelDefinition } from '../../src-renderer/panels/panel-registry';
+import { panelForShortcut, registerPanel, registeredPanels, type PanelDefinition } from '../../src-renderer/viewer/panel-host/panel-registry';
 import { taskAvailability } from '../../src-renderer/panels/task-availability';
 
 function panel(id: string, shortcutKey: string, order: number): PanelDefinition {

@@ -3,7 +3,7 @@ import { ServiceError } from '../../../src-shared/contract';
 import type { SeriesImage } from '../../../src-shared/contract/inference';
 import { regionProblem, type PixelRegion } from '../pixels/region';
 import type { SeriesSlice } from '../series-source';
-import { parseDicomBounded } from '../../studies/dicom/sequence-depth';
+import { parseDicomBounded } from '../../dicom/sequence-depth';
 
 /**
  * The slices of a series a job was asked to run on, in the series' slice order. A UID

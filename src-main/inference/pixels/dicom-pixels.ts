@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import dicomParser from 'dicom-parser';
 import { decodeFrame, PixelDecodeError, type DecodedFrame } from '../../dicom/pixel-decoding/decode-frame';
-import { parseDicomBounded } from '../../studies/dicom/sequence-depth';
+import { parseDicomBounded } from '../../dicom/sequence-depth';
 import { fileRescale, fileVoi } from '../../dicom/file-voi';
 import { lumaExact } from '../../../src-shared/imaging/luma';
 import type { Voi } from '../../../src-shared/imaging/voi';

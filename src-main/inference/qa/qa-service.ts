@@ -6,7 +6,7 @@ import { contradiction, recordedFacts } from '../../reports/header-facts';
 import { answerFromMetadata, type MetadataContext } from '../../reports/metadata-questions';
 import type { InferenceService } from '../inference-service';
 import type { PixelRegion } from '../pixels/region';
-import { readDicomFile } from '../../studies/import/parse/read-dataset';
+import { readDicomFile } from '../../dicom/read-file';
 import { calibratedDecision, questionTypeOf, readVqaCalibration } from '../vqa/calibration';
 import { loadDisplayedImage, type DisplayedImage } from '../vqa/displayed-image';
 import { routeQuestion } from './question-form';

@@ -7,7 +7,7 @@ import { interleavedToLuma } from '../../../src-shared/imaging/luma';
 import { applyRescale } from '../../../src-shared/imaging/modality-lut';
 import { readSlice } from '../pixels/dicom-pixels';
 import { regionProblem, type PixelRegion } from '../pixels/region';
-import { readDicomFile } from '../../studies/import/parse/read-dataset';
+import { readDicomFile } from '../../dicom/read-file';
 
 /** An image as a reader sees it on screen: 8-bit grayscale, row-major. */
 export interface DisplayedImage {

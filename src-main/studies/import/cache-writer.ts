@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { StorageMode } from '../../../src-shared/domain/imports';
-import type { InstanceRecord } from './parse/extract-instance';
+import type { InstanceRecord } from './extract-instance';
 
 export interface StoredFile {
   readonly filePath: string;

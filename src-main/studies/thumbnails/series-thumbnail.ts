@@ -3,7 +3,7 @@ import { ServiceError } from '../../../src-shared/contract/errors';
 import type { Thumbnail } from '../../../src-shared/domain/studies';
 import { orderedInstances } from '../cache/series-queries';
 import { resolveStoredPath } from '../cache/stored-files';
-import { readDataSet } from '../dicom/read-dataset';
+import { readDataSet } from '../../dicom/read-dataset';
 import { encodePng } from './png-encoder';
 import { describeTransferSyntax, downsample, NoThumbnail, renderFrame, thumbnailCanDecode } from './render-frame';
 

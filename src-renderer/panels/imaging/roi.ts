@@ -1,3 +1,5 @@
+import { currentMeasurements, measurementHandles } from '../../viewer/services';
+
 /** A rectangle of image pixels: x0/y0 inclusive, x1/y1 exclusive. */
 export interface PixelRegion {
   x0: number;
@@ -8,14 +10,13 @@ export interface PixelRegion {
 
 /**
  * The last rectangle ROI the reader drew on this image, in image pixels, read through the
- * viewer's public API (window.radstationViewer), or undefined when there is none.
+ * viewer's services, or undefined when there is none.
  */
 export function rectangleRoiOn(imageId: string | undefined): PixelRegion | undefined {
-  const api = window.radstationViewer;
-  if (!api || !imageId) return undefined;
-  const rectangles = api.measurements().filter((m) => m.toolName === 'RectangleROI' && m.imageId === imageId);
+  if (!imageId) return undefined;
+  const rectangles = currentMeasurements().filter((m) => m.toolName === 'RectangleROI' && m.imageId === imageId);
   const last = rectangles[rectangles.length - 1];
-  const points = last ? api.measurementHandles(last.annotationUid) : undefined;
+  const points = last ? measurementHandles(last.annotationUid) : undefined;
   if (!points || points.length === 0) return undefined;
   const columns = points.map(([column]) => column);
   const rows = points.map(([, row]) => row);

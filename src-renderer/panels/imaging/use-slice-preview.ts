@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { decodePreviewPixels, type ExecutionProviderName, type InferenceTimings, type InputDomain, type RadstationApi } from '../../../src-shared/contract';
-import type { ActiveImage } from '../../viewer/viewer-state';
+import type { ActiveImage } from '../../viewer/services';
 import type { FloatImage } from './bicubic';
 import { modalityPixels } from './source-pixels';
 import { errorText } from './use-inference-job';

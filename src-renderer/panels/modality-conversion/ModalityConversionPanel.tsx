@@ -1,10 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { InferenceResult } from '../../../src-shared/contract';
-import { useApi } from '../../shell/api-context';
-import { linkViewports } from '../../viewer/viewport-sync';
+import { useApi } from '../../bridge/api-context';
+import { linkViewports, type PanelProps } from '../../viewer/services';
 import { AiLabel } from '../AiLabel';
 import { DomainWarnings } from '../imaging/DomainWarnings';
-import type { PanelProps } from '../panel-registry';
 import { taskAvailability } from '../task-availability';
 import { useActiveImage } from '../use-active-image';
 import { SeriesJobStatus } from '../imaging/SeriesJobStatus';

@@ -1,4 +1,4 @@
-import { registerPanel } from '../panel-registry';
+import { registerPanel } from '../../viewer/services';
 import { ModalityConversionPanel, conversionTasks } from './ModalityConversionPanel';
 
 registerPanel({

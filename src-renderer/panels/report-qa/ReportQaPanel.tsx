@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { ReportEntry } from '../../../src-shared/domain/reports';
-import { useApi } from '../../shell/api-context';
+import { useApi } from '../../bridge/api-context';
 import { useActiveImage } from '../use-active-image';
 import { useEscapeToCancel } from '../use-escape-to-cancel';
-import type { PanelProps } from '../panel-registry';
+import type { PanelProps } from '../../viewer/services';
 import { ReportEditor } from '../report/ReportEditor';
 import { useReportDraft } from '../report/use-report-draft';
 import type { ChatTurn } from './chat-turn';

@@ -1,6 +1,5 @@
 import { metaData } from '@cornerstonejs/core';
-import { decodedPixels, type ActiveImage } from '../../viewer/viewer-state';
-import { currentMeasurements } from '../../viewer/measurements';
+import { currentMeasurements, decodedPixels, measurementHandles, type ActiveImage } from '../../viewer/services';
 import { displayedGrey, fullRangeWindow, type GreyImage, type PixelRect } from './displayed-pixels';
 
 /** Region tools whose bounding box can be asked about. */
@@ -11,7 +10,7 @@ export function activeRoi(active: ActiveImage): PixelRect | undefined {
   const region = currentMeasurements()
     .filter((item) => item.imageId === active.imageId && regionTools.has(item.toolName))
     .at(-1);
-  const handles = region ? window.radstationViewer?.measurementHandles(region.annotationUid) : undefined;
+  const handles = region ? measurementHandles(region.annotationUid) : undefined;
   if (!handles || handles.length === 0) return undefined;
   const xs = handles.map(([x]) => x);
   const ys = handles.map(([, y]) => y);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BundleSummary, QaAnswer, RadstationApi } from '../../../src-shared/contract';
-import type { ActiveImage } from '../../viewer/viewer-state';
+import type { ActiveImage } from '../../viewer/services';
 import { taskAvailability } from '../task-availability';
 import { activeRoi, displayedSlice } from './active-image-pixels';
 import type { ChatTurn } from './chat-turn';

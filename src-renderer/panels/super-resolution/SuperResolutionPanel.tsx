@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useApi } from '../../shell/api-context';
+import { useApi } from '../../bridge/api-context';
 import { AiLabel } from '../AiLabel';
 import { DomainWarnings } from '../imaging/DomainWarnings';
-import type { PanelProps } from '../panel-registry';
 import { taskAvailability } from '../task-availability';
 import { useActiveImage } from '../use-active-image';
 import { cropImage, upsampleBicubic, type FloatImage } from '../imaging/bicubic';
@@ -12,7 +11,7 @@ import { SplitView } from '../imaging/SplitView';
 import { useSeriesJob, type SeriesJobRequest } from '../imaging/use-inference-job';
 import { useSlicePreview, type SlicePreview } from '../imaging/use-slice-preview';
 import { upsampleNearest } from '../imaging/windowing';
-import { linkViewports, type LinkedPane } from '../../viewer/viewport-sync';
+import { linkViewports, type LinkedPane, type PanelProps } from '../../viewer/services';
 
 export const superResolutionTasks = ['superres-x2', 'superres-x4'] as const;
 const scaleOfTask: Record<string, number> = { 'superres-x2': 2, 'superres-x4': 4 };

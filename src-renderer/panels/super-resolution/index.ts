@@ -1,4 +1,4 @@
-import { registerPanel } from '../panel-registry';
+import { registerPanel } from '../../viewer/services';
 import { SuperResolutionPanel, superResolutionTasks } from './SuperResolutionPanel';
 
 registerPanel({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sha256Hex, storeContentIfAbsent, type StoredContent } from '../../store/file-store';
-import { extractInstance, type InstanceRecord } from '../parse/extract-instance';
-import { NotDicomError, isMediaDirectory, readDicomFile } from '../parse/read-dataset';
+import { extractInstance, type InstanceRecord } from '../extract-instance';
+import { NotDicomError, isMediaDirectory, readDicomFile } from '../../../dicom/read-file';
 import { openRegularFileSync } from '../sources/file-kind';
 import { prepareLargeFile, streamedFromBytes } from './prepare-large-file';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { newStagingFile, storeStagedIfAbsent } from '../../store/file-store';
-import { extractInstance, type InstanceRecord } from '../parse/extract-instance';
-import { NotDicomError, isMediaDirectory, readDicomFile, type FileBeyondHead } from '../parse/read-dataset';
+import { extractInstance, type InstanceRecord } from '../extract-instance';
+import { NotDicomError, isMediaDirectory, readDicomFile, type FileBeyondHead } from '../../../dicom/read-file';
 import type { PreparedFile } from './prepare-file';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMediaDirectory } from '../parse/read-dataset';
+import { isMediaDirectory } from '../../../dicom/read-file';
 import { referencedFileIds } from './dicomdir';
 import { linkTroubleReason, notRegularReason, readRegularFileSync, readRegularHeadSync, specialKind, statRegularOrFolder } from './file-kind';
 import type { ImportItem, ListingFailure } from './import-item';

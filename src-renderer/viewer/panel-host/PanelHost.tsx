@@ -1,6 +1,6 @@
 import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { onPanelsChange, panelForShortcut, registeredPanels, type PanelContext } from './panel-registry';
-import './panels.css';
+import './panel-host.css';
 
 /** A tab the viewer itself owns (measurements, tags), shown before the registered panels. */
 export interface BuiltInTab {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { DataSet } from 'dicom-parser';
-import { ServiceError } from '../../../src-shared/contract/errors';
+import { ServiceError } from '../../src-shared/contract/errors';
 import { NestingTooDeepError, parseDicomBounded } from './sequence-depth';
 import { describeTag } from './tag-dictionary';
 

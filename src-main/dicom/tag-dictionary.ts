@@ -1,4 +1,4 @@
-/// <reference path="../../types/dcmjs.d.ts" />
+/// <reference path="../types/dcmjs.d.ts" />
 import dcmjs from 'dcmjs';
 
 export interface TagDescription {

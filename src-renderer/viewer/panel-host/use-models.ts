@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { BundleSummary, RadstationApi } from '../../src-shared/contract';
+import type { BundleSummary, RadstationApi } from '../../../src-shared/contract';
 
 export interface InstalledModels {
   bundles: BundleSummary[] | undefined;

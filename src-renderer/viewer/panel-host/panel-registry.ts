@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import type { BundleSummary, ViewerSeries, ViewerStudy } from '../../src-shared/contract';
+import type { BundleSummary, ViewerSeries, ViewerStudy } from '../../../src-shared/contract';
 
 /**
  * AI panels register themselves here, the way an OHIF extension registers a panel: the viewer

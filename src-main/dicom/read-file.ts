@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
-import { NestingTooDeepError, parseDicomBounded } from '../../dicom/sequence-depth';
+import { NestingTooDeepError, parseDicomBounded } from './sequence-depth';
 
 export const transferSyntaxes = {
   implicitLittle: '1.2.840.10008.1.2',

@@ -1,8 +1,11 @@
 import { TextDecoder } from 'node:util';
+import type { DataSet } from 'dicom-parser';
 /**
  * Decodes DICOM text values under a Specific Character Set (0008,0005), PS3.5 §6.1.
  * Single-byte sets map onto WHATWG decoders; ISO 2022 code extensions are handled by
  * splitting the bytes at escape sequences and decoding each run with its own set.
+ * The one decoder of the main process: import, the tag browser and the viewer's object readers
+ * all read text through it. Expected values in its tests come from pydicom (pydicom.charset).
  */
 
 type Codec = { readonly label: string; readonly multiByteG0: boolean };
@@ -59,7 +62,7 @@ const escapeSequences: ReadonlyArray<readonly [string, Codec]> = [
 ];
 
 const decoders = new Map<string, TextDecoder>();
-function decoderFor(label: string): TextDecoder {
+function whatwgDecoder(label: string): TextDecoder {
   let decoder = decoders.get(label);
   if (!decoder) {
     decoder = new TextDecoder(label);
@@ -79,16 +82,16 @@ function decodeRun(bytes: Uint8Array, codec: Codec): string {
       framed.set([0x1b, 0x24, 0x42]);
       framed.set(bytes, 3);
       framed.set([0x1b, 0x28, 0x42], bytes.length + 3);
-      return decoderFor('iso-2022-jp').decode(framed);
+      return whatwgDecoder('iso-2022-jp').decode(framed);
     }
     case 'jis-x-0212': {
       // EUC-JP carries JIS X 0212 as 0x8F followed by the two bytes with their high bit set.
       const euc: number[] = [];
       for (let i = 0; i + 1 < bytes.length; i += 2) euc.push(0x8f, bytes[i]! | 0x80, bytes[i + 1]! | 0x80);
-      return decoderFor('euc-jp').decode(new Uint8Array(euc));
+      return whatwgDecoder('euc-jp').decode(new Uint8Array(euc));
     }
     default:
-      return decoderFor(codec.label).decode(bytes);
+      return whatwgDecoder(codec.label).decode(bytes);
   }
 }
 
@@ -155,4 +158,20 @@ export function characterSetFor(specificCharacterSet: string | undefined): Chara
       return text + decodeRun(bytes.subarray(runStart), codec);
     },
   };
+}
+
+/** Decodes values of VRs outside the Specific Character Set (CS, UI, DA, …): the default repertoire, read as ISO 8859-1 as pydicom does. */
+export const defaultCharacterSet: CharacterSet = characterSetFor(undefined);
+
+/**
+ * The value of a data set's Specific Character Set (0008,0005), or undefined when it has none (or
+ * its bytes lie past the end of a damaged file). Read from the bytes rather than with
+ * dataSet.string(): a leading empty term matters ("\ISO 2022 IR 87" starts in ASCII), so only
+ * padding is dropped.
+ */
+export function specificCharacterSetOf(dataSet: DataSet): string | undefined {
+  const element = dataSet.elements.x00080005;
+  if (!element || element.dataOffset + element.length > dataSet.byteArray.length) return undefined;
+  const bytes = dataSet.byteArray.subarray(element.dataOffset, element.dataOffset + element.length);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1').replace(/\0/g, '').replace(/ +$/, '');
 }

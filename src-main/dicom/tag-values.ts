@@ -1,6 +1,6 @@
-import { TextDecoder } from 'node:util';
 import type { DataSet, Element } from 'dicom-parser';
-import type { DicomTagNode } from '../../../src-shared/domain/studies';
+import type { DicomTagNode } from '../../src-shared/domain/studies';
+import { characterSetFor, defaultCharacterSet, specificCharacterSetOf, type CharacterSet } from './charset';
 import { NestingTooDeepError, maxSequenceDepth } from './sequence-depth';
 import { describeTag, displayTag } from './tag-dictionary';
 
@@ -9,36 +9,6 @@ const maxTextLength = 1024;
 const textVrs = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
 /** VRs whose bytes may carry the Specific Character Set's encoding (PS3.5 §6.1.2.3). */
 const characterSetVrs = new Set(['LO', 'LT', 'PN', 'SH', 'ST', 'UC', 'UT']);
-
-/** Specific Character Set defined terms → TextDecoder labels; ISO 2022 code extensions fall back to their base set. */
-const encodingLabels: Record<string, string> = {
-  'ISO_IR 100': 'latin1',
-  'ISO_IR 101': 'iso-8859-2',
-  'ISO_IR 109': 'iso-8859-3',
-  'ISO_IR 110': 'iso-8859-4',
-  'ISO_IR 144': 'iso-8859-5',
-  'ISO_IR 127': 'iso-8859-6',
-  'ISO_IR 126': 'iso-8859-7',
-  'ISO_IR 138': 'iso-8859-8',
-  'ISO_IR 148': 'iso-8859-9',
-  'ISO_IR 166': 'windows-874',
-  'ISO_IR 13': 'shift_jis',
-  'ISO_IR 192': 'utf-8',
-  GB18030: 'gb18030',
-  GBK: 'gbk',
-};
-
-export function decoderFor(specificCharacterSet: string | undefined): TextDecoder {
-  const first = (specificCharacterSet ?? '').split('\\').find((term) => term.trim().length > 0)?.trim() ?? '';
-  // "ISO 2022 IR 100" names the same character set as "ISO_IR 100", with escape sequences allowed.
-  const term = first.replace(/^ISO 2022 IR /, 'ISO_IR ');
-  const label = encodingLabels[term] ?? 'latin1';
-  try {
-    return new TextDecoder(label);
-  } catch {
-    return new TextDecoder('latin1');
-  }
-}
 
 function clip(text: string): string {
   return text.length > maxTextLength ? `${text.slice(0, maxTextLength)}… (${text.length} characters)` : text;
@@ -69,7 +39,7 @@ function pixelDataSummary(dataSet: DataSet, element: Element): string {
   return `pixel data: ${element.length} bytes${shape}`;
 }
 
-function decodeValue(dataSet: DataSet, element: Element, vr: string, decoder: TextDecoder): string {
+function decodeValue(dataSet: DataSet, element: Element, vr: string, charset: CharacterSet): string {
   const tag = element.tag;
   if (element.length === 0) return '';
   const view = new DataView(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + element.dataOffset, element.length);
@@ -102,7 +72,7 @@ function decodeValue(dataSet: DataSet, element: Element, vr: string, decoder: Te
   }
   if (textVrs.has(vr)) {
     const bytes = dataSet.byteArray.subarray(element.dataOffset, element.dataOffset + element.length);
-    const text = characterSetVrs.has(vr) ? decoder.decode(bytes) : new TextDecoder('latin1').decode(bytes);
+    const text = characterSetVrs.has(vr) ? charset.decode(bytes, { personName: vr === 'PN' }) : defaultCharacterSet.decode(bytes);
     // Values are padded to even length with a space (or NUL for UI); leading spaces matter only in free text.
     const trimmed = text.replace(/[\0 ]+$/, '');
     return clip(vr === 'LT' || vr === 'ST' || vr === 'UT' ? trimmed : trimmed.trimStart());
@@ -123,11 +93,11 @@ export function readOrUndefined<T>(read: () => T | undefined): T | undefined {
  * An element's value as text, or why it cannot be shown: a damaged file can announce more
  * bytes than it holds, and one bad element must not hide the rest of the tree.
  */
-function safeValue(dataSet: DataSet, element: Element, vr: string, decoder: TextDecoder): string {
+function safeValue(dataSet: DataSet, element: Element, vr: string, charset: CharacterSet): string {
   const available = dataSet.byteArray.length - element.dataOffset;
   if (element.length > available) return `(unreadable: announces ${element.length} bytes, the file holds ${Math.max(0, available)})`;
   try {
-    return decodeValue(dataSet, element, vr, decoder);
+    return decodeValue(dataSet, element, vr, charset);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `(unreadable: ${reason.replace(/^dicomParser\.\w+: /, '')})`;
@@ -156,8 +126,9 @@ function implicitVr(element: Element, context: ImageContext): string {
  */
 export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string, inheritedContext?: ImageContext, depth = 0): DicomTagNode[] {
   if (depth > maxSequenceDepth) throw new NestingTooDeepError();
-  const characterSet = readOrUndefined(() => dataSet.string('x00080005')) ?? inheritedCharacterSet;
-  const decoder = decoderFor(characterSet);
+  // An item without its own Specific Character Set is read in its parent's.
+  const characterSet = specificCharacterSetOf(dataSet) ?? inheritedCharacterSet;
+  const charset = characterSetFor(characterSet);
   const context = inheritedContext ?? { pixelRepresentation: readOrUndefined(() => dataSet.uint16('x00280103')), bitsAllocated: readOrUndefined(() => dataSet.uint16('x00280100')) };
   return Object.keys(dataSet.elements)
     .sort()
@@ -173,7 +144,7 @@ export function describeDataSet(dataSet: DataSet, inheritedCharacterSet?: string
       } else if (element.tag === 'x7fe00010' || element.tag === 'x7fe00008' || element.tag === 'x7fe00009') {
         node.value = pixelDataSummary(dataSet, element);
       } else {
-        node.value = safeValue(dataSet, element, vr, decoder);
+        node.value = safeValue(dataSet, element, vr, charset);
       }
       return node;
     });

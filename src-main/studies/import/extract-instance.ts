@@ -1,6 +1,6 @@
 import type { DataSet, Element } from 'dicom-parser';
-import { characterSetFor, type CharacterSet } from './charset';
-import { NotDicomError, type ParsedFile } from './read-dataset';
+import { characterSetFor, specificCharacterSetOf, type CharacterSet } from '../../dicom/charset';
+import { NotDicomError, type ParsedFile } from '../../dicom/read-file';
 
 /** Everything the v1 cache tables store about one instance, read from its header. */
 export interface InstanceRecord {
@@ -132,12 +132,7 @@ function functionalGroup(reader: Reader, sequenceTag: string): Reader | undefine
 
 export function extractInstance(parsed: ParsedFile): InstanceRecord {
   const { dataSet } = parsed;
-  const charsetElement = dataSet.elements.x00080005;
-  const charsetValue = charsetElement
-    ? Buffer.from(dataSet.byteArray.subarray(charsetElement.dataOffset, charsetElement.dataOffset + charsetElement.length)).toString('latin1').replace(/\0/g, '')
-    : undefined;
-  // Leading empty terms matter ("\ISO 2022 IR 87" starts in ASCII), so only trailing padding is trimmed.
-  const r = new Reader(dataSet, characterSetFor(charsetValue?.replace(/ +$/, '')));
+  const r = new Reader(dataSet, characterSetFor(specificCharacterSetOf(dataSet)));
 
   const sopInstanceUid = requireUid(r, 'x00080018', 'SOP Instance UID');
   const studyInstanceUid = requireUid(r, 'x0020000d', 'Study Instance UID');
