@@ -6,7 +6,6 @@ import { ApiProvider } from './bridge/api-context';
 import { App } from './shell/App';
 import { ClassroomGate } from './teaching/ClassroomGate';
 import './shell/theme.css';
-import './panels/all-panels';
 
 const api = connectApi();
 const root = document.getElementById('root');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { studyQuerySchema, type StudySummary } from '../../src-shared/domain/studies';
 import { resolveDirs } from '../platform/paths';
 import { databaseFileName, openCacheDatabase } from '../studies/cache/database';
-import { countStudies, listStudies } from '../studies/cache/study-queries';
+import { studyPage } from '../studies/cache/study-queries';
 import { UsageError, type CliCommand } from './command';
 import { cacheOption, parseCommandArgs } from './common-options';
 
@@ -89,8 +89,7 @@ export const studiesCommand: CliCommand = {
     if (fs.existsSync(path.join(cacheDir, databaseFileName))) {
       const db = openCacheDatabase(cacheDir);
       try {
-        studies = listStudies(db, query.data);
-        total = countStudies(db, query.data);
+        ({ studies, total } = studyPage(db, query.data));
       } finally {
         db.close();
       }

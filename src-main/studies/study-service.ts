@@ -13,7 +13,7 @@ import { serviceConnection } from './cache/database';
 import { orderedInstances, seriesExists, studyExists, listSeries } from './cache/series-queries';
 import { resolveStoredPath } from './cache/stored-files';
 import { deleteStudy } from './cache/study-deletion';
-import { countStudies, instanceFilePath, listStudies } from './cache/study-queries';
+import { instanceFilePath, listStudies, studyPage } from './cache/study-queries';
 import { readDataSet } from '../dicom/read-dataset';
 import { describeDataSet, readOrUndefined } from '../dicom/tag-values';
 import { seriesThumbnail } from './thumbnails/series-thumbnail';
@@ -41,8 +41,7 @@ export function createStudyService(cacheDir: string, sharedDb?: Database.Databas
   };
   return {
     list: (query) => listStudies(db, query),
-    // One read transaction: an import committing between the two queries cannot make the total disagree with the page.
-    page: (query) => db.transaction(() => ({ studies: listStudies(db, query), total: countStudies(db, query) }))(),
+    page: (query) => studyPage(db, query),
     series: (studyInstanceUid) => {
       if (!studyExists(db, studyInstanceUid)) throw new ServiceError('not-found', `The cache has no study with UID ${studyInstanceUid}.`);
       return listSeries(db, studyInstanceUid);

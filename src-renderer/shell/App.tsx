@@ -1,4 +1,4 @@
-import { useEffect, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type DragEvent } from 'react';
 import { canDropFiles, droppedPaths } from '../bridge/dropped-files';
 import { ImportDialog } from '../imports/ImportDialog';
 import { ImportProgressBar } from '../imports/ImportProgressBar';
@@ -6,10 +6,21 @@ import { ImportReportDialog } from '../imports/ImportReportDialog';
 import { useImport } from '../imports/use-import';
 import { NetworkView } from '../network/NetworkView';
 import { StudyBrowser } from '../studies/StudyBrowser';
-import { ViewerScreen } from '../viewer/ViewerScreen';
 import { AboutDialog } from './AboutDialog';
 import { useApi } from '../bridge/api-context';
 import { readPlace, writePlace } from './reader-place';
+
+/**
+ * The viewer (Cornerstone3D, its codecs and the AI panels: most of the renderer's code) loads only
+ * when a study is opened, so the study list, the first screen, is not kept waiting while the
+ * browser parses code it does not need yet. The panels register themselves before the viewer
+ * module runs, as they did when both were imported at start.
+ */
+const ViewerScreen = lazy(async () => {
+  await import('../panels/all-panels');
+  const { ViewerScreen: Screen } = await import('../viewer/ViewerScreen');
+  return { default: Screen };
+});
 
 export function App() {
   const api = useApi();
@@ -81,7 +92,11 @@ export function App() {
               setShowNetwork(false);
               setOpenStudy(studyUid);
             }}
-          /> : openStudy ? <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} /> : <StudyBrowser
+          /> : openStudy ? (
+            <Suspense fallback={<p className="notice">Opening the viewer…</p>}>
+              <ViewerScreen studyInstanceUid={openStudy} onClose={() => setOpenStudy(undefined)} />
+            </Suspense>
+          ) : <StudyBrowser
             onOpenStudy={(studyUid, seriesUid) => {
               // The viewer puts the named series in its first viewport.
               writePlace({ study: studyUid, series: seriesUid });

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { HeldBackImage } from '../../src-shared/contract/deidentify';
 import type { PixelRect } from '../../src-shared/imaging/pixel-rect';
 import { useApi } from '../bridge/api-context';
 import { imageIdFor } from '../viewer/image-ids';
-import { BlackoutEditor } from './BlackoutEditor';
+
+// The editor draws with Cornerstone3D: loaded when an image is edited, so the study list does not wait for it.
+const BlackoutEditor = lazy(async () => ({ default: (await import('./BlackoutEditor')).BlackoutEditor }));
 
 /** The images of a study to include after blacking out, each with its rectangles (image pixels). */
 export type CleanRectsByInstance = Record<string, PixelRect[]>;
@@ -89,14 +91,16 @@ export function BurnedInImages({ studyInstanceUid, onChange }: { studyInstanceUi
         })}
       </ul>
       {edited && (
-        <BlackoutEditor
-          imageId={imageIdFor(api, edited.sopInstanceUid, edited.frames > 1 ? 1 : undefined)}
-          columns={edited.columns}
-          rows={edited.rows}
-          rects={areas[edited.sopInstanceUid] ?? []}
-          onChange={(rects) => setAreas((current) => ({ ...current, [edited.sopInstanceUid]: rects }))}
-          onDone={() => setEditing(undefined)}
-        />
+        <Suspense fallback={<p className="notice">Opening the image…</p>}>
+          <BlackoutEditor
+            imageId={imageIdFor(api, edited.sopInstanceUid, edited.frames > 1 ? 1 : undefined)}
+            columns={edited.columns}
+            rows={edited.rows}
+            rects={areas[edited.sopInstanceUid] ?? []}
+            onChange={(rects) => setAreas((current) => ({ ...current, [edited.sopInstanceUid]: rects }))}
+            onDone={() => setEditing(undefined)}
+          />
+        </Suspense>
       )}
     </section>
   );

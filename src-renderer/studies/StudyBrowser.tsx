@@ -9,6 +9,7 @@ import { SeriesList } from './SeriesList';
 import { TeachPanel } from '../teaching/TeachPanel';
 import { useStudySelection } from '../teaching/use-study-selection';
 import { emptyFilters, StudyFilters, type StudyFilterValues } from './StudyFilters';
+import { useRevealedRows } from './use-revealed-rows';
 
 type SortKey = NonNullable<StudyQuery['sortBy']>;
 type Direction = 'asc' | 'desc';
@@ -46,6 +47,8 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
     },
     refreshKey,
   );
+
+  const shownRows = useRevealedRows(studies.status === 'ready' ? studies.value.studies : undefined);
 
   const toggleSort = (key: SortKey) =>
     setSort((current) => (current.key === key ? { key, direction: current.direction === 'asc' ? 'desc' : 'asc' } : { key, direction: key === 'studyDate' ? 'desc' : 'asc' }));
@@ -89,7 +92,7 @@ export function StudyBrowser({ onOpenStudy }: { onOpenStudy?: (studyInstanceUid:
         </thead>
         <tbody>
           {studies.status === 'ready' &&
-            studies.value.studies.map((study) => {
+            studies.value.studies.slice(0, shownRows).map((study) => {
               const isOpen = expanded.has(study.studyInstanceUid);
               const patient = formatPersonName(study.patientName) || '(no name)';
               return (

@@ -1,7 +1,10 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { CallResponse } from '../../src-shared/contract';
 import { useApi } from '../bridge/api-context';
-import { Classroom, LeftClassroom } from './Classroom';
+import { LeftClassroom } from './LeftClassroom';
+
+// The classroom's viewer brings Cornerstone3D: loaded only for a teacher or student, never before the owner's study list.
+const Classroom = lazy(async () => ({ default: (await import('./Classroom')).Classroom }));
 
 type Whoami = CallResponse<'teaching.whoami'>;
 
@@ -27,5 +30,9 @@ export function ClassroomGate({ children }: { children: ReactNode }) {
   if (who === undefined) return <p className="notice">Connecting…</p>;
   if (who === 'owner' || who.role === 'owner') return <>{children}</>;
   if (!who.session) return <LeftClassroom why="ended" />;
-  return <Classroom role={who.role} displayName={who.displayName} sessionId={who.session.sessionId} />;
+  return (
+    <Suspense fallback={<p className="notice">Connecting…</p>}>
+      <Classroom role={who.role} displayName={who.displayName} sessionId={who.session.sessionId} />
+    </Suspense>
+  );
 }

@@ -1,4 +1,4 @@
-import { cache, imageLoader, metaData, type Types } from '@cornerstonejs/core';
+import { cache, imageLoader, metaData, utilities, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { annotation, cancelActiveManipulations } from '@cornerstonejs/tools';
 import type { VoiLutFunction } from '../../src-shared/imaging/voi';

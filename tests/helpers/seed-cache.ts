@@ -57,9 +57,11 @@ export function seedInstance(db: Database.Database, cacheDir: string, file: stri
     )
     .run(studyUid, patientRef, o.studyDate ?? text(dataSet, 'x00080020'), text(dataSet, 'x00080030'), text(dataSet, 'x00080050'), text(dataSet, 'x00200010'), studyDescription, text(dataSet, 'x00080090'), now);
   if (newStudy.changes > 0) {
-    db.prepare('INSERT INTO study_search (study_instance_uid, patient_name, patient_id, accession_number, study_description, series_descriptions, referring_physician_name) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    const searchRow = db.prepare('INSERT INTO study_search (study_instance_uid, patient_name, patient_id, accession_number, study_description, series_descriptions, referring_physician_name) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       studyUid, patient.name, patient.id, text(dataSet, 'x00080050'), studyDescription, text(dataSet, 'x0008103e'), text(dataSet, 'x00080090'),
     );
+    // As the import does since cache version 9: the study holds its search row's key.
+    db.prepare('UPDATE studies SET search_rowid = ? WHERE study_instance_uid = ?').run(searchRow.lastInsertRowid, studyUid);
   }
   db.prepare(
     `INSERT OR IGNORE INTO series (series_instance_uid, study_instance_uid, modality, series_number, series_description, body_part_examined, series_date, series_time, is_derived)

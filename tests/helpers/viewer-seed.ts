@@ -115,7 +115,7 @@ export function seedCache(cacheDir: string, files: readonly string[]): SeededIns
       now,
     );
     db.exec(`DELETE FROM study_search WHERE study_instance_uid = '${studyUid}'`);
-    db.prepare('INSERT INTO study_search (study_instance_uid, patient_name, patient_id, accession_number, study_description, series_descriptions, referring_physician_name) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    const searchRow = db.prepare('INSERT INTO study_search (study_instance_uid, patient_name, patient_id, accession_number, study_description, series_descriptions, referring_physician_name) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       studyUid,
       text(ds, 'x00100010'),
       text(ds, 'x00100020'),
@@ -124,6 +124,8 @@ export function seedCache(cacheDir: string, files: readonly string[]): SeededIns
       text(ds, 'x0008103e'),
       text(ds, 'x00080090'),
     );
+    // As the import does since cache version 9: the study holds its search row's key.
+    db.prepare('UPDATE studies SET search_rowid = ? WHERE study_instance_uid = ?').run(searchRow.lastInsertRowid, studyUid);
     seeded.push({ file, studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, sopInstanceUid: sopUid });
   });
   for (const file of files) insert(file);

@@ -93,16 +93,23 @@ describe('studies.list: a page of the matches and their total', () => {
 
         // The page is chosen by reading the studies in order, then its own rows are looked up and sorted again.
         expect(page.filter((detail) => detail.includes('TEMP B-TREE FOR ORDER BY')), sortDirection).toHaveLength(1);
-        expect(page.filter((detail) => /^SCAN /.test(detail)), sortDirection).toEqual([expect.stringMatching(/^SCAN st USING INDEX studies_listed_/), 'SCAN page']);
+        expect(page.filter((detail) => /^SCAN /.test(detail)), sortDirection).toEqual([expect.stringMatching(/^SCAN st USING (COVERING )?INDEX studies_listed_/), 'SCAN page']);
       }
       const byName = plan(listStudiesSql({ sortBy: 'patientName', sortDirection: 'asc' }));
       expect(byName.filter((detail) => /^SCAN /.test(detail))).toEqual([expect.stringMatching(/^SCAN p USING (COVERING )?INDEX patients_by_name/), 'SCAN page']);
       // Only the tie-break on UID, among one patient's studies, is sorted while reading.
       expect(byName.filter((detail) => detail.includes('TEMP B-TREE FOR'))).toEqual([expect.stringMatching(/^USE TEMP B-TREE FOR (RIGHT PART|LAST TERM) OF ORDER BY$/), 'USE TEMP B-TREE FOR ORDER BY']);
-      for (const statement of [listStudiesSql({ modality: 'CT' }), countStudySql({ modality: 'CT' })]) {
-        const modality = plan(statement).filter((detail) => detail.includes('SEARCH m '));
-        expect(modality).toEqual([expect.stringMatching(/SEARCH m (EXISTS )?USING COVERING INDEX \w+ \(study_instance_uid=\? AND modality=\?\)/)]);
+      // A modality's studies are read once off series(modality, study), never by reading every series of the modality for each study.
+      for (const statement of [listStudiesSql({ modality: 'CT' }, 'order'), listStudiesSql({ modality: 'CT' }, 'matches'), countStudySql({ modality: 'CT' })]) {
+        const modality = plan(statement).filter((detail) => /SEARCH (m|series) /.test(detail));
+        expect(modality).toEqual([expect.stringMatching(/^SEARCH series USING COVERING INDEX series_by_modality_study \(modality=\?\)$/)]);
       }
+      // Reading in date order, a text search is checked against each study's search key off the date index alone.
+      const textInOrder = plan(listStudiesSql({ text: 'chen', modality: 'CT' }, 'order'));
+      expect(textInOrder.filter((detail) => /^SCAN /.test(detail))).toEqual(['SCAN st USING COVERING INDEX studies_listed_newest', expect.stringMatching(/^SCAN study_search VIRTUAL TABLE/), 'SCAN page']);
+      // From the matches, each is found by its search key, not by a UID read back out of the search table.
+      const textMatches = plan(listStudiesSql({ text: 'chen' }, 'matches'));
+      expect(textMatches).toContain('SEARCH st USING INDEX studies_by_search_row (search_rowid=?)');
     } finally {
       db.close();
     }

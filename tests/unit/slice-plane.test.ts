@@ -75,7 +75,7 @@ describe('planesMeet', () => {
     ] as const satisfies readonly { point: [number, number, number]; normal: [number, number, number] }[];
     const met = planesMeet([...planes] as never);
     if (!met) throw new Error('no meeting point');
-    for (const { point, normal } of planes) expect(normal.reduce((sum, n, axis) => sum + n * (met[axis]! - point[axis]), 0)).toBeCloseTo(0, 10);
+    for (const { point, normal } of planes) expect(normal.reduce((sum, n, axis) => sum + n * (met[axis]! - point[axis]!), 0)).toBeCloseTo(0, 10);
   });
 
   it('gives nothing when two planes are parallel', () => {

@@ -48,8 +48,8 @@ export function deleteStudy(db: Database.Database, cacheDir: string, studyInstan
     const patient = db.prepare('SELECT patient_ref FROM studies WHERE study_instance_uid = ?').get(studyInstanceUid) as { patient_ref: number };
     db.prepare('DELETE FROM instances WHERE series_instance_uid IN (SELECT series_instance_uid FROM series WHERE study_instance_uid = ?)').run(studyInstanceUid);
     db.prepare('DELETE FROM series WHERE study_instance_uid = ?').run(studyInstanceUid);
+    db.prepare('DELETE FROM study_search WHERE rowid = (SELECT search_rowid FROM studies WHERE study_instance_uid = ?)').run(studyInstanceUid);
     db.prepare('DELETE FROM studies WHERE study_instance_uid = ?').run(studyInstanceUid);
-    db.prepare('DELETE FROM study_search WHERE study_instance_uid = ?').run(studyInstanceUid);
     db.prepare('DELETE FROM patients WHERE id = ? AND NOT EXISTS (SELECT 1 FROM studies WHERE patient_ref = ?)').run(patient.patient_ref, patient.patient_ref);
   })();
 

@@ -71,7 +71,8 @@ export class CacheWriter {
          VALUES (@sopInstanceUid, @sourcePath, @keptPath, @size, @sha256, @cachedSha256, @detectedAt)
          ON CONFLICT (sop_instance_uid, sha256) DO UPDATE SET source_path = excluded.source_path, detected_at = excluded.detected_at`,
       ),
-      clearSearch: db.prepare('DELETE FROM study_search WHERE study_instance_uid = ?'),
+      // A study's search row is found by the key the study holds (migration 9), never by scanning the search table for its UID.
+      clearSearch: db.prepare('DELETE FROM study_search WHERE rowid = (SELECT search_rowid FROM studies WHERE study_instance_uid = ?)'),
       fillSearch: db.prepare(
         `INSERT INTO study_search (study_instance_uid, patient_name, patient_id, accession_number, study_description, series_descriptions, referring_physician_name)
          SELECT st.study_instance_uid, p.patient_name, p.patient_id, st.accession_number, st.study_description,
@@ -79,6 +80,7 @@ export class CacheWriter {
                 st.referring_physician_name
            FROM studies st JOIN patients p ON p.id = st.patient_ref WHERE st.study_instance_uid = ?`,
       ),
+      keySearch: db.prepare('UPDATE studies SET search_rowid = ? WHERE study_instance_uid = ?'),
     };
   }
 
@@ -145,7 +147,8 @@ export class CacheWriter {
       for (const conflict of this.pendingConflicts) s.insertConflict.run({ ...conflict, detectedAt: now });
       for (const uid of studies) {
         s.clearSearch.run(uid);
-        s.fillSearch.run(uid);
+        const filled = s.fillSearch.run(uid);
+        if (filled.changes > 0) s.keySearch.run(filled.lastInsertRowid, uid);
       }
       return { instances, studyInstanceUids: [...studies], seriesInstanceUids: [...series] };
     })();

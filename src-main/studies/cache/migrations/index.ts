@@ -4,6 +4,7 @@ import { thumbnailStalenessMigration } from './migration-3-thumbnail-staleness';
 import { reportDraftsMigration } from './migration-6-report-drafts';
 import { deidentifiedStudiesMigration } from './migration-7-deidentified-studies';
 import { studyListIndexesMigration } from './migration-8-study-list-indexes';
+import { studySearchKeysMigration } from './migration-9-study-search-keys';
 
 /**
  * Each migration moves the schema from version N-1 to N inside one transaction.
@@ -123,6 +124,7 @@ export const migrations: readonly Migration[] = [
   reportDraftsMigration,
   deidentifiedStudiesMigration,
   studyListIndexesMigration,
+  studySearchKeysMigration,
 ];
 
 /** Versions that were never released, each with the reason; no other gap is allowed. */
