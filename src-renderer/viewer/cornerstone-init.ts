@@ -17,7 +17,7 @@ import {
   utilities as toolUtilities,
 } from '@cornerstonejs/tools';
 import { imageCacheBytes } from './image-memory';
-import { registerWadouriLoader } from './wadouri-loader';
+import { registerWadouriLoader } from './loader/wadouri-loader';
 
 export const toolClasses = [
   WindowLevelTool,

@@ -5,7 +5,7 @@ import { inflatedPart10 } from './deflated-dataset';
 import { doubleFloatRefusal, hasDoubleFloatPixels, loadDoubleFloatImage, registerDoubleFloatProvider } from './double-float-pixels';
 import { FragmentedFramesError, fragmentedFramesOf, registerFragmentedFramesProvider } from './fragmented-frames';
 import { isBitPacked, loadBitPackedImage } from './one-bit-frames';
-import { registerVoiLutFunctionProvider } from './voi-lut-function';
+import { registerVoiLutFunctionProvider } from '../voi-lut-function';
 import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLutError, segmentedPaletteOf } from './segmented-palette';
 
 /*
