@@ -14,10 +14,10 @@ import {
   CrosshairsTool,
   addTool,
   init as initTools,
-  utilities as toolUtilities,
 } from '@cornerstonejs/tools';
 import { imageCacheBytes } from './image-memory';
-import { registerWadouriLoader } from './wadouri-loader';
+import { registerWadouriLoader } from './loader/wadouri-loader';
+import { configurePrefetch } from './prefetch-pacing';
 
 export const toolClasses = [
   WindowLevelTool,
@@ -49,8 +49,7 @@ export function initCornerstone(): Promise<void> {
     initTools();
     for (const tool of toolClasses) addTool(tool);
     cache.setMaxCacheSize(imageCacheBytes);
-    // Prefetch outwards from the current slice; keep requests the user made first.
-    toolUtilities.stackPrefetch.setConfiguration({ maxImagesToPrefetch: Infinity, preserveExistingPool: true });
+    configurePrefetch();
   })();
   return initialised;
 }

@@ -1,5 +1,5 @@
 import { Enums as CoreEnums, utilities, type StackViewport, type Types } from '@cornerstonejs/core';
-import { addMetadataModuleOverride } from './metadata-module-override';
+import { addMetadataModuleOverride } from './loader/metadata-module-override';
 
 /**
  * The file's VOI LUT Sequence (0028,3010) shown as the file asks. Cornerstone's WebGL stack

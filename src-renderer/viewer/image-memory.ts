@@ -9,9 +9,10 @@ const MiB = 2 ** 20;
 export const rendererMemoryBudgetBytes = 1536 * MiB;
 
 /**
- * The decoded images' share of the budget. Half of it: the DICOM image loader keeps each opened
- * file's pixel bytes in its parsed-metadata store beside the decoded image (as large again for an
- * uncompressed 16-bit series), and the app, the tools and the WebGL state take the rest. At 768 MB a
+ * The decoded images' share of the budget. Half of it: a multi-frame file's pixel bytes stay in the
+ * loader's parsed-metadata store beside its decoded frames (single-frame files' leave it once
+ * decoded, loader/pixel-release.ts), files in flight are held while parsed, and the app, the tools
+ * and the WebGL state take the rest. At 768 MB a
  * 1,000-slice 512×512 CT (500 MB as 16-bit images) stays whole in the cache.
  */
 export function imageCacheBytesFor(budgetBytes: number): number {

@@ -1,5 +1,5 @@
 import { Enums as CoreEnums, getRenderingEngine, metaData, RenderingEngine, type StackViewport, type Types } from '@cornerstonejs/core';
-import { ToolGroupManager, utilities as toolUtilities, type Types as ToolTypes } from '@cornerstonejs/tools';
+import { ToolGroupManager, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { initCornerstone, toolClasses } from './cornerstone-init';
 import type { SlicePlace } from '../../src-shared/imaging/slice-geometry';
 import { parseVoiLutFunction, type VoiLutFunction } from '../../src-shared/imaging/voi';
@@ -7,6 +7,7 @@ import { fromVoiRange, toVoiRange, type WindowPreset } from './presets';
 import { edgeLabels, type EdgeLabels } from './orientation-labels';
 import { applyToolBindings, type LeftTool } from './tool-bindings';
 import { fileVoiLutShown, showFileVoiLut, watchFileVoiLut } from './file-voi-lut';
+import { prefetchAroundReader } from './prefetch-pacing';
 
 export const renderingEngineId = 'radstation-viewer';
 const toolGroupId = 'radstation-stack';
@@ -116,7 +117,7 @@ export class ViewerController {
     else this.places.delete(viewportId);
     await viewport.setStack(imageIds, Math.min(Math.max(0, startIndex), imageIds.length - 1));
     viewport.render();
-    toolUtilities.stackPrefetch.enable(viewport.element);
+    prefetchAroundReader(viewport.element, () => viewport.getImageIds());
     this.notify();
   }
 

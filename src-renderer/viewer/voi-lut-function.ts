@@ -1,5 +1,5 @@
 import { parseVoiLutFunction } from '../../src-shared/imaging/voi';
-import { addMetadataModuleOverride } from './metadata-module-override';
+import { addMetadataModuleOverride } from './loader/metadata-module-override';
 
 /**
  * The DICOM image loader's wadouri metadata gives VOI LUT Function (0028,1056) as a string, but

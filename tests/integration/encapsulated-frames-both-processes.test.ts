@@ -4,7 +4,7 @@ import dicomParser from 'dicom-parser';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../src-main/dicom/pixel-decoding/decode-frame';
 import { encapsulatedFrame } from '../../src-main/dicom/pixel-decoding/encapsulated-frames';
-import { fragmentedFramesOf } from '../../src-renderer/viewer/fragmented-frames';
+import { fragmentedFramesOf } from '../../src-renderer/viewer/loader/fragmented-frames';
 import { concatenateBytes } from '../../src-shared/dicom/encapsulated-frames';
 import { readRawImage } from '../helpers/dicom-pixels';
 import { pydicomAvailable, runPydicom } from '../helpers/pydicom';

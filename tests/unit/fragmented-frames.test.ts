@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FragmentedFramesError, groupJpegFragments } from '../../src-renderer/viewer/fragmented-frames';
+import { FragmentedFramesError, groupJpegFragments } from '../../src-renderer/viewer/loader/fragmented-frames';
 
 // Fragments made here: a JPEG stream starts with SOI (FF D8) and ends with EOI (FF D9), padded to an even length.
 const bytes = (...values: number[]) => Uint8Array.from(values);

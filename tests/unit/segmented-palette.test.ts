@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandSegmentedLut, SegmentedLutError } from '../../src-renderer/viewer/segmented-palette';
+import { expandSegmentedLut, SegmentedLutError } from '../../src-renderer/viewer/loader/segmented-palette';
 
 // Segmented Palette Color LUT Data (PS3.3 C.7.9.2): opcode, length, then the segment's words.
 // Expected tables are worked out by hand from the standard's rules.

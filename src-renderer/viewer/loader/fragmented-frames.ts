@@ -1,6 +1,6 @@
 import { Enums, metaData } from '@cornerstonejs/core';
 
-import { EncapsulatedFramesError, groupFragments, groupFragmentsByMarkers } from '../../src-shared/dicom/encapsulated-frames';
+import { EncapsulatedFramesError, groupFragments, groupFragmentsByMarkers } from '../../../src-shared/dicom/encapsulated-frames';
 
 /*
  * With an empty Basic Offset Table, the naturalized data set lists the encapsulated Pixel Data's

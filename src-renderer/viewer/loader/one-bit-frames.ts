@@ -1,7 +1,7 @@
 import { Enums, metaData, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { unpackBits } from '../../src-shared/dicom/bits';
-import { concatenateBytes } from '../../src-shared/dicom/bytes';
+import { unpackBits } from '../../../src-shared/dicom/bits';
+import { concatenateBytes } from '../../../src-shared/dicom/bytes';
 import { inflateRaw } from './inflate-raw';
 import { explicitLittleEndian, firstNumber, nativeElementBytes } from './native-pixel-data';
 

@@ -1,4 +1,4 @@
-import { concatenateBytes } from '../../src-shared/dicom/bytes';
+import { concatenateBytes } from '../../../src-shared/dicom/bytes';
 import { inflateRaw } from './inflate-raw';
 
 /*

@@ -1,12 +1,14 @@
 import { Enums, metaData, registerImageLoader, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import { metaData as metadataStore } from '@cornerstonejs/metadata';
 import { hasBigEndian32BitPixels, loadBigEndian32BitImage } from './big-endian-32-bit-pixels';
 import { inflatedPart10 } from './deflated-dataset';
 import { doubleFloatRefusal, hasDoubleFloatPixels, loadDoubleFloatImage, registerDoubleFloatProvider } from './double-float-pixels';
 import { FragmentedFramesError, fragmentedFramesOf, registerFragmentedFramesProvider } from './fragmented-frames';
 import { isBitPacked, loadBitPackedImage } from './one-bit-frames';
-import { registerVoiLutFunctionProvider } from './voi-lut-function';
-import { registerFileVoiLutProvider } from './file-voi-lut';
+import { heldPixelBytes, pixelBytesReleased, releasePixelBytes } from './pixel-release';
+import { registerVoiLutFunctionProvider } from '../voi-lut-function';
+import { registerFileVoiLutProvider } from '../file-voi-lut';
 import { hasOnlySegmentedPalette, registerSegmentedPaletteProvider, SegmentedLutError, segmentedPaletteOf } from './segmented-palette';
 
 /*
@@ -25,17 +27,27 @@ type Naturalized = Record<string, unknown>;
 
 export class UndecodableImageError extends Error {}
 
-/** The file's naturalized header, fetched and parsed the way the loader does it when it is not known yet. */
+function knownHeader(imageId: string): Naturalized | undefined {
+  return metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
+}
+
+/**
+ * The file's naturalized header, fetched and parsed the way the loader does it when it is not
+ * known yet, or when its pixel bytes were released after an earlier decode (pixel-release.ts).
+ */
 async function headerOf(imageId: string): Promise<Naturalized> {
-  const known = metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
-  if (known) return known;
+  const known = knownHeader(imageId);
+  if (known && !pixelBytesReleased(known)) return known;
   const { scheme, url } = dicomImageLoader.wadouri.parseImageId(imageId);
   const request = dicomImageLoader.wadouri.getLoaderForScheme(scheme);
   if (!request) throw new UndecodableImageError(`no loader for the ${scheme}: scheme`);
   const file = await request(url, imageId);
   // The key the loader files the parsed instance under: the image ID without its frame.
-  await dicomImageLoader.prefetchPart10Instance(`${scheme}:${url}`, (await inflatedPart10(file)) ?? file);
-  const natural = metaData.get(Enums.MetadataModules.NATURALIZED, imageId) as Naturalized | undefined;
+  const baseImageId = `${scheme}:${url}`;
+  // The store keeps the first header it was given: a released one is removed before the file is parsed again.
+  if (known) metadataStore.clearQuery(Enums.MetadataModules.NATURALIZED, baseImageId);
+  await dicomImageLoader.prefetchPart10Instance(baseImageId, (await inflatedPart10(file)) ?? file);
+  const natural = knownHeader(imageId);
   if (!natural) throw new UndecodableImageError(`${url} could not be read as a DICOM file`);
   return natural;
 }
@@ -64,11 +76,40 @@ async function loadImage(imageId: string, options: Record<string, unknown>): Pro
   if (isBitPacked(imageId)) return loadBitPackedImage(imageId, options);
   if (hasDoubleFloatPixels(natural)) return loadDoubleFloatImage(imageId, options);
   if (hasBigEndian32BitPixels(natural)) return loadBigEndian32BitImage(imageId, options);
-  return (await dicomImageLoader.wadouri.loadImageFromNaturalizedMetadata(imageId, { ...options }).promise) as Types.IImage;
+  return decodeAndRelease(imageId, natural, options);
+}
+
+/**
+ * The loader's own decode, after which the header lets go of the file's pixel bytes. Two loads of
+ * one image may overlap (the stack's and a volume's): when the other released the bytes first,
+ * the file is fetched again.
+ */
+async function decodeAndRelease(imageId: string, natural: Naturalized, options: Record<string, unknown>): Promise<Types.IImage> {
+  let header = natural;
+  for (let tries = 0; pixelBytesReleased(header); tries++) {
+    if (tries === 3) throw new UndecodableImageError(`${imageId}: its file was released while decoding, three times`);
+    header = await headerOf(imageId);
+  }
+  const image = (await dicomImageLoader.wadouri.loadImageFromNaturalizedMetadata(imageId, { ...options }).promise) as Types.IImage;
+  releasePixelBytes(header);
+  return image;
+}
+
+/** The pixel bytes the parsed header of an image still holds (for the memory test). */
+export function headerPixelBytes(imageId: string): number {
+  return heldPixelBytes(knownHeader(imageId));
+}
+
+declare global {
+  interface Window {
+    /** What the end-to-end tests read of the loader's state. */
+    radstationLoader?: { headerPixelBytes: (imageId: string) => number };
+  }
 }
 
 /** Replaces the DICOM image loader's `wadouri:` scheme with the viewer's; call after the loader's init. */
 export function registerWadouriLoader(): void {
+  if (typeof window !== 'undefined') window.radstationLoader = { headerPixelBytes };
   registerSegmentedPaletteProvider();
   registerFragmentedFramesProvider();
   registerDoubleFloatProvider();

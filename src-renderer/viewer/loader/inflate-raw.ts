@@ -1,4 +1,4 @@
-import { concatenateBytes } from '../../src-shared/dicom/bytes';
+import { concatenateBytes } from '../../../src-shared/dicom/bytes';
 
 /**
  * Inflates a raw deflate stream with the browser's DecompressionStream. DICOM pads values to an
