@@ -1,17 +1,17 @@
 import type { DataSet, Element } from 'dicom-parser';
+import type { PatientStudyHeader } from '../../../src-shared/domain/studies';
 import { characterSetFor, specificCharacterSetOf, type CharacterSet } from '../../dicom/charset';
 import { NotDicomError, type ParsedFile } from '../../dicom/read-file';
 
-/** Everything the v1 cache tables store about one instance, read from its header. */
+/**
+ * Everything the v1 cache tables store about one instance, read from its header, one group per
+ * table. The patient and study fields are the shared header's (src-shared/domain/studies.ts);
+ * only the patient table's birth date and sex keep the column names they are stored under.
+ */
 export interface InstanceRecord {
-  patient: { patientId: string; patientName: string; birthDate: string; sex: string };
-  study: {
-    studyInstanceUid: string;
-    studyDate: string;
-    studyTime: string;
-    accessionNumber: string;
+  patient: Pick<PatientStudyHeader, 'patientId' | 'patientName'> & { birthDate: PatientStudyHeader['patientBirthDate']; sex: PatientStudyHeader['patientSex'] };
+  study: Pick<PatientStudyHeader, 'studyInstanceUid' | 'studyDate' | 'studyTime' | 'accessionNumber' | 'studyDescription'> & {
     studyId: string;
-    studyDescription: string;
     referringPhysicianName: string;
   };
   series: {
