@@ -87,7 +87,11 @@ export class PrepareScheduler {
     const worker = startModuleWorker({ callerUrl: import.meta.url, sourcePath: 'prepare-worker.ts', builtFileName: 'prepare-worker.js' }, { workerData: data });
     const helper = new WorkerRpcClient<PrepareMethods>(worker, { name: 'import helper thread' });
     this.helpers.push(helper);
-    void helper.ready.then(() => this.dispatch());
+    // A helper stopped before it is up (a small import ends first) has nothing to dispatch; its files, if any, fail in dispatch.
+    helper.ready.then(
+      () => this.dispatch(),
+      () => undefined,
+    );
   }
 
   private dispatch(): void {
