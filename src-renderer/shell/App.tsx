@@ -22,8 +22,20 @@ const ViewerScreen = lazy(async () => {
   return { default: Screen };
 });
 
+/**
+ * Once the study list is up, the viewer's code is fetched and parsed while the browser is idle, so
+ * opening a study does not wait for it; it also installs the viewer's read API
+ * (window.radstationViewer) for AI panels and end-to-end tests before any study is opened.
+ */
+function warmViewer(): void {
+  const load = () => void import('../panels/all-panels').then(() => import('../viewer/viewer-state'));
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: 2000 });
+  else setTimeout(load, 200);
+}
+
 export function App() {
   const api = useApi();
+  useEffect(warmViewer, []);
   const [showAbout, setShowAbout] = useState(false);
   const [showNetwork, setShowNetwork] = useState(false);
   // A reload comes back to the study that was open.

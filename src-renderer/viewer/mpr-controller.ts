@@ -70,8 +70,9 @@ export function readingFocus(readingImageId: string | undefined, series: ViewerS
 
 /** The centre of a stack image in patient space, from its metadata. */
 function imageCentre(imageId: string): Vec3 | undefined {
-  const plane = metaData.get('imagePlaneModule', imageId) as Partial<SlicePlane> | undefined;
-  if (!plane?.imagePositionPatient || !plane.rowCosines || !plane.columnCosines) return undefined;
+  const plane = metaData.get('imagePlaneModule', imageId) as (Partial<SlicePlane> & { usingDefaultValues?: boolean }) | undefined;
+  // Cornerstone answers with made-up defaults (origin, identity axes) when the header is not in its store (not parsed yet, or released after eviction).
+  if (!plane?.imagePositionPatient || !plane.rowCosines || !plane.columnCosines || plane.usingDefaultValues) return undefined;
   return sliceCentre({
     imagePositionPatient: plane.imagePositionPatient,
     rowCosines: plane.rowCosines,

@@ -56,10 +56,14 @@ test.describe.serial('decoding in the browser', () => {
     if (!item) throw new Error(`${path.basename(file)} was not seeded`);
     await page.goto(webHost.url);
     await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+    // The viewer's code (and its read API) loads after the study list, when the browser is idle.
+    await page.waitForFunction(() => window.radstationViewer !== undefined);
     return item.sopInstanceUid;
   }
 
   async function decode(page: Page, sopInstanceUid: string, frame?: number): Promise<Decoded> {
+    // The viewer's code (and its read API) loads after the study list, when the browser is idle.
+    await page.waitForFunction(() => window.radstationViewer !== undefined);
     return page.evaluate(
       async ({ uid, frame }) => {
         const hooks = window.radstationViewer;

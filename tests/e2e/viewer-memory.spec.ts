@@ -22,6 +22,8 @@ test.describe.serial('memory of decoded slices', () => {
     if (!item) throw new Error(`${path.basename(ctSlice)} was not seeded`);
     await page.goto(webHost.url);
     await expect(page.getByRole('heading', { name: 'Radstation' })).toBeVisible();
+    // The viewer's code (and its read API) loads after the study list, when the browser is idle.
+    await page.waitForFunction(() => window.radstationViewer !== undefined);
     const imageId = `wadouri:/files/instances/${encodeURIComponent(item.sopInstanceUid)}`;
     const decodeTwice = await page.evaluate(async (id) => {
       const hooks = window.radstationViewer;

@@ -138,10 +138,19 @@ test.describe.serial('MPR opened from a slice of the stack', () => {
     await page.getByRole('button', { name: '← Stack view' }).click();
     await expect(page.getByTestId('overlay-slice')).toHaveText('Im 31/176');
 
-    // The reader scrolls the sagittal reformat (the stack's own plane) twelve slices, then leaves with the toolbar.
+    // The reader waits for the reformats to settle on slice 31, scrolls the sagittal one (the stack's own plane) twelve slices, then leaves with the toolbar.
+    const reading = await page.evaluate(() => window.radstationViewer?.getActiveImage());
+    if (!reading?.sopInstanceUid) throw new Error('no image is shown');
+    const readCentre = sliceCentreFromFile(fileOfSop(reading.sopInstanceUid));
     await page.getByRole('button', { name: 'MPR', exact: true }).click();
     await expect.poll(async () => (await mprViews(page)).length).toBe(3);
     const sagittalPlane = async () => (await mprViews(page)).find((v) => v.orientation === 'sagittal');
+    await expect
+      .poll(async () => {
+        const view = await sagittalPlane();
+        return view ? Math.abs(dot(view.viewPlaneNormal, [0, 1, 2].map((a) => (view.focalPoint[a] ?? NaN) - (readCentre[a] ?? NaN)) as Vec3)) : Infinity;
+      }, { message: 'the sagittal reformat opens on slice 31' })
+      .toBeLessThanOrEqual(0.5);
     const before = await sagittalPlane();
     await page.getByTestId('mpr-sagittal').hover();
     for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 300);
