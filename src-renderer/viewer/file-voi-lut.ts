@@ -87,9 +87,19 @@ function greyScale(lut: ImageVoiLut): number {
   return largest > declared ? 2 ** Math.ceil(Math.log2(largest + 1)) - 1 : declared;
 }
 
+/**
+ * Names a LUT by its content (descriptor and an FNV-1a hash of its entries): the slices of a
+ * series usually share one LUT, which is then registered once, not once per image.
+ */
+function lutKey(lut: ImageVoiLut): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < lut.lut.length; i++) hash = Math.imul(hash ^ (lut.lut[i] ?? 0), 0x01000193) >>> 0;
+  return `${lut.firstValueMapped}:${lut.lut.length}:${lut.numBitsPerEntry}:${hash.toString(16)}`;
+}
+
 /** A registered colour map (name) that follows the LUT, in the LUT's own input values. */
-function colormapFor(lut: ImageVoiLut, key: string): string {
-  const name = `${colormapPrefix}:${key}`;
+function colormapFor(lut: ImageVoiLut): string {
+  const name = `${colormapPrefix}:${lutKey(lut)}`;
   if (utilities.colormap.getColormap(name)) return name;
   const count = lut.lut.length;
   const full = greyScale(lut);
@@ -131,7 +141,7 @@ export function showFileVoiLut(viewport: StackViewport): void {
   const range = { lower: lut.firstValueMapped, upper: lut.firstValueMapped + lut.lut.length - 1 };
   shown.set(viewport.id, { ...range, label: 'VOI LUT' });
   setVoi(viewport, range, { suppressEvents: true });
-  viewport.setProperties({ colormap: { name: colormapFor(lut, image.imageId) } });
+  viewport.setProperties({ colormap: { name: colormapFor(lut) } });
   viewport.render();
 }
 
